@@ -1,0 +1,69 @@
+"""t(key, **params): the program's own messages in French or English.
+
+Catalogs are TOML files under i18n/<language>/, one per area: the key `up` in
+i18n/en/sandbox.toml is looked up as "sandbox.up". tomllib is in the standard library, so the
+cost is a few small file reads, and only when a message is actually shown.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+
+from runner.resources import data_dir
+
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+_current = DEFAULT_LANGUAGE
+
+
+def detect_language(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """--lang, else LABRUNNER_LANG, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG (fr_* -> fr), else en."""
+    environ = os.environ if environ is None else environ
+    if explicit:
+        return explicit
+    for name in ("LABRUNNER_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        # LANGUAGE may hold a priority list such as "fr:en"; the first entry wins.
+        code = value.split(":")[0].split("_")[0].split(".")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def set_language(language: str) -> None:
+    global _current
+    if language not in LANGUAGES:
+        raise ValueError(language)
+    _current = language
+
+
+def current_language() -> str:
+    return _current
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    """The flattened catalog of one language: {"area.key": "text"}."""
+    merged: dict[str, str] = {}
+    for path in sorted((data_dir("i18n") / language).glob("*.toml")):
+        with open(path, "rb") as handle:
+            merged.update(_flatten(tomllib.load(handle), f"{path.stem}."))
+    return merged
+
+
+def _flatten(table: Mapping[str, object], prefix: str = ""):
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", str(value)
+
+
+def t(key: str, language: str | None = None, **params: object) -> str:
+    """Translate `key`; a missing key falls back to English, then to the key itself."""
+    language = language or _current
+    text = catalog(language).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+    return text.format(**params) if params else text

@@ -1,0 +1,71 @@
+"""Lab file -> validated Lab, or every error found, each as `file:line:col: message`.
+
+Three passes, each reporting all it finds: YAML syntax and duplicate keys (yaml_source),
+the schema (pydantic, errors translated and placed with the YAML marks), then the semantic
+rules pydantic cannot express (duplicate step ids, undefined variables, bad regexes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runner.errors import LabError, LabErrors, LabFileError
+from runner.resources import data_dir
+from runner.yaml_source import YamlDocument, parse_yaml
+
+LAB_SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_labs() -> list[Path]:
+    """The lab files shipped with labrunner, sorted by file name."""
+    return sorted(p for p in data_dir("labs").iterdir() if p.suffix in LAB_SUFFIXES)
+
+
+def resolve_lab(name: str) -> Path:
+    """A path to a lab file, or the id of a bundled lab."""
+    path = Path(name)
+    if path.suffix in LAB_SUFFIXES or path.exists():
+        if not path.is_file():
+            raise LabFileError("load.not_found", path=name)
+        return path
+    for candidate in bundled_labs():
+        if candidate.stem == name:
+            return candidate
+    raise LabFileError("load.unknown_lab", name=name,
+                       known=", ".join(p.stem for p in bundled_labs()))
+
+
+def load_lab(path: Path):
+    """Read, validate and return the Lab in `path`; raise LabError/LabErrors otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LabFileError("load.unreadable", path=str(path), reason=str(error)) from None
+    document = parse_yaml(text, str(path))
+    lab = _validate_schema(document)
+    from runner.semantics import semantic_errors
+
+    _raise_all(semantic_errors(lab, document))
+    return lab
+
+
+def _validate_schema(document: YamlDocument):
+    from pydantic import ValidationError
+
+    from runner.model import Lab
+    from runner.schema_errors import translate_errors
+
+    if not isinstance(document.data, dict):
+        raise LabFileError("load.not_mapping", pos=document.position(()))
+    try:
+        return Lab.model_validate(document.data)
+    except ValidationError as error:
+        _raise_all(translate_errors(error, document))
+        raise  # unreachable: a ValidationError always has at least one error
+
+
+def _raise_all(errors: list[LabError]) -> None:
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise LabErrors(errors)

@@ -1,0 +1,78 @@
+"""Rules of a lab that a schema cannot express, each reported at its line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from runner.errors import LabFileError
+from runner.model import Lab, OutputCheck
+from runner.variables import BUILTINS, placeholders
+from runner.yaml_source import Path, YamlDocument
+
+
+def semantic_errors(lab: Lab, document: YamlDocument) -> list[LabFileError]:
+    errors = [
+        *_duplicate_step_ids(lab, document),
+        *_undefined_variables(lab, document),
+        *_bad_regexes(lab, document),
+        *_bad_command_indexes(lab, document),
+    ]
+    return sorted(errors, key=lambda e: (e.pos.line, e.pos.column))
+
+
+def _duplicate_step_ids(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+    first_seen: dict[str, int] = {}
+    for index, step in enumerate(lab.steps):
+        pos = document.position(("steps", index, "id"))
+        if step.id in first_seen:
+            yield LabFileError("semantic.duplicate_step", pos=pos, id=step.id,
+                               first_line=first_seen[step.id])
+        else:
+            first_seen[step.id] = pos.line
+
+
+def _undefined_variables(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+    known = set(lab.variables) | set(BUILTINS)
+    for path, text in _strings(document.data, ()):
+        for name in placeholders(text):
+            if name not in known:
+                yield LabFileError("semantic.undefined_variable", pos=document.position(path),
+                                   name=name, known=", ".join(sorted(known)))
+
+
+def _strings(node: object, path: Path) -> Iterator[tuple[Path, str]]:
+    """Every string value of the document (not keys), with its path."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if not (path == () and key == "variables"):
+                yield from _strings(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, (*path, index))
+
+
+def _bad_regexes(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+    for s, step in enumerate(lab.steps):
+        patterns = [(("steps", s, "answers", a, "expect"), answer.expect)
+                    for a, answer in enumerate(step.answers)]
+        patterns += [(("steps", s, "checks", c, "regex"), check.regex)
+                     for c, check in enumerate(step.checks)
+                     if isinstance(check, OutputCheck) and check.regex is not None]
+        for path, pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                yield LabFileError("semantic.bad_regex", pos=document.position(path),
+                                   pattern=pattern, reason=str(error))
+
+
+def _bad_command_indexes(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+    for s, step in enumerate(lab.steps):
+        for c, check in enumerate(step.checks):
+            if isinstance(check, OutputCheck) and (check.command or 0) > len(step.commands):
+                yield LabFileError("semantic.bad_command_index",
+                                   pos=document.position(("steps", s, "checks", c, "command")),
+                                   index=check.command, count=len(step.commands))

@@ -132,7 +132,7 @@ class Step(Strict):
         {}, description="Extra explanation shown only on that kind of engine."
     )
     only_on: list[EngineKind] | None = Field(
-        None, description="Run this step only on these kinds of engine; skipped (and said so) elsewhere."
+        None, description="Run the step only on these kinds of engine; skipped (said so) elsewhere."
     )
 
     @property

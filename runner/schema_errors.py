@@ -12,7 +12,7 @@ from runner.errors import LabFileError
 from runner.yaml_source import Path, YamlDocument
 
 YAML_BOOLEAN_WORDS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
-# pydantic error type -> catalog key (everything else falls back to schema.invalid + pydantic's text)
+# pydantic error type -> catalog key (others: schema.invalid with pydantic's own text)
 KNOWN_TYPES = {
     "missing": "schema.missing",
     "extra_forbidden": "schema.unknown_field",
@@ -58,17 +58,18 @@ def _document_path(loc: tuple, document: YamlDocument) -> Path:
     path: list[str | int] = []
     node = document.data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if _has_child(node, part):
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        elif isinstance(node, dict) and part not in node and part == loc[-1]:
+            path.append(part)
+        elif isinstance(node, dict) and part == loc[-1]:
             path.append(part)  # a missing or unknown key: keep it for the message
-            break
-        else:
-            continue
-        path.append(part)
     return tuple(path)
+
+
+def _has_child(node: object, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and part < len(node)
 
 
 def _to_lab_error(item: dict, path: Path, document: YamlDocument) -> LabFileError:

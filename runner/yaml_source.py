@@ -42,7 +42,8 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         pos = SourcePos(file, mark.line + 1, mark.column + 1) if mark else SourcePos(file, 1, 1)
         raise LabFileError("load.yaml_syntax", pos=pos, problem=error.problem or "") from None
     except yaml.YAMLError as error:
-        raise LabFileError("load.yaml_syntax", pos=SourcePos(file, 1, 1), problem=str(error)) from None
+        pos = SourcePos(file, 1, 1)
+        raise LabFileError("load.yaml_syntax", pos=pos, problem=str(error)) from None
     document = YamlDocument(data=None, file=file)
     document.constructor = yaml.SafeLoader("")
     if node is None:

@@ -1,0 +1,27 @@
+"""container: a container's state (running, exited, …, or absent)."""
+
+from __future__ import annotations
+
+from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from runner.messages import msg
+from runner.model import ContainerCheck
+from runner.variables import substitute
+
+
+def evaluate(check: ContainerCheck, ctx: CheckContext) -> CheckOutcome:
+    name = substitute(check.name, ctx.values)
+    summary = msg(f"check.container_{check.state}", name=name)
+    actual = container_state(ctx, name)
+    wanted = check.state
+    matches = actual == wanted or (wanted == "present" and actual != "absent")
+    problems = [] if matches else [Problem(msg("check.container_state"), wanted, actual)]
+    return outcome(summary, problems)
+
+
+def container_state(ctx: CheckContext, name: str) -> str:
+    from docker.errors import NotFound
+
+    try:
+        return ctx.docker.api.inspect_container(name)["State"]["Status"]
+    except NotFound:
+        return "absent"

@@ -1,0 +1,35 @@
+"""image: an image reference is (or is not) in the engine's image store."""
+
+from __future__ import annotations
+
+from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from runner.messages import msg
+from runner.model import ImageCheck
+from runner.variables import substitute
+
+
+def evaluate(check: ImageCheck, ctx: CheckContext) -> CheckOutcome:
+    name = substitute(check.name, ctx.values)
+    summary = msg(f"check.image_{check.state}", name=name)
+    image_id = image_id_of(ctx, name)
+    actual = "present" if image_id else "absent"
+    problems = []
+    if actual != check.state:
+        problems.append(Problem(msg("check.image_state"), check.state, actual))
+    if check.same_id_as and image_id:
+        other = substitute(check.same_id_as, ctx.values)
+        other_id = image_id_of(ctx, other)
+        if other_id != image_id:
+            problems.append(Problem(msg("check.same_id", other=other), image_id,
+                                    other_id or "absent"))
+    note = msg("check.image_id", id=image_id) if image_id else None
+    return outcome(summary, problems, note)
+
+
+def image_id_of(ctx: CheckContext, name: str) -> str | None:
+    from docker.errors import ImageNotFound
+
+    try:
+        return ctx.docker.images.get(name).id
+    except ImageNotFound:
+        return None

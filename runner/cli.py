@@ -1,0 +1,72 @@
+"""Argument parsing only: `main(argv) -> exit status`. Each subcommand lives in runner/commands.
+
+Exit codes: 0 all checks passed, 1 a check failed, 2 bad input, 3 no Docker engine,
+130 interrupted. Heavy modules are imported by the subcommand that needs them, so
+`labrunner --version` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from runner import __version__
+from runner.i18n import LANGUAGES, detect_language, set_language, t
+
+COMMANDS = ("list", "validate", "run", "sandbox")
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv in (["--version"], ["-V"]):  # the fast path: no parser, no catalog
+        print(f"labrunner {__version__}")
+        return 0
+    set_language(detect_language(_early_lang(argv)))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
+    if not args.command:
+        parser.print_help()
+        return 2
+    return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from runner.errors import LabError
+
+    try:
+        return _command_module(args.command).run(args)
+    except LabError as error:
+        print(error.message(), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="labrunner", description=t("cli.description"))
+    parser.add_argument("-V", "--version", action="version", version=f"labrunner {__version__}")
+    parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help_lang"))
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        _command_module(name).add_parser(subparsers)
+    return parser
+
+
+def _command_module(name: str):
+    return importlib.import_module(f"runner.commands.{name}")
+
+
+def _early_lang(argv: list[str]) -> str | None:
+    """--lang must be known before the parser is built: its help texts are translated."""
+    for index, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+            return value if value in LANGUAGES else None
+        if arg == "--lang" and index + 1 < len(argv) and argv[index + 1] in LANGUAGES:
+            return argv[index + 1]
+    return None

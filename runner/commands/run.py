@@ -1,0 +1,62 @@
+"""`labrunner run LAB`: run a lab step by step (or --auto), against a real Docker engine."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from runner.commands.common import add_lang_option
+from runner.i18n import t
+
+EXIT_BY_STATUS = {"passed": 0, "failed": 1, "aborted": 1, "interrupted": 130}
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("run", help=t("cli.help_run"), description=t("cli.help_run"))
+    parser.add_argument("lab", metavar="LAB", help=t("cli.help_run_lab"))
+    add_lang_option(parser)
+    parser.add_argument("--auto", action="store_true", help=t("cli.help_auto"))
+    parser.add_argument("--engine", metavar="URL|sandbox", help=t("cli.help_engine"))
+    parser.add_argument("--reporter", choices=("rich", "plain"), help=t("cli.help_reporter"))
+    parser.add_argument("--workdir", type=Path, help=t("cli.help_workdir"))
+
+
+def run(args: argparse.Namespace) -> int:
+    from runner.connect import connect
+    from runner.endpoint import docker_client
+    from runner.engine import LabEngine, LabRun
+    from runner.events import Notice
+    from runner.i18n import current_language
+    from runner.loader import load_lab, resolve_lab
+    from runner.report import make_reporter
+
+    path = resolve_lab(args.lab)
+    lab = load_lab(path)  # bad input is exit 2 before anything touches Docker
+    language = current_language()
+    reporter = make_reporter(args.reporter, sys.stdout, language)
+    notify = lambda message: reporter.on_event(Notice(message))  # noqa: E731
+    profile = connect(args.engine, os.environ, notify)
+    run_spec = LabRun(
+        lab=lab, lab_path=path, profile=profile, listener=reporter, language=language,
+        work_dir=args.workdir or Path(tempfile.mkdtemp(prefix=f"labrunner-{lab.id}-")),
+        docker_factory=lambda: docker_client(profile.endpoint),
+        environ=os.environ, pacer=_pacer(args, reporter, language, notify),
+    )
+    finished = LabEngine(run_spec).run()
+    return EXIT_BY_STATUS[finished.status]
+
+
+def _pacer(args, reporter, language, notify):
+    from runner.engine import AutoPacer
+    from runner.messages import msg
+    from runner.pacing import KeyboardPacer
+
+    if args.auto:
+        return AutoPacer()
+    if not sys.stdin.isatty():
+        notify(msg("cli.no_terminal_auto"))
+        return AutoPacer()
+    return KeyboardPacer(reporter, language)

@@ -1,0 +1,52 @@
+"""`labrunner validate [LAB|DIR ...]`: every error of every lab file, `file:line:col: message`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from runner.commands.common import add_lang_option
+from runner.i18n import t
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("validate", help=t("cli.help_validate"),
+                                   description=t("cli.help_validate"))
+    parser.add_argument("labs", nargs="*", metavar="LAB|DIR", help=t("cli.help_validate_labs"))
+    add_lang_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from runner.errors import LabError, LabErrors
+    from runner.loader import load_lab
+
+    failed = 0
+    paths = _lab_paths(args.labs)
+    for path in paths:
+        try:
+            load_lab(path)
+        except LabError as error:
+            failed += 1
+            errors = error.errors if isinstance(error, LabErrors) else [error]
+            for item in errors:
+                print(item.message(), file=sys.stderr)
+        else:
+            print(t("cli.valid", path=path))
+    if failed:
+        print(t("cli.invalid_count", failed=failed, total=len(paths)), file=sys.stderr)
+    return 2 if failed else 0
+
+
+def _lab_paths(names: list[str]) -> list[Path]:
+    from runner.loader import LAB_SUFFIXES, bundled_labs, resolve_lab
+
+    if not names:
+        return bundled_labs()
+    paths: list[Path] = []
+    for name in names:
+        if Path(name).is_dir():
+            paths += sorted(p for p in Path(name).rglob("*") if p.suffix in LAB_SUFFIXES)
+        else:
+            paths.append(resolve_lab(name))
+    return paths

@@ -1,0 +1,62 @@
+"""Find a Docker engine for `run`: the one the user configured, else the sandbox.
+
+Never falls back silently from an endpoint the user chose: that is exit 3 naming it.
+Only when nothing is configured and the default socket is silent do we use (or start)
+the private sandbox engine, and we say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from runner.endpoint import DEFAULT_SOCKET, Endpoint, configured_endpoint, engine_info
+from runner.engine_profile import EngineProfile, detect_profile
+from runner.errors import EngineUnreachable
+from runner.messages import Message, msg
+
+Progress = Callable[[Message], None]
+
+
+def connect(option: str | None, environ: Mapping[str, str], notify: Progress) -> EngineProfile:
+    """Return the profile of the engine to use, starting the sandbox when that is allowed."""
+    if option == "sandbox":
+        return _sandbox_profile(notify)
+    endpoint = configured_endpoint(option, environ)
+    info = engine_info(endpoint.url)
+    if info is not None:
+        return detect_profile(info, endpoint.url)
+    if endpoint.configured:
+        raise EngineUnreachable("engine.unreachable", url=endpoint.url,
+                                source=_source_text(endpoint))
+    return _fallback_to_sandbox(notify)
+
+
+def _fallback_to_sandbox(notify: Progress) -> EngineProfile:
+    from runner.sandbox import Sandbox
+
+    reason = Sandbox.can_start()
+    if reason is not None and not Sandbox().is_running():
+        raise EngineUnreachable("engine.unreachable_default", url=DEFAULT_SOCKET,
+                                reason=msg(reason).text())
+    notify(msg("engine.using_sandbox", url=DEFAULT_SOCKET))
+    return _sandbox_profile(notify)
+
+
+def _sandbox_profile(notify: Progress) -> EngineProfile:
+    from runner.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    if not sandbox.is_running():
+        notify(msg("engine.starting_sandbox"))
+    sandbox_info = sandbox.up(progress=lambda key, params: notify(msg(key, **params)))
+    info = engine_info(sandbox_info.docker_host)
+    if info is None:
+        raise EngineUnreachable("engine.unreachable", url=sandbox_info.docker_host,
+                                source="sandbox")
+    return detect_profile(info, sandbox_info.docker_host)
+
+
+def _source_text(endpoint: Endpoint) -> str:
+    if endpoint.source.startswith("context:"):
+        return msg("engine.source_context", name=endpoint.source.split(":", 1)[1]).text()
+    return msg(f"engine.source_{endpoint.source.lower()}").text()

@@ -1,0 +1,116 @@
+"""What the engine reports while it runs a lab. Reporters listen; the engine never prints.
+
+Every event is a small frozen dataclass; a reporter gets them in order through
+`Listener.on_event` (see runner/report/base.py for the dispatching base class).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from runner.checks.base import CheckOutcome
+from runner.engine_profile import EngineProfile
+from runner.messages import Message
+from runner.model import Lab, LocalizedText, Step
+from runner.shell import CommandResult
+
+
+class Listener(Protocol):
+    def on_event(self, event: object) -> None: ...
+
+
+@dataclass(frozen=True)
+class LabStarted:
+    lab: Lab
+    language: str
+    profile: EngineProfile
+    work_dir: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know that is not a step (sandbox started, setup failed…)."""
+
+    message: Message
+    level: str = "info"  # info | warning | error
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StepStarted:
+    step: Step
+    index: int  # 1-based
+    total: int
+    notes: tuple[Message, ...] = ()  # engine-specific notes for this engine
+    explain: LocalizedText | None = None  # the explanation with variables substituted
+
+
+@dataclass(frozen=True)
+class StepSkipped:
+    step: Step
+    index: int
+    total: int
+    reason: Message
+
+
+@dataclass(frozen=True)
+class CommandStarted:
+    step: Step
+    command: str  # as it will run, variables substituted
+
+
+@dataclass(frozen=True)
+class CommandOutput:
+    chunk: str  # live output, as the terminal would show it
+
+
+@dataclass(frozen=True)
+class CommandFinished:
+    step: Step
+    result: CommandResult
+
+
+@dataclass(frozen=True)
+class CheckEvaluated:
+    step: Step
+    check: object  # a model check
+    outcome: CheckOutcome
+
+
+@dataclass(frozen=True)
+class StepFinished:
+    step: Step
+    passed: bool
+
+
+@dataclass(frozen=True)
+class PhaseStarted:
+    """setup or cleanup begins (their commands run quietly)."""
+
+    phase: str
+
+
+@dataclass(frozen=True)
+class PhaseFinished:
+    phase: str
+    failures: tuple[CommandResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    step_id: str
+    title: str
+    status: str  # passed | failed | skipped | not_run
+    checks_passed: int = 0
+    checks_failed: int = 0
+    checks_skipped: int = 0
+
+
+@dataclass(frozen=True)
+class LabFinished:
+    lab: Lab
+    status: str  # passed | failed | interrupted | aborted
+    steps: tuple[StepSummary, ...] = field(default_factory=tuple)
+    duration: float = 0.0
+    work_dir: str = ""

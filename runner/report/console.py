@@ -1,0 +1,105 @@
+"""The rich reporter: panels, Markdown explanations and colours, for a terminal or projector."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from runner import events as ev
+from runner.report.base import Reporter, status_counts
+from runner.report.text import check_lines, engine_line, summary_line
+
+MARKS = {"pass": ("✔", "green"), "fail": ("✘", "bold red"), "skip": ("–", "yellow")}
+STATUS_STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow", "not_run": "dim"}
+
+
+class RichReporter(Reporter):
+    def __init__(self, stream: TextIO, language: str, console: Console | None = None) -> None:
+        super().__init__(language)
+        self.console = console or Console(file=stream, highlight=False)
+
+    def t(self, key: str, **params) -> str:
+        from runner.i18n import t
+
+        return t(key, self.language, **params)
+
+    def on_lab_started(self, event: ev.LabStarted) -> None:
+        lab = event.lab
+        body = Text(engine_line(event.profile, self.language), style="dim")
+        if lab.objectives:
+            body.append("\n\n" + self.t("report.objectives") + "\n", style="bold")
+            body.append("\n".join(f"• {o.get(self.language)}" for o in lab.objectives))
+        self.console.print(Panel(body, title=f"[bold]{lab.title.get(self.language)}[/]",
+                                 subtitle=lab.id, border_style="blue"))
+
+    def on_notice(self, event: ev.Notice) -> None:
+        style = {"warning": "yellow", "error": "bold red"}.get(event.level, "cyan")
+        self.console.print(Text(self.text(event.message), style=style))
+        if event.detail:
+            self.console.print(Text(event.detail, style="dim"))
+
+    def on_step_started(self, event: ev.StepStarted) -> None:
+        step = event.step
+        self.console.rule(f"[bold][{event.index}/{event.total}][/] {step.title.get(self.language)}")
+        self.console.print(Markdown((event.explain or step.explain).get(self.language)))
+        for note in event.notes:
+            self.console.print(Panel(Markdown(self.text(note)), title=self.t("report.engine_note"),
+                                     border_style="yellow"))
+
+    def on_step_skipped(self, event: ev.StepSkipped) -> None:
+        title = event.step.title.get(self.language)
+        reason = self.text(event.reason)
+        line = f"[{event.index}/{event.total}] {title} — {reason}"
+        self.console.print(Text(line, style="yellow"))
+
+    def on_command_started(self, event: ev.CommandStarted) -> None:
+        self.console.print(Text("$ ", style="bold green") + Text(event.command, style="bold"))
+
+    def on_command_output(self, event: ev.CommandOutput) -> None:
+        # Docker's own progress display is written as it comes, escape codes included.
+        self.console.file.write(event.chunk)
+        self.console.file.flush()
+
+    def on_command_finished(self, event: ev.CommandFinished) -> None:
+        result = event.result
+        if result.output and not result.output.endswith("\n"):
+            self.console.file.write("\n")
+        if result.timed_out:
+            self.console.print(Text(self.t("report.timed_out", seconds=f"{result.duration:.0f}"),
+                                    style="bold red"))
+
+    def on_check_evaluated(self, event: ev.CheckEvaluated) -> None:
+        outcome = event.outcome
+        mark, style = MARKS[outcome.status]
+        self.console.print(Text(f"  {mark} ", style=style) + Text(self.text(outcome.summary)))
+        for line in check_lines(outcome, self.language):
+            self.console.print(Text(f"      {line}", style="red" if outcome.problems else "dim"))
+
+    def on_phase_finished(self, event: ev.PhaseFinished) -> None:
+        for result in event.failures:
+            self.console.print(Text(self.t(f"report.{event.phase}_failed", command=result.command,
+                                           code=result.exit_code), style="bold yellow"))
+            if result.output.strip():
+                self.console.print(Text(result.output.rstrip(), style="dim"))
+
+    def on_lab_finished(self, event: ev.LabFinished) -> None:
+        table = Table(title=self.t("report.summary_title"), show_lines=False)
+        for column in ("report.col_step", "report.col_status", "report.col_checks"):
+            table.add_column(self.t(column))
+        for step in event.steps:
+            checks = f"{step.checks_passed}✔ {step.checks_failed}✘ {step.checks_skipped}–"
+            table.add_row(f"{step.step_id}: {step.title}",
+                          Text(self.t("report.status_" + step.status),
+                               style=STATUS_STYLE[step.status]), checks)
+        self.console.print(table)
+        style = "bold green" if event.status == "passed" else "bold red"
+        self.console.print(Text(summary_line(event, status_counts(event.steps), self.language),
+                                style=style))
+
+    def ask(self, prompt: str) -> str:
+        return self.console.input(prompt)

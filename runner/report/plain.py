@@ -1,0 +1,95 @@
+"""Plain text for pipes, logs and CI: no colour codes, progress bars collapsed to lines."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from runner import events as ev
+from runner.report.base import Reporter, status_counts
+from runner.report.text import check_lines, engine_line, summary_line
+from runner.shell import strip_ansi
+
+MARKS = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}
+
+
+class PlainReporter(Reporter):
+    def __init__(self, stream: TextIO, language: str) -> None:
+        super().__init__(language)
+        self.stream = stream
+        self.partial = ""  # live output not yet ended by a newline
+
+    def write(self, text: str = "") -> None:
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def on_lab_started(self, event: ev.LabStarted) -> None:
+        lab = event.lab
+        self.write(f"== {lab.title.get(self.language)} ({lab.id}) ==")
+        self.write(engine_line(event.profile, self.language))
+        if lab.objectives:
+            self.write(self.t("report.objectives"))
+            for objective in lab.objectives:
+                self.write(f"  - {objective.get(self.language)}")
+
+    def on_notice(self, event: ev.Notice) -> None:
+        prefix = {"warning": "! ", "error": "!! "}.get(event.level, "")
+        self.write(prefix + self.text(event.message))
+        if event.detail:
+            self.write(event.detail)
+
+    def on_step_started(self, event: ev.StepStarted) -> None:
+        self.write()
+        self.write(f"[{event.index}/{event.total}] {event.step.title.get(self.language)}")
+        self.write((event.explain or event.step.explain).get(self.language).rstrip())
+        for note in event.notes:
+            self.write(f"({self.t('report.engine_note')}) {self.text(note)}")
+
+    def on_step_skipped(self, event: ev.StepSkipped) -> None:
+        self.write(f"[{event.index}/{event.total}] {event.step.title.get(self.language)}"
+                   f" - SKIP: {self.text(event.reason)}")
+
+    def on_command_started(self, event: ev.CommandStarted) -> None:
+        self.write(f"$ {event.command}")
+
+    def on_command_output(self, event: ev.CommandOutput) -> None:
+        *lines, self.partial = (self.partial + event.chunk).split("\n")
+        for line in lines:
+            self.write(strip_ansi(line))
+
+    def on_command_finished(self, event: ev.CommandFinished) -> None:
+        if self.partial:
+            self.write(strip_ansi(self.partial))
+            self.partial = ""
+        if event.result.timed_out:
+            self.write("! " + self.t("report.timed_out", seconds=f"{event.result.duration:.0f}"))
+
+    def on_check_evaluated(self, event: ev.CheckEvaluated) -> None:
+        outcome = event.outcome
+        self.write(f"  {MARKS[outcome.status]} {self.text(outcome.summary)}")
+        for line in check_lines(outcome, self.language):
+            self.write(f"       {line}")
+
+    def on_phase_finished(self, event: ev.PhaseFinished) -> None:
+        for result in event.failures:
+            self.write("! " + self.t(f"report.{event.phase}_failed", command=result.command,
+                                     code=result.exit_code))
+            if result.output.strip():
+                self.write(strip_ansi(result.output.rstrip()))
+
+    def on_lab_finished(self, event: ev.LabFinished) -> None:
+        self.write()
+        self.write(self.t("report.summary_title"))
+        for step in event.steps:
+            self.write(f"  {self.t('report.status_' + step.status):<10} {step.step_id}: "
+                       f"{step.title}")
+        self.write(summary_line(event, status_counts(event.steps), self.language))
+
+    def t(self, key: str, **params) -> str:
+        from runner.i18n import t
+
+        return t(key, self.language, **params)
+
+    def ask(self, prompt: str) -> str:
+        self.stream.write(prompt)
+        self.stream.flush()
+        return input()

@@ -1,0 +1,43 @@
+"""Text shared by every reporter: engine line, check details, summary line."""
+
+from __future__ import annotations
+
+from runner.checks.base import CheckOutcome
+from runner.engine_profile import EngineProfile
+from runner.events import LabFinished
+from runner.i18n import t
+
+
+def engine_line(profile: EngineProfile, language: str) -> str:
+    paths = "report.paths_visible" if profile.host_paths_visible else "report.paths_hidden"
+    return t("report.engine", language, kind=t(f"report.kind_{profile.kind}", language),
+             version=profile.server_version, root=profile.docker_root,
+             driver=profile.storage_driver, endpoint=profile.endpoint,
+             paths=t(paths, language))
+
+
+def check_lines(outcome: CheckOutcome, language: str) -> list[str]:
+    """Expected vs actual for each problem, then how the check was made."""
+    lines = []
+    for problem in outcome.problems:
+        lines.append(f"{problem.what.text(language)}:")
+        lines.append(f"  {t('report.expected', language)}: {_indent(problem.expected)}")
+        lines.append(f"  {t('report.actual', language)}:   {_indent(problem.actual)}")
+    if outcome.note is not None and (outcome.problems or outcome.status == "skip"):
+        lines.append(outcome.note.text(language))
+    if outcome.attempts > 1:
+        lines.append(t("report.attempts", language, count=outcome.attempts))
+    return lines
+
+
+def summary_line(event: LabFinished, counts: dict[str, int], language: str) -> str:
+    checks = [sum(getattr(s, f"checks_{k}") for s in event.steps)
+              for k in ("passed", "failed", "skipped")]
+    return t(f"report.final_{event.status}", language, steps=len(event.steps),
+             passed=counts.get("passed", 0), failed=counts.get("failed", 0),
+             checks_passed=checks[0], checks_failed=checks[1], checks_skipped=checks[2],
+             seconds=f"{event.duration:.1f}")
+
+
+def _indent(value: str) -> str:
+    return value.replace("\n", "\n" + " " * 12) if value else "''"

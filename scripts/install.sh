@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what labrunner needs on a fresh Debian/Ubuntu machine, idempotently:
+#  - Debian packages for the sandbox engine (docker.io, docker-registry, busybox-static),
+#    only when missing and only as root (otherwise it says what to install);
+#  - a virtual environment .venv with labrunner (editable) and its test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "labrunner: installing ${missing[*]} (apt-get)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "labrunner: the sandbox engine needs: sudo apt-get install ${missing[*]}" >&2
+  fi
+fi
+
+if [ ! -x .venv/bin/labrunner ] || [ pyproject.toml -nt .venv/.installed ]; then
+  python3 -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  touch .venv/.installed
+fi

@@ -12,6 +12,7 @@ else is ever typed while a command runs, except the configured answers.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -147,10 +148,8 @@ class ShellSession:
         except OSError:
             return
         if group != self.child.pid:  # never the session's bash itself
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(group, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def _read_until_marker(self, deadline: float, answers: list[Answer],
                            quiet: bool = False) -> tuple[str, int | None]:

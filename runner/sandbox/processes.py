@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -50,10 +51,9 @@ def stop(pid: int, grace: float = 20.0) -> None:
 
 
 def _reap(pid: int) -> None:
-    try:
+    # Not our child when an earlier `labrunner sandbox up` started it: nothing to reap then.
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass  # not our child (started by an earlier `labrunner sandbox up`)
 
 
 def free_port() -> int:

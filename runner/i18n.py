@@ -62,8 +62,21 @@ def _flatten(table: Mapping[str, object], prefix: str = ""):
             yield f"{prefix}{key}", str(value)
 
 
-def t(key: str, language: str | None = None, **params: object) -> str:
-    """Translate `key`; a missing key falls back to English, then to the key itself."""
+def t(key: str, language: str | None = None, /, **params: object) -> str:
+    """Translate `key`; a missing key falls back to English, then to the key itself.
+
+    Positional-only, so that a message may have parameters named `key` or `language`."""
     language = language or _current
     text = catalog(language).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        # A catalog slip must not turn a clear message into a traceback; tests catch the slip.
+        return text.format_map(_Missing(params))
+
+
+class _Missing(dict):
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"

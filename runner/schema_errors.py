@@ -87,8 +87,9 @@ def _to_lab_error(item: dict, path: Path, document: YamlDocument) -> LabFileErro
     elif kind == "string_type" and document.scalars.get(path, "").lower() in YAML_BOOLEAN_WORDS:
         key = "schema.yaml_boolean"
         params["raw"] = document.scalars[path]
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden":  # point at the unknown key itself, not at its value
         params["name"] = str(path[-1])
+        return LabFileError(key, pos=document.keys.get(path) or document.position(path), **params)
     return LabFileError(key, pos=document.position(path), **params)
 
 

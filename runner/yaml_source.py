@@ -22,6 +22,7 @@ class YamlDocument:
     file: str
     positions: dict[Path, SourcePos] = field(default_factory=dict)
     scalars: dict[Path, str] = field(default_factory=dict)  # raw text of each scalar
+    keys: dict[Path, SourcePos] = field(default_factory=dict)  # where each mapping key is
     constructor: Any = None  # one PyYAML constructor turns every scalar into its Python value
 
     def position(self, path: Path) -> SourcePos:
@@ -78,7 +79,8 @@ def _build_mapping(node: Any, path: Path, document: YamlDocument, errors: list[L
                              key=key, first_line=first.line)
             )
             continue
-        document.positions[(*path, key)] = _pos(key_node, document.file)
+        document.positions[(*path, key)] = document.keys[(*path, key)] = _pos(key_node,
+                                                                             document.file)
         result[key] = _build(value_node, (*path, key), document, errors)
         # A block (mapping or list) is best pointed at by its key's line; a scalar by its value.
         if isinstance(value_node.value, list):

@@ -47,7 +47,7 @@ def median_of(runs: int, command: list[str], before=None, env=None) -> float:
     return statistics.median(samples)
 
 
-def plain_script(lab_id: str, docker_root: str, work_dir: str) -> str:
+def plain_script(lab_id: str, docker_root: str, work_dir: str, url: str) -> str:
     """The lab's own commands (setup, steps, cleanup) as one `bash -e` script."""
     from runner.loader import load_lab, resolve_lab
     from runner.variables import substitute
@@ -55,7 +55,7 @@ def plain_script(lab_id: str, docker_root: str, work_dir: str) -> str:
     path = resolve_lab(lab_id)
     lab = load_lab(path)
     values = {"docker_root": docker_root, "work_dir": work_dir, "lab_dir": str(path.parent),
-              "lang": "en", "engine_kind": "linux", "docker_host": os.environ["DOCKER_HOST"]}
+              "lang": "en", "engine_kind": "linux", "docker_host": url}
     values |= {k: substitute(v, values) for k, v in lab.variables.items()}
     commands = [*lab.setup, *(c for s in lab.steps for c in s.commands), *lab.cleanup]
     return "set -e\n" + "\n".join(substitute(c, values, quote=True) for c in commands) + "\n"
@@ -87,7 +87,7 @@ def main() -> None:
                                           capture_output=True)
     with tempfile.TemporaryDirectory() as work:
         script = Path(work) / "lab.sh"
-        script.write_text(plain_script("inspect-overlay2", docker_root, work))
+        script.write_text(plain_script("inspect-overlay2", docker_root, work, url))
         bare = median_of(args.runs, ["bash", "-e", str(script)], forget_image, env)
         lab = median_of(args.runs, [*cli, "run", "inspect-overlay2", "--auto", "--reporter",
                                     "plain", "--engine", url, "--workdir", work],

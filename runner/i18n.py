@@ -1,7 +1,7 @@
 """t(key, **params): the program's own messages in French or English.
 
 Catalogs are TOML files under i18n/<language>/, one per area: the key `up` in
-i18n/en/sandbox.toml is looked up as "sandbox.up". tomllib is in the standard library, so the
+i18n/en/sandbox.toml is looked up as `sandbox.up`. tomllib is in the standard library, so the
 cost is a few small file reads, and only when a message is actually shown.
 """
 

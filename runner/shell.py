@@ -91,6 +91,8 @@ class ShellSession:
         except (OSError, pexpect.ExceptionPexpect) as error:
             raise ShellError("shell.cannot_start", reason=str(error)) from None
         self.child.delaybeforesend = None  # pexpect's default 50 ms pause per send is for modems
+        # bash has already exited when we close it: no need for ptyprocess's 0.1 s pause.
+        self.child.delayafterclose = self.child.ptyproc.delayafterclose = 0.0
         self.child.sendline(
             f"PS1=''; PS2=''; PROMPT_COMMAND='printf \"\\n__LR_{self.nonce}_RC=%s__\\n\" \"$?\"'")
         self._read_until_marker(time.monotonic() + 10, [], quiet=True)

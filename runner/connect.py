@@ -46,8 +46,6 @@ def _sandbox_profile(notify: Progress) -> EngineProfile:
     from runner.sandbox import Sandbox
 
     sandbox = Sandbox()
-    if not sandbox.is_running():
-        notify(msg("engine.starting_sandbox"))
     sandbox_info = sandbox.up(progress=lambda key, params: notify(msg(key, **params)))
     info = engine_info(sandbox_info.docker_host)
     if info is None:

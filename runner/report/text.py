@@ -33,7 +33,10 @@ def check_lines(outcome: CheckOutcome, language: str) -> list[str]:
 def summary_line(event: LabFinished, counts: dict[str, int], language: str) -> str:
     checks = [sum(getattr(s, f"checks_{k}") for s in event.steps)
               for k in ("passed", "failed", "skipped")]
-    return t(f"report.final_{event.status}", language, steps=len(event.steps),
+    key = f"report.final_{event.status}"
+    if event.status == "passed" and counts.get("skipped"):
+        key = "report.final_passed_with_skips"
+    return t(key, language, steps=len(event.steps), skipped=counts.get("skipped", 0),
              passed=counts.get("passed", 0), failed=counts.get("failed", 0),
              checks_passed=checks[0], checks_failed=checks[1], checks_skipped=checks[2],
              seconds=f"{event.duration:.1f}")

@@ -82,3 +82,12 @@ def test_rich_renders_markdown_panels_and_summary_table():
     assert "The pull" in text  # Markdown bold rendered, not shown as **pull**
     assert "✘ container www is running" in text
     assert "Summary" in text and "FAILED" in text
+
+
+def test_summary_does_not_call_a_skipped_step_passed():
+    from runner.report.text import summary_line
+
+    steps = (ev.StepSummary("one", "One", "passed", 1), ev.StepSummary("two", "Two", "skipped"))
+    event = ev.LabFinished(LAB, "passed", steps, 0.1)
+    text = summary_line(event, {"passed": 1, "skipped": 1}, "en")
+    assert text.startswith("No step failed: 1 of 2 steps passed, 1 skipped")

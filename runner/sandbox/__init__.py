@@ -1,145 +1,116 @@
-"""The private sandbox engine: its own dockerd and a local registry mirror of stand-ins.
+"""The private sandbox engine: its own dockerd and a local registry mirror of stand-in images.
 
-`up` starts both (and records their pids), `down` stops exactly those pids and removes the
-state. The user's own engine is never touched: the sandbox has its own data root, exec root,
-socket, no bridge (so no iptables rules and no address range to collide with) and a registry
-on a free 127.0.0.1 port. The sandbox reports progress through a callback and never prints.
+`up` starts a registry on a free 127.0.0.1 port, a bridge of its own, a containerd and a
+dockerd whose every path is under the sandbox's folders, loads the stand-ins into the
+registry, and records the pids; `down` stops exactly those pids and removes the state. The
+user's own engine, images and configuration are never touched. The sandbox reports progress
+through a callback (a catalog key and its parameters) and never prints.
+
+Importing this package is cheap: `labrunner --version` must stay instant.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
-import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from runner.errors import SandboxError
-from runner.sandbox import paths, processes, registry
-from runner.sandbox.paths import Layout, SandboxInfo
+from runner.sandbox import paths, processes, state
+from runner.sandbox.state import SandboxInfo, SandboxStatus
 
 __all__ = ["Sandbox", "SandboxInfo", "SandboxStatus"]
 Progress = Callable[[str, dict], None]
-START_TIMEOUT = 60.0
-
-
-@dataclass(frozen=True)
-class SandboxStatus:
-    running: bool
-    info: SandboxInfo | None
-    images: list[str]
 
 
 class Sandbox:
-    def __init__(self, state_dir: Path | None = None) -> None:
-        self.layout = Layout(Path(state_dir) if state_dir else paths.default_state_dir())
+    """One sandbox, named by its state folder (default: see paths.default_state_dir)."""
+
+    def __init__(self, state_dir: Path | None = None, cache_dir: Path | None = None) -> None:
+        self.layout = paths.Layout.for_state(state_dir or paths.default_state_dir(),
+                                             cache_dir or paths.default_cache_dir())
 
     @staticmethod
     def can_start() -> str | None:
-        """None when this machine can run the sandbox, else the catalog key saying why not."""
-        if os.geteuid() != 0:
-            return "sandbox.needs_root"
-        for program in ("dockerd", "docker-registry", "docker"):
-            if shutil.which(program) is None:
-                return "sandbox.missing_programs"
-        if not _static_busybox():
-            return "sandbox.missing_programs"
-        return None
+        """None when this machine can start the sandbox, else the catalog key saying why not."""
+        from runner.sandbox.requirements import missing_requirement
+
+        return missing_requirement()
 
     @property
     def docker_host(self) -> str:
         return f"unix://{self.layout.socket}"
 
     def env(self) -> dict[str, str]:
+        """The variables that point the docker CLI (and the SDK) at this sandbox."""
         return {"DOCKER_HOST": self.docker_host}
 
     def is_running(self) -> bool:
-        info = paths.load(self.layout)
-        return bool(info) and processes.alive(info.dockerd_pid) and processes.alive(
-            info.registry_pid)
+        """True when `up` completed and its three daemons are still the ones it started."""
+        record = state.read(self.layout)
+        return bool(record.get("complete")) and all(
+            processes.owned(record.get(name, 0), self.layout.state_dir)
+            for name in ("dockerd_pid", "containerd_pid", "registry_pid"))
 
     def status(self) -> SandboxStatus:
-        info = paths.load(self.layout)
-        if not self.is_running():
+        """Whether it runs, where, and what its mirror serves (asked over HTTP on 127.0.0.1)."""
+        from runner.sandbox import registry
+
+        info = state.info(self.layout)
+        if info is None or not self.is_running():
             return SandboxStatus(False, info, [])
         return SandboxStatus(True, info, registry.served_images(info.registry))
 
     def up(self, progress: Progress | None = None) -> SandboxInfo:
-        """Start the sandbox (or return the running one); idempotent."""
-        progress = progress or (lambda key, params: None)
+        """Start the sandbox, or return the running one unchanged (idempotent)."""
+        progress = progress or _silent
         if self.is_running():
-            return paths.load(self.layout)
+            return state.info(self.layout)
         reason = self.can_start()
-        if reason:
+        if reason is not None:
             raise SandboxError(reason)
-        self.down()  # leftovers of a sandbox whose processes died
-        progress("sandbox.starting", {"dir": str(self.layout.state_dir)})
-        info = self._start()
-        try:
-            from runner.sandbox.standins import load_standins
-
-            load_standins(info.docker_host, info.registry,
-                          registry.served_images(info.registry), progress)
-        except BaseException:
-            self.down()
-            raise
-        progress("sandbox.ready", {"docker_host": info.docker_host, "registry": info.registry})
-        return info
+        with self._locked():
+            if self.is_running():  # another `up` finished while we waited for the lock
+                return state.info(self.layout)
+            return self._start(progress)
 
     def down(self) -> None:
-        """Stop what `up` started, by pid, and remove the sandbox's state."""
-        info = paths.load(self.layout)
-        if info:
-            processes.stop(info.dockerd_pid)
-            processes.stop(info.registry_pid)
-        if self.layout.state_dir.exists() or self.layout.run_dir.exists():
-            processes.unmount_below(self.layout.state_dir, self.layout.run_dir)
-            shutil.rmtree(self.layout.state_dir, ignore_errors=True)
-            shutil.rmtree(self.layout.run_dir, ignore_errors=True)
+        """Stop what `up` started (by its recorded pids) and remove the sandbox's state."""
+        from runner.sandbox import teardown
 
-    def _start(self) -> SandboxInfo:
-        layout = self.layout
-        for folder in (layout.state_dir, layout.run_dir, layout.data_root):
-            folder.mkdir(parents=True, exist_ok=True)
-        address = f"127.0.0.1:{processes.free_port()}"
-        registry_pid = registry.start_registry(layout.registry_storage, address, layout.state_dir)
-        if not processes.wait_until(lambda: registry.answers(address), 15):
-            processes.stop(registry_pid)
-            raise SandboxError("sandbox.registry_failed",
-                               log=processes.log_tail(layout.log("registry")))
-        dockerd_pid = processes.spawn(self._dockerd_command(address), layout.log("dockerd"))
-        info = SandboxInfo(self.docker_host, str(layout.data_root), address, dockerd_pid,
-                           registry_pid, str(layout.state_dir))
-        paths.save(layout, info)  # recorded at once, so `down` can stop them if we fail
-        if not processes.wait_until(self._engine_answers, START_TIMEOUT):
-            log = processes.log_tail(layout.log("dockerd"))
-            self.down()
-            raise SandboxError("sandbox.dockerd_failed", log=log)
+        if not self.layout.state_dir.exists() and not self.layout.run_dir.exists():
+            return
+        if os.geteuid() != 0:
+            raise SandboxError("sandbox.needs_root")
+        with self._locked():
+            teardown.stop(self.layout)
+            self.layout.lock.unlink(missing_ok=True)
+
+    def _start(self, progress: Progress) -> SandboxInfo:
+        from runner.sandbox import startup, teardown
+
+        teardown.stop(self.layout)  # what a sandbox whose processes died left behind
+        started = time.monotonic()
+        try:
+            info = startup.start(self.layout, progress)
+        except BaseException:  # Ctrl-C too: never leave half a sandbox running
+            teardown.stop(self.layout)
+            self.layout.lock.unlink(missing_ok=True)
+            raise
+        progress("sandbox.ready", {"docker_host": info.docker_host, "registry": info.registry,
+                                   "seconds": f"{time.monotonic() - started:.1f}"})
         return info
 
-    def _dockerd_command(self, registry_address: str) -> list[str]:
-        layout = self.layout
-        return ["dockerd", "--data-root", str(layout.data_root),
-                "--exec-root", str(layout.run_dir / "exec"),
-                "--pidfile", str(layout.run_dir / "dockerd.pid"),
-                "-H", self.docker_host,
-                "--registry-mirror", f"http://{registry_address}",
-                "--insecure-registry", registry_address,
-                # No bridge: no iptables rules, no address range to collide with the host's.
-                "--bridge", "none", "--iptables=false", "--ip-masq=false",
-                "--ip", "127.0.0.1"]
-
-    def _engine_answers(self) -> bool:
-        from runner.endpoint import engine_info
-
-        return engine_info(self.docker_host, timeout=2) is not None
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One `up` or `down` at a time per sandbox (two terminals may run labs at once)."""
+        with open(self.layout.lock, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
 
-def _static_busybox() -> bool:
-    """A static busybox can be copied into a FROM scratch image; a dynamic one cannot run there."""
-    try:
-        with open("/bin/busybox", "rb") as binary:
-            head = binary.read(4096)
-    except OSError:
-        return False
-    return head.startswith(b"\x7fELF") and b"/ld-linux" not in head and b"/ld-musl" not in head
+def _silent(key: str, params: dict) -> None:
+    """The default progress callback: the sandbox itself never prints."""

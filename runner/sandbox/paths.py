@@ -1,36 +1,77 @@
-"""Where a sandbox keeps its state, and how that state is recorded between commands."""
+"""Where one sandbox keeps its files: the state folder, and a run folder for its sockets.
+
+Unix socket paths are limited to 108 bytes, and the daemons put their sockets a few levels
+below the run folder; when the state folder is too deep for that, the run folder moves to a
+short folder named after a hash of the state folder (under /run, else the temp folder).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+
+# sun_path holds 108 bytes with the final NUL. The deepest sockets below the run folder are
+# libnetwork's `/exec/libnetwork/<12 hex>.sock` (34 bytes) and containerd's
+# `/containerd/containerd.sock.ttrpc` (33), measured with dockerd 20.10; a margin for others.
+SOCKET_MAX = 107
+DEEPEST_SOCKET = 48
 
 
 def default_state_dir() -> Path:
+    """$LABRUNNER_SANDBOX_DIR, else $XDG_STATE_HOME/labrunner/sandbox, else ~/.local/state/…"""
     if os.environ.get("LABRUNNER_SANDBOX_DIR"):
         return Path(os.environ["LABRUNNER_SANDBOX_DIR"])
     state_home = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
     return Path(state_home) / "labrunner" / "sandbox"
 
 
+def default_cache_dir() -> Path | None:
+    """$LABRUNNER_SANDBOX_CACHE: registry storage that `down` keeps, so stand-ins are built once."""
+    cache = os.environ.get("LABRUNNER_SANDBOX_CACHE")
+    return Path(cache).expanduser().resolve() if cache else None
+
+
 @dataclass(frozen=True)
 class Layout:
-    """Every path of one sandbox. Sockets live in a short folder: unix paths max 108 bytes."""
+    """Every path of one sandbox, derived from its state folder (and the optional cache)."""
 
     state_dir: Path
+    run_dir: Path
+    cache_dir: Path | None = None
+
+    @classmethod
+    def for_state(cls, state_dir: Path, cache_dir: Path | None = None) -> Layout:
+        # Resolved: `down` recognises the daemons by this path on their command lines, so every
+        # spelling of the folder (relative, through a symlink) must give the same one.
+        state_dir = Path(state_dir).expanduser().resolve()
+        run_dir = state_dir / "run"
+        if len(str(run_dir).encode()) + DEEPEST_SOCKET > SOCKET_MAX:
+            run_dir = _short_base() / f"labrunner-{digest(state_dir)}"
+        return cls(state_dir, run_dir, cache_dir)
 
     @property
-    def run_dir(self) -> Path:
-        digest = hashlib.sha256(str(self.state_dir.resolve()).encode()).hexdigest()[:10]
-        return Path(tempfile.gettempdir()) / f"labrunner-{digest}"
+    def tag(self) -> str:
+        """A short name unique to this state folder (bridge names allow 15 characters)."""
+        return digest(self.state_dir)[:8]
 
     @property
     def socket(self) -> Path:
         return self.run_dir / "docker.sock"
+
+    @property
+    def exec_root(self) -> Path:
+        return self.run_dir / "exec"
+
+    @property
+    def containerd_dir(self) -> Path:
+        return self.run_dir / "containerd"
+
+    @property
+    def containerd_socket(self) -> Path:
+        return self.containerd_dir / "containerd.sock"
 
     @property
     def data_root(self) -> Path:
@@ -38,33 +79,25 @@ class Layout:
 
     @property
     def registry_storage(self) -> Path:
-        cache = os.environ.get("LABRUNNER_SANDBOX_CACHE")
-        return Path(cache) / "registry" if cache else self.state_dir / "registry"
+        return self.cache_dir / "registry" if self.cache_dir else self.state_dir / "registry"
 
     @property
     def record(self) -> Path:
         return self.state_dir / "state.json"
 
-    def log(self, name: str) -> Path:
-        return self.state_dir / f"{name}.log"
+    @property
+    def lock(self) -> Path:
+        return _short_base() / f"labrunner-{digest(self.state_dir)}.lock"
+
+    def file(self, name: str) -> Path:
+        """A config, pid or log file of the sandbox, kept in the state folder."""
+        return self.state_dir / name
 
 
-@dataclass(frozen=True)
-class SandboxInfo:
-    docker_host: str
-    docker_root: str
-    registry: str  # 127.0.0.1:PORT
-    dockerd_pid: int
-    registry_pid: int
-    state_dir: str
+def digest(path: Path) -> str:
+    return hashlib.sha256(str(path).encode()).hexdigest()[:12]
 
 
-def save(layout: Layout, info: SandboxInfo) -> None:
-    layout.record.write_text(json.dumps(asdict(info), indent=2), encoding="utf-8")
-
-
-def load(layout: Layout) -> SandboxInfo | None:
-    try:
-        return SandboxInfo(**json.loads(layout.record.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return None
+def _short_base() -> Path:
+    run = Path("/run")
+    return run if os.access(run, os.W_OK) else Path(tempfile.gettempdir())

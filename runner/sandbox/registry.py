@@ -1,4 +1,8 @@
-"""The local registry (Debian's docker-registry) that serves the stand-ins, on 127.0.0.1."""
+"""The local registry (Debian's docker-registry, distribution v2) serving the stand-ins.
+
+It listens on 127.0.0.1 only, on a port the kernel picks at start, and is the sandbox
+engine's registry mirror. Every request made here goes to 127.0.0.1 and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -7,40 +11,56 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from runner.sandbox.processes import spawn
+from runner.sandbox import processes
+from runner.sandbox.requirements import program
 
 CONFIG = """version: 0.1
 log:
   level: warn
+  accesslog:
+    disabled: true
 storage:
   filesystem:
     rootdirectory: {storage}
   delete:
     enabled: true
+  maintenance:
+    uploadpurging:
+      enabled: false
 http:
   addr: {address}
 """
+START_TIMEOUT = 15.0
 
 
-def start_registry(storage: Path, address: str, state_dir: Path) -> int:
+def spawn(storage: Path, config: Path, log: Path) -> tuple[int, str]:
+    """Start the registry on a port free right now; return (pid, "127.0.0.1:PORT")."""
     storage.mkdir(parents=True, exist_ok=True)
-    config = state_dir / "registry.yml"
+    address = f"127.0.0.1:{processes.free_port()}"
     config.write_text(CONFIG.format(storage=storage, address=address), encoding="utf-8")
-    return spawn(["docker-registry", "serve", str(config)], state_dir / "registry.log")
+    command = [program("docker-registry") or "docker-registry", "serve", str(config)]
+    return processes.spawn(command, log), address
+
+
+def wait_ready(pid: int, address: str) -> bool:
+    """True once *our* registry answers: another program may have taken the port meanwhile,
+    in which case ours exits and this says False."""
+    return processes.wait_for(pid, lambda: answers(address), START_TIMEOUT)
 
 
 def answers(address: str) -> bool:
+    """True when a registry v2 answers at http://ADDRESS/v2/."""
     try:
-        with urllib.request.urlopen(f"http://{address}/v2/", timeout=1) as response:
-            return response.status == 200
+        with _open(address, "/v2/", timeout=1) as response:
+            return response.headers.get("Docker-Distribution-Api-Version") == "registry/2.0"
     except (urllib.error.URLError, OSError):
         return False
 
 
 def served_images(address: str) -> list[str]:
-    """`name:tag` of everything the registry serves (library/ prefix dropped)."""
+    """`name:tag` of every image the registry serves (Docker Hub's `library/` prefix dropped)."""
     images = []
-    for repository in _get(address, "/v2/_catalog").get("repositories") or []:
+    for repository in _get(address, "/v2/_catalog?n=1000").get("repositories") or []:
         for tag in _get(address, f"/v2/{repository}/tags/list").get("tags") or []:
             images.append(f"{repository.removeprefix('library/')}:{tag}")
     return sorted(images)
@@ -48,7 +68,14 @@ def served_images(address: str) -> list[str]:
 
 def _get(address: str, path: str) -> dict:
     try:
-        with urllib.request.urlopen(f"http://{address}{path}", timeout=5) as response:
-            return json.load(response)
+        with _open(address, path, timeout=5) as response:
+            data = json.load(response)
     except (urllib.error.URLError, OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _open(address: str, path: str, timeout: float):
+    # No proxy, even when the user's environment sets one: the registry is on this machine.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    return opener.open(f"http://{address}{path}", timeout=timeout)

@@ -1,63 +1,132 @@
-"""Build the stand-in images offline (FROM scratch + busybox) and push them to the mirror.
+"""Build the stand-in images offline (FROM scratch + a static busybox), push them to the mirror.
 
-Each folder under standins/ holds a Dockerfile and a `tags` file (one `name:tag` a line):
-adding a stand-in needs no code. After pushing, the images are deleted from the sandbox
-engine so it starts empty, like a fresh install: a lab's `docker pull` really downloads.
+Each folder under standins/ is one stand-in: its Dockerfile, any file it copies, and `tags`,
+the `name:tag` references it is pushed as (one a line). Adding a stand-in needs no code.
+Stand-ins the registry already serves, built from the same files, are not built again. After
+pushing, the images are deleted from the sandbox engine so that it starts empty, like a fresh
+install: a lab's `docker pull` really downloads.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from runner.errors import SandboxError
 
 STANDINS = Path(__file__).resolve().parent / "standins"
-BUSYBOX = Path("/bin/busybox")
+BUSYBOX_PATHS = (Path("/bin/busybox"), Path("/usr/bin/busybox"))
+MARKS = "labrunner-standins.json"  # in the registry storage: what each stand-in was built from
+Progress = Callable[[str, dict], None]
+PARALLEL_BUILDS = 3
 
 
-def standin_tags() -> dict[Path, list[str]]:
-    return {folder: (folder / "tags").read_text().split()
-            for folder in sorted(STANDINS.iterdir()) if (folder / "tags").is_file()}
+@dataclass(frozen=True)
+class StandIn:
+    folder: Path
+    tags: tuple[str, ...]  # "nginx:latest", as a lab pulls it
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    def fingerprint(self) -> str:
+        """A hash of everything the image is built from: a changed file means a rebuild."""
+        digest = hashlib.sha256(_busybox_digest().encode())
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(self.folder).as_posix().encode() + path.read_bytes())
+        return digest.hexdigest()
 
 
-def load_standins(docker_host: str, registry: str, served: list[str],
-                  progress: Callable[[str, dict], None]) -> None:
-    env = dict(os.environ, DOCKER_HOST=docker_host, DOCKER_BUILDKIT="0")
-    built = []
-    for folder, tags in standin_tags().items():
-        missing = [tag for tag in tags if _full(tag) not in served]
-        if not missing:
-            continue
-        progress("sandbox.building", {"image": ", ".join(tags)})
-        built += _build_and_push(folder, tags, registry, env)
-    for reference in built:
-        _docker(env, "rmi", "-f", reference)
-    if built:
-        _docker(env, "image", "prune", "-f")
+def all_standins() -> list[StandIn]:
+    found = []
+    for folder in sorted(p for p in STANDINS.iterdir() if (p / "tags").is_file()):
+        tags = (folder / "tags").read_text(encoding="utf-8").split()
+        found.append(StandIn(folder, tuple(t if ":" in t else f"{t}:latest" for t in tags)))
+    return found
 
 
-def _full(tag: str) -> str:
-    return tag if ":" in tag else f"{tag}:latest"
+def busybox() -> Path | None:
+    return next((path for path in BUSYBOX_PATHS if path.is_file()), None)
 
 
-def _build_and_push(folder: Path, tags: list[str], registry: str, env: dict) -> list[str]:
-    references = [f"{registry}/library/{_full(tag)}" for tag in tags]
-    with tempfile.TemporaryDirectory() as context:
-        shutil.copy(folder / "Dockerfile", context)
-        shutil.copy(BUSYBOX, Path(context) / "busybox")
-        _docker(env, "build", "-q", *(arg for ref in references for arg in ("-t", ref)), context)
+@cache
+def _busybox_digest() -> str:
+    return hashlib.sha256((busybox() or Path("/dev/null")).read_bytes()).hexdigest()
+
+
+def missing(served: list[str], storage: Path) -> list[StandIn]:
+    """Stand-ins the registry does not serve, or serves from other files than today's."""
+    marks = _read_marks(storage)
+    return [standin for standin in all_standins()
+            if not set(standin.tags) <= set(served) or marks.get(standin.name)
+            != standin.fingerprint()]
+
+
+def load(docker: Callable[..., None], registry: str, todo: list[StandIn], storage: Path,
+         progress: Progress) -> None:
+    """Build and push `todo`, then delete every image from the (private) sandbox engine."""
+    if not todo:
+        return
+    # The first build makes the busybox layers every stand-in starts with; the others then
+    # reuse them from the build cache and run side by side (a build mostly waits on dockerd).
+    _build_and_push(docker, todo[0], registry, progress)
+    with ThreadPoolExecutor(max_workers=PARALLEL_BUILDS) as pool:
+        futures = [pool.submit(_build_and_push, docker, standin, registry, progress)
+                   for standin in todo[1:]]
+        for future in futures:
+            future.result()  # the first failure is raised here, as a SandboxError
+    _write_marks(storage, todo)
+    # Only now: deleting an image while another build reuses its parent layers could pull
+    # those layers from under that build.
+    docker("rmi", "--force", *(f"{registry}/library/{tag}" for s in todo for tag in s.tags))
+    docker("image", "prune", "--all", "--force")
+
+
+def _build_and_push(docker: Callable[..., None], standin: StandIn, registry: str,
+                    progress: Progress) -> None:
+    """Build one stand-in under its mirror names and push it (it stays in the engine)."""
+    progress("sandbox.building", {"image": ", ".join(standin.tags)})
+    references = [f"{registry}/library/{tag}" for tag in standin.tags]
+    with tempfile.TemporaryDirectory(prefix="labrunner-standin-") as context:
+        shutil.copytree(standin.folder, context, dirs_exist_ok=True)
+        shutil.copy(busybox(), Path(context) / "busybox")
+        tags = [arg for reference in references for arg in ("--tag", reference)]
+        docker("build", "--quiet", "--force-rm", *tags, context)
     for reference in references:
-        _docker(env, "push", "-q", reference)
-    return references
+        docker("push", "--quiet", reference)
 
 
-def _docker(env: dict, *args: str) -> None:
-    done = subprocess.run(["docker", *args], env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SandboxError("sandbox.docker_failed", command="docker " + " ".join(args),
-                           detail=(done.stderr or done.stdout).strip()[-800:])
+def _read_marks(storage: Path) -> dict[str, str]:
+    try:
+        marks = json.loads((storage / MARKS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return marks if isinstance(marks, dict) else {}
+
+
+def _write_marks(storage: Path, built: list[StandIn]) -> None:
+    marks = _read_marks(storage) | {standin.name: standin.fingerprint() for standin in built}
+    # Whole or not at all: a shared cache may be read by another sandbox starting meanwhile.
+    temporary = storage / f".{MARKS}.{os.getpid()}"
+    temporary.write_text(json.dumps(marks, indent=2, sort_keys=True), encoding="utf-8")
+    temporary.replace(storage / MARKS)
+
+
+def docker_cli(env: dict[str, str]) -> Callable[..., None]:
+    """A `docker(*args)` runner for the sandbox engine that raises SandboxError on failure."""
+    def docker(*args: str) -> None:
+        done = subprocess.run(["docker", *args], env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SandboxError("sandbox.docker_failed", command="docker " + " ".join(args),
+                               detail=(done.stderr or done.stdout).strip()[-800:])
+    return docker

@@ -1,61 +1,89 @@
-"""One private sandbox engine for the whole test session; Docker tests never skip in CI."""
+"""One private sandbox engine for the whole test session; Docker tests never skip in CI.
+
+The sandbox lives in a short temporary folder. Set LABRUNNER_SANDBOX_CACHE to a folder to keep
+its registry storage between sessions, so the stand-in images are built only once.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from runner.sandbox import Sandbox
+from runner.errors import SandboxError
+from runner.sandbox import Sandbox, SandboxInfo
+
+HERE = Path(__file__).resolve().parent
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+    """CI is set to anything but "", "false" or "0": a skipped Docker test there is a failure."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "false", "0")
 
 
-def pytest_collection_modifyitems(config, items):
-    here = Path(__file__).parent
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if here in Path(item.fspath).parents:
+        if HERE in item.path.parents:
             item.add_marker(pytest.mark.docker)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """In CI every skip of a Docker test, whatever its reason, is turned into a failure."""
+    report = yield
+    if report.skipped and in_ci() and HERE in item.path.parents and not hasattr(report,
+                                                                               "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"CI: a Docker test may not skip ({report.longrepr})"
+    return report
+
+
 @pytest.fixture(scope="session")
-def sandbox_engine():
-    """Start a sandbox in a short temporary folder (sockets have a 108-byte limit)."""
+def sandbox_engine() -> Iterator[SandboxInfo]:
+    """Start one sandbox for the session (or skip, or fail in CI, when it cannot start here)."""
+    from runner.i18n import t
+
     reason = Sandbox.can_start()
     if reason is not None:
-        from runner.i18n import t
-
         message = f"the sandbox Docker engine cannot start here: {t(reason)}"
         if in_ci():
             pytest.fail(f"CI: {message}", pytrace=False)
         pytest.skip(message)
-    state = Path(tempfile.mkdtemp(prefix="lr-test-"))
-    sandbox = Sandbox(state)
-    info = sandbox.up()
+    sandbox = Sandbox(Path(tempfile.mkdtemp(prefix="lr-")))  # short: unix sockets live below it
+    try:
+        info = sandbox.up()
+    except SandboxError as error:
+        sandbox.down()
+        pytest.fail(f"the sandbox Docker engine did not start: {error.message()}", pytrace=False)
     yield info
     sandbox.down()
 
 
 @pytest.fixture
-def docker_env(sandbox_engine) -> dict[str, str]:
+def docker_env(sandbox_engine: SandboxInfo) -> dict[str, str]:
+    """os.environ with DOCKER_HOST pointing at the sandbox engine."""
     return dict(os.environ, DOCKER_HOST=sandbox_engine.docker_host)
 
 
 @pytest.fixture
-def clean_engine(sandbox_engine, docker_env):
-    """After the test, remove every container and image of the (private) sandbox engine."""
+def clean_engine(sandbox_engine: SandboxInfo, docker_env: dict[str, str]) -> Iterator[None]:
+    """After the test, remove every container, image, network and volume of the sandbox engine.
+
+    Safe because the sandbox engine is private to this session: nothing of the user's is there.
+    """
     yield
-    def docker(*args: str) -> str:
+    def docker(*args: str) -> list[str]:
         return subprocess.run(["docker", *args], env=docker_env, capture_output=True,
                               text=True).stdout.split()
     containers = docker("ps", "-aq")
     if containers:
-        docker("rm", "-f", *containers)
+        docker("rm", "-f", "-v", *containers)
     images = docker("images", "-aq")
     if images:
-        docker("rmi", "-f", *set(images))
+        docker("rmi", "-f", *sorted(set(images)))
+    docker("network", "prune", "-f")
+    docker("volume", "prune", "-f")

@@ -1,45 +1,71 @@
-"""The sandbox engine itself: offline pulls, fast stops, its own registry, clean shutdown."""
+"""The sandbox engine itself: offline pulls, fast stops, its own registry, network and cleanup."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
+import pytest
+
 from runner.sandbox import Sandbox
-from runner.sandbox.processes import alive
+from runner.sandbox.paths import DEEPEST_SOCKET, SOCKET_MAX
+from runner.sandbox.processes import alive, processes_mentioning
 
 ROOT = Path(__file__).resolve().parents[2]
+STAND_INS = ["alpine:latest", "busybox:latest", "httpd:2-alpine", "memcached:latest",
+             "nginx:latest", "python:3.9"]
 
 
-def docker(env, *args: str) -> str:
-    return subprocess.run(["docker", *args], env=env, check=True, capture_output=True,
-                          text=True).stdout.strip()
+def docker(env: dict[str, str], *args: str, check: bool = True) -> str:
+    return subprocess.run(["docker", *args], env=env, check=check, capture_output=True,
+                          text=True, timeout=60).stdout.strip()
 
 
-def test_starts_empty_and_pulls_stand_ins_offline(sandbox_engine, clean_engine, docker_env):
-    assert docker(docker_env, "images", "-q") == ""
-    docker(docker_env, "pull", "nginx")
-    layers = json.loads(docker(docker_env, "image", "inspect", "-f", "{{json .RootFS.Layers}}",
-                               "nginx"))
-    labels = json.loads(docker(docker_env, "image", "inspect", "-f",
-                               "{{json .Config.Labels}}", "nginx"))
+def labrunner(state_dir: str, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, LABRUNNER_SANDBOX_DIR=state_dir, LABRUNNER_LANG="en")
+    return subprocess.run([sys.executable, "-m", "runner", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_up_reports_the_engine_it_started(sandbox_engine, docker_env):
+    info = sandbox_engine
+    assert info.docker_host.startswith("unix://") and Path(info.docker_host[7:]).is_socket()
+    assert docker(docker_env, "info", "-f", "{{.DockerRootDir}}") == info.docker_root
+    assert info.docker_root.startswith(info.state_dir + "/")
+    assert all(alive(pid) for pid in (info.dockerd_pid, info.containerd_pid, info.registry_pid))
+    assert Sandbox(Path(info.state_dir)).is_running()
+    assert Sandbox.can_start() is None
+
+
+def test_eval_of_sandbox_env_then_docker_pull_nginx_works_offline(sandbox_engine, clean_engine):
+    # Through a real shell, as the README says: eval "$(labrunner sandbox env)".
+    script = (f'eval "$({sys.executable} -m runner sandbox env)"; '
+              'docker pull -q nginx >/dev/null && '
+              'docker image inspect -f "{{json .RootFS.Layers}} {{json .Config.Labels}}" nginx')
+    env = dict(os.environ, LABRUNNER_SANDBOX_DIR=sandbox_engine.state_dir)
+    env.pop("DOCKER_HOST", None)
+    done = subprocess.run(["bash", "-c", script], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    layers, labels = (json.loads(part) for part in done.stdout.split(" ", 1))
     assert len(layers) >= 3
     assert labels["io.labrunner.standin"] == "true"
-    assert "stand-in for nginx" in labels["org.opencontainers.image.description"]
+    assert "labrunner offline stand-in for nginx" in labels["org.opencontainers.image.description"]
 
 
 def test_stand_ins_stop_at_once(sandbox_engine, clean_engine, docker_env):
     for image in ("nginx", "httpd:2-alpine", "memcached"):
-        docker(docker_env, "pull", "-q", image)
-        docker(docker_env, "run", "-d", "--name", "quick", image)
+        docker(docker_env, "run", "-d", "--name", "www", image)
         started = time.monotonic()
-        docker(docker_env, "stop", "quick")
+        docker(docker_env, "stop", "www")
         assert time.monotonic() - started < 3, f"{image} ignores SIGTERM"
-        docker(docker_env, "rm", "quick")
+        docker(docker_env, "rm", "www")
 
 
 def test_exec_touch_lands_in_the_upper_dir_on_the_host(sandbox_engine, clean_engine, docker_env):
@@ -50,36 +76,123 @@ def test_exec_touch_lands_in_the_upper_dir_on_the_host(sandbox_engine, clean_eng
     assert Path(upper, "MYFILE").is_file()
 
 
+def test_published_ports_bind_to_loopback_and_serve_the_page(sandbox_engine, clean_engine,
+                                                            docker_env):
+    if not sandbox_engine.bridge:
+        pytest.skip("this sandbox has no bridge: ports are not published (see the README)")
+    docker(docker_env, "run", "-d", "--name", "www", "-p", "127.0.0.1:0:80", "nginx")
+    docker(docker_env, "run", "-d", "--name", "www2", "-p", "80", "nginx")
+    host, port = docker(docker_env, "port", "www", "80").rsplit(":", 1)  # 127.0.0.1:PORT
+    assert host == "127.0.0.1"
+    assert docker(docker_env, "port", "www2", "80").startswith("127.0.0.1:"), "-p without an IP"
+    page = _fetch(f"http://127.0.0.1:{port}/")
+    assert "Welcome to nginx!" in page and "labrunner offline stand-in" in page
+
+
+def test_containers_cannot_reach_beyond_this_machine(sandbox_engine):
+    if not sandbox_engine.bridge:
+        pytest.skip("no bridge: containers have no network at all")
+    subnet_host = sandbox_engine.subnet.rsplit(".", 1)[0] + ".2"
+    # Asks the kernel's routing decision only: nothing is sent (198.51.100.1 is TEST-NET-2).
+    route = subprocess.run(["ip", "route", "get", "198.51.100.1", "from", subnet_host, "iif",
+                            sandbox_engine.bridge], capture_output=True, text=True)
+    # An `unreachable` rule answers EHOSTUNREACH, which iproute2 prints as "No route to host".
+    assert route.returncode != 0 and "no route to host" in route.stderr.lower()
+
+
+def test_a_pull_the_mirror_cannot_serve_fails_at_once_without_leaving_the_machine(
+        sandbox_engine, docker_env):
+    started = time.monotonic()
+    done = subprocess.run(["docker", "pull", "redis"], env=docker_env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode != 0
+    assert "127.0.0.1:0" in done.stderr  # the dead proxy dockerd was given for Docker Hub
+    assert time.monotonic() - started < 5
+
+
 def test_status_and_env_through_the_cli(sandbox_engine):
-    env = dict(os.environ, LABRUNNER_SANDBOX_DIR=sandbox_engine.state_dir)
-    status = subprocess.run([sys.executable, "-m", "runner", "sandbox", "status"], env=env,
-                            capture_output=True, text=True, cwd=ROOT)
+    status = labrunner(sandbox_engine.state_dir, "sandbox", "status")
     assert status.returncode == 0, status.stderr
-    assert "nginx:latest" in status.stdout and "python:3.9" in status.stdout
+    for text in [sandbox_engine.docker_host, sandbox_engine.registry,
+                 str(sandbox_engine.dockerd_pid), str(sandbox_engine.registry_pid), *STAND_INS]:
+        assert text in status.stdout
+    exported = labrunner(sandbox_engine.state_dir, "sandbox", "env")
+    assert exported.stdout == f"export DOCKER_HOST={sandbox_engine.docker_host}\n"
+    served = Sandbox(Path(sandbox_engine.state_dir)).status()
+    assert served.running and set(STAND_INS) <= set(served.images)
+
+
+def test_registry_listens_on_loopback_only_on_a_port_chosen_at_start(sandbox_engine):
     host, port = sandbox_engine.registry.split(":")
-    assert host == "127.0.0.1" and int(port) > 0
-    exported = subprocess.run([sys.executable, "-m", "runner", "sandbox", "env"], env=env,
-                              capture_output=True, text=True, cwd=ROOT)
-    assert exported.stdout.strip() == f"export DOCKER_HOST={sandbox_engine.docker_host}"
+    assert host == "127.0.0.1" and int(port) not in (5000, 443, 80)
+    listening = _listening_addresses(int(port))
+    assert listening == {"0100007F"}, f"registry port {port} bound on {listening}"
+    with urllib.request.urlopen(f"http://{sandbox_engine.registry}/v2/", timeout=5) as answer:
+        assert answer.headers["Docker-Distribution-Api-Version"] == "registry/2.0"
 
 
 def test_up_is_idempotent(sandbox_engine):
-    again = Sandbox(Path(sandbox_engine.state_dir)).up()
-    assert again == sandbox_engine
+    assert Sandbox(Path(sandbox_engine.state_dir)).up() == sandbox_engine
+    again = labrunner(sandbox_engine.state_dir, "sandbox", "up")
+    assert again.returncode == 0 and "already runs" in again.stdout
+    assert "Building" not in again.stdout
 
 
-def test_a_second_sandbox_coexists_and_down_removes_exactly_its_own(sandbox_engine, tmp_path,
-                                                                     docker_env):
+def test_a_second_sandbox_coexists_recovers_from_a_crash_and_goes_down_cleanly(
+        sandbox_engine, docker_env, tmp_path):
+    # tmp_path is usually deep: the second sandbox's sockets then go to a short folder.
     second = Sandbox(tmp_path / "second")
     info = second.up()
-    try:
-        assert info.docker_host != sandbox_engine.docker_host
-        assert info.registry != sandbox_engine.registry
-        env = dict(os.environ, DOCKER_HOST=info.docker_host)
-        docker(env, "pull", "-q", "alpine")
-        assert docker(docker_env, "images", "-q", "alpine") == "", "the first engine saw it"
-    finally:
-        second.down()
-    assert not alive(info.dockerd_pid) and not alive(info.registry_pid)
-    assert not (tmp_path / "second").exists()
-    assert alive(sandbox_engine.dockerd_pid), "the first sandbox must still run"
+    env = dict(os.environ, **second.env())
+    assert docker(env, "images", "-aq") == "", "a sandbox engine starts empty"
+    assert len(info.run_dir) + DEEPEST_SOCKET <= SOCKET_MAX, "sockets must fit in 108 bytes"
+    assert info.docker_host != sandbox_engine.docker_host
+    assert info.registry != sandbox_engine.registry
+    assert (info.bridge, info.subnet) != (sandbox_engine.bridge, sandbox_engine.subnet)
+    container = docker(env, "run", "-d", "--name", "memcached", "memcached")
+    assert docker(docker_env, "images", "-q", "memcached") == "", "the first engine saw it"
+
+    # A crash: every daemon killed, the container and its shim left running. The next `up`
+    # must clean that up and start afresh.
+    for pid in (info.dockerd_pid, info.containerd_pid, info.registry_pid):
+        os.kill(pid, signal.SIGKILL)
+    assert not second.is_running()
+    restarted = second.up()
+    assert restarted.dockerd_pid != info.dockerd_pid and second.is_running()
+    assert processes_mentioning(container) == [], "the crashed engine's shim still runs"
+
+    down = labrunner(str(tmp_path / "second"), "sandbox", "down")
+    assert down.returncode == 0 and "stopped" in down.stdout, down.stderr
+    for pid in (restarted.dockerd_pid, restarted.containerd_pid, restarted.registry_pid):
+        assert not alive(pid)
+    assert not (tmp_path / "second").exists() and not Path(restarted.run_dir).exists()
+    stopped = labrunner(str(tmp_path / "second"), "sandbox", "status")
+    assert stopped.returncode == 1 and "not running" in stopped.stdout
+    assert not _link_exists(restarted.bridge) and not _link_exists(info.bridge)
+    assert not [line for line in Path("/proc/mounts").read_text().splitlines()
+                if str(tmp_path) in line or restarted.run_dir in line]
+    assert all(alive(pid) for pid in (sandbox_engine.dockerd_pid, sandbox_engine.registry_pid))
+    assert docker(docker_env, "info", "-f", "{{.ID}}"), "the first sandbox must still answer"
+
+
+def _fetch(url: str) -> str:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=5) as answer:
+        return answer.read().decode()
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses (kernel hex) of TCP sockets listening on `port`, IPv4 and IPv6."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:
+                found.add(address)
+    return found
+
+
+def _link_exists(name: str) -> bool:
+    return bool(name) and subprocess.run(["ip", "link", "show", "dev", name],
+                                         capture_output=True).returncode == 0

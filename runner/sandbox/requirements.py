@@ -1,0 +1,58 @@
+"""Can this machine start the sandbox? Root, the daemons, the docker CLI and a static busybox.
+
+The answer is a catalog key (or None), so `run` can say in the user's language what to
+install instead of failing halfway through `up`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from runner.sandbox.standins import busybox
+
+# Where Debian puts the daemons; a root shell opened with plain `su` may lack /usr/sbin in PATH.
+SYSTEM_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+PROGRAMS = {
+    "dockerd": "sandbox.missing_dockerd",
+    "containerd": "sandbox.missing_containerd",
+    "docker-registry": "sandbox.missing_registry",
+    "docker": "sandbox.missing_docker_cli",
+}
+
+
+def search_path() -> str:
+    """PATH plus the system folders, for finding the daemons and for the daemons themselves
+    (dockerd finds runc, containerd-shim-runc-v2 and docker-proxy through PATH)."""
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    return os.pathsep.join(dict.fromkeys([p for p in parts if p] + list(SYSTEM_DIRS)))
+
+
+def program(name: str) -> str | None:
+    """The absolute path of `name` (None when it is not installed)."""
+    return shutil.which(name, path=search_path())
+
+
+def missing_requirement() -> str | None:
+    """None when the sandbox can start here, else the catalog key of the first thing missing."""
+    if os.geteuid() != 0:
+        return "sandbox.needs_root"
+    for name, key in PROGRAMS.items():
+        if program(name) is None:
+            return key
+    found = busybox()
+    if found is None or not is_static(found):
+        return "sandbox.missing_busybox"
+    return None
+
+
+def is_static(binary: Path) -> bool:
+    """A static program runs in a FROM scratch image; a dynamic one lacks its loader there."""
+    try:
+        with open(binary, "rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return False
+    # A dynamic ELF names its loader (PT_INTERP) near the start of the file.
+    return head.startswith(b"\x7fELF") and b"/ld-linux" not in head and b"/ld-musl" not in head

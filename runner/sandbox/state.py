@@ -1,0 +1,88 @@
+"""What a running sandbox is (SandboxInfo) and the record `up` leaves for `status` and `down`.
+
+The record is written as each piece starts (registry pid, bridge, containerd pid…), not only
+at the end, so that `down` can stop exactly what a failed or interrupted `up` left running.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from runner.sandbox.paths import Layout
+
+MARKER = ".labrunner-sandbox"  # only a folder holding this is ever removed by `down`
+
+
+@dataclass(frozen=True)
+class SandboxInfo:
+    """A started sandbox: where to reach it and which processes are its own."""
+
+    docker_host: str  # unix:///…/docker.sock
+    docker_root: str  # the engine's DockerRootDir, as `docker info` says it
+    registry: str  # 127.0.0.1:PORT, the engine's registry mirror
+    dockerd_pid: int
+    registry_pid: int
+    state_dir: str
+    containerd_pid: int = 0
+    run_dir: str = ""
+    bridge: str = ""  # empty: no bridge (ports are not published)
+    subnet: str = ""
+
+
+@dataclass(frozen=True)
+class SandboxStatus:
+    """What `labrunner sandbox status` says; `info` is None when nothing was ever recorded."""
+
+    running: bool
+    info: SandboxInfo | None
+    images: list[str] = field(default_factory=list)
+
+    @property
+    def docker_host(self) -> str:
+        return self.info.docker_host if self.info else ""
+
+    @property
+    def registry(self) -> str:
+        return self.info.registry if self.info else ""
+
+    @property
+    def pids(self) -> dict[str, int]:
+        if self.info is None:
+            return {}
+        return {"dockerd": self.info.dockerd_pid, "containerd": self.info.containerd_pid,
+                "registry": self.info.registry_pid}
+
+
+def read(layout: Layout) -> dict[str, Any]:
+    """The raw record (possibly partial); {} when there is none."""
+    try:
+        data = json.loads(layout.record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def update(layout: Layout, **values: Any) -> None:
+    """Merge `values` into the record, written whole each time (small, rarely written)."""
+    record = read(layout) | values
+    temporary = layout.record.with_suffix(".tmp")
+    temporary.write_text(json.dumps(record, indent=2), encoding="utf-8")
+    temporary.replace(layout.record)
+
+
+def info(layout: Layout) -> SandboxInfo | None:
+    """The SandboxInfo of a completed `up`, else None."""
+    record = read(layout)
+    if not record.get("complete"):
+        return None
+    try:
+        return SandboxInfo(**{f.name: record[f.name] for f in fields(SandboxInfo)
+                              if f.name in record})
+    except TypeError:
+        return None
+
+
+def as_record(sandbox_info: SandboxInfo) -> dict[str, Any]:
+    return asdict(sandbox_info) | {"complete": True}

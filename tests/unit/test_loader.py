@@ -1,0 +1,414 @@
+"""Bad lab files: each error is a LabError placed at `file:line:col`, translated, exit code 2.
+
+Every lab text below is written with textwrap.dedent, so its line numbers are the ones you
+count in the test. Columns are 1-based, as editors show them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from runner.errors import LabError, LabErrors, LabFileError
+from runner.i18n import set_language
+from runner.loader import bundled_labs, load_lab, resolve_lab
+from runner.model import CHECK_TYPES
+
+KNOWN_CHECKS = ", ".join(CHECK_TYPES)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Every test starts in English and leaves English behind, even when it fails."""
+    set_language("en")
+    yield
+    set_language("en")
+
+
+def lab(step: str = "run: echo hi\n", head: str = "") -> str:
+    """A one-step lab: `head` lines go after the title (line 3 on), `step` lines complete
+    the step. Without `head` the step's own keys begin on line 7, column 5."""
+    top = textwrap.dedent("""\
+        id: demo
+        title: {fr: Démo, en: Demo}
+        """) + textwrap.dedent(head) + textwrap.dedent("""\
+        steps:
+          - id: one
+            title: {fr: Un, en: One}
+            explain: {fr: Explication, en: Explanation}
+        """)
+    return top + textwrap.indent(textwrap.dedent(step), "    ")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "lab.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_error(tmp_path: Path, text: str) -> LabError:
+    """The LabError raised by loading `text`; any other exception fails the test."""
+    with pytest.raises(LabError) as caught:
+        load_lab(write(tmp_path, text))
+    return caught.value
+
+
+# (name, lab text, key, line, column, words of the English message)
+CASES = [
+    ("yaml syntax",
+     "id: demo\ntitle: Demo: the lab\n",
+     "load.yaml_syntax", 2, 12, "this is not valid YAML: mapping values are not allowed here"),
+    ("empty file", "", "load.empty", 1, 1, "the file is empty"),
+    ("only a comment", "# a lab, one day\n", "load.empty", 1, 1, "the file is empty"),
+    ("top level is a list", "- id: demo\n- title: x\n", "load.not_mapping", 1, 1,
+     "a lab file must be a mapping of keys"),
+    ("top level is text", "just some words\n", "load.not_mapping", 1, 1,
+     "a lab file must be a mapping of keys"),
+    ("duplicate key",
+     textwrap.dedent("""\
+         id: demo
+         title: {fr: Démo, en: Demo}
+         id: other
+         """),
+     "load.duplicate_key", 3, 1, "the key 'id' appears twice in the same block (first on line 1)"),
+    ("duplicate key in a step", lab("run: echo a\nrun: echo b\n"),
+     "load.duplicate_key", 8, 5, "the key 'run' appears twice in the same block (first on line 7)"),
+    ("unknown key in a step", lab("comands: echo hi\nrun: echo hi\n"),
+     "schema.unknown_field", 7, 5, "unknown key 'comands' (a typo?)"),
+    ("unknown key in a check", lab("""\
+         run: echo hi
+         checks:
+           - type: output
+             exitcode: 0
+         """),
+     "schema.unknown_field", 10, 9, "unknown key 'exitcode' (a typo?)"),
+    ("missing translation",
+     textwrap.dedent("""\
+         id: demo
+         title:
+           fr: Démo
+         steps:
+           - id: one
+             title: {fr: Un, en: One}
+             explain: {fr: Explication, en: Explanation}
+             run: echo hi
+         """),
+     "schema.missing", 2, 1, "'title' needs the key 'en'"),
+    ("unknown check type", lab("""\
+         run: echo hi
+         checks:
+           - type: imagee
+             name: nginx
+         """),
+     "schema.unknown_check", 9, 9, f"unknown check type 'imagee' (known: {KNOWN_CHECKS})"),
+    ("check without type", lab("""\
+         run: echo hi
+         checks:
+           - exit_code: 0
+         """),
+     "schema.check_without_type", 9, 9, f"this check has no 'type:' (one of: {KNOWN_CHECKS})"),
+    ("yes unquoted", lab("""\
+         run: apt-get remove nano
+         answers:
+           - expect: 'Continue\\? \\[Y/n\\]'
+             send: yes
+         """),
+     "schema.yaml_boolean", 10, 15,
+     "'steps.0.answers.0.send': YAML reads yes as a boolean, not as text; "
+     "write it in quotes: \"yes\""),
+    ("run is a number", lab("run: 3\n"),
+     "schema.not_text_or_list", 7, 10, "'steps.0.run' must be text or a list of texts"),
+    ("bad step id", lab("run: echo hi\n").replace("id: one", "id: Step 1"),
+     "schema.bad_identifier", 4, 9, "'steps.0.id' must be lowercase letters, digits"),
+    ("zero step timeout", lab("run: echo hi\ntimeout: 0\n"),
+     "schema.not_greater", 8, 14, "'steps.0.timeout' must be greater than 0"),
+    ("negative lab timeout", lab(head="timeout: -5\n"),
+     "schema.not_greater", 3, 10, "'timeout' must be greater than 0"),
+    ("duplicate step id", lab("run: echo a\n") + textwrap.indent(textwrap.dedent("""\
+         - id: one
+           title: {fr: Encore, en: Again}
+           explain: {fr: x, en: x}
+           run: echo b
+         """), "  "),
+     "semantic.duplicate_step", 8, 9,
+     "step id 'one' is already used (line 4); step ids must be unique"),
+    ("undefined variable", lab("run: docker pull {image}\n", head="variables: {img: nginx}\n"),
+     "semantic.undefined_variable", 8, 10, "undefined variable {image} (defined: "),
+    ("undefined variable in a list", lab("run:\n  - echo ok\n  - echo {nope}\n"),
+     "semantic.undefined_variable", 9, 9, "undefined variable {nope}"),
+    ("bad regex in answers", lab("""\
+         run: rm -i f
+         answers:
+           - expect: '(remove'
+             send: 'y'
+         """),
+     "semantic.bad_regex", 9, 17, "'(remove' is not a valid regular expression: "),
+    ("bad regex in an output check", lab("""\
+         run: docker ps
+         checks:
+           - type: output
+             regex: '[0-9a-f{12}'
+         """),
+     "semantic.bad_regex", 10, 16, "'[0-9a-f{12}' is not a valid regular expression: "),
+    ("command index out of range", lab("""\
+         run: echo hi
+         checks:
+           - type: output
+             command: 3
+         """),
+     "semantic.bad_command_index", 10, 18,
+     "command 3 does not exist: this step has 1 command(s)"),
+    ("no step at all", "id: demo\ntitle: {fr: Démo, en: Demo}\nsteps: []\n",
+     "schema.too_short", 3, 1, "'steps' must not be empty"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "key", "line", "column", "words"), CASES,
+                         ids=[case[0] for case in CASES])
+def test_each_kind_of_error_is_placed_and_explained(tmp_path, name, text, key, line, column,
+                                                    words):
+    error = load_error(tmp_path, text)
+    assert isinstance(error, LabFileError), error.message()
+    assert (error.key, error.exit_code) == (key, 2)
+    message = error.message()
+    assert message.startswith(f"{tmp_path / 'lab.yaml'}:{line}:{column}: "), message
+    assert words in message
+
+
+FRENCH = [
+    ("unknown key", lab("comands: echo hi\nrun: echo hi\n"),
+     "7:5: clé inconnue 'comands' (une faute de frappe ?)"),
+    ("missing translation", lab(head="objectives:\n  - fr: Comprendre\n"),
+     "4:5: 'objectives.0' doit avoir la clé 'en'"),
+    ("yes unquoted", lab("run: x\nanswers:\n  - expect: 'a'\n    send: yes\n"),
+     "10:15: 'steps.0.answers.0.send' : YAML lit yes comme un booléen, pas comme du texte ; "
+     "mettez-le entre guillemets : \"yes\""),
+    ("duplicate key", "id: a\nid: b\n",
+     "2:1: la clé 'id' apparaît deux fois dans le même bloc (la première ligne 1)"),
+    ("command index", lab("run: x\nchecks:\n  - type: output\n    command: 2\n"),
+     "10:18: la commande 2 n'existe pas : cette étape a 1 commande(s)"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "words"), FRENCH, ids=[case[0] for case in FRENCH])
+def test_messages_are_in_french_when_french_is_chosen(tmp_path, name, text, words):
+    error = load_error(tmp_path, text)
+    set_language("fr")
+    assert f"{tmp_path / 'lab.yaml'}:{words}" in error.message()
+
+
+def test_the_same_error_reads_in_english_then_in_french(tmp_path):
+    error = load_error(tmp_path, lab("run: 3\n"))
+    english = error.message()
+    set_language("fr")
+    assert english.endswith("'steps.0.run' must be text or a list of texts")
+    assert error.message().endswith("'steps.0.run' doit être du texte ou une liste de textes")
+
+
+def test_several_schema_errors_are_all_reported_in_line_order(tmp_path):
+    text = lab("""\
+        run: echo hi
+        timeout: 0
+        checks:
+          - type: nope
+        """, head="timeout: -1\n").replace("id: one", "id: ONE")
+    error = load_error(tmp_path, text)
+    assert isinstance(error, LabErrors) and error.exit_code == 2
+    places = [(item.pos.line, item.key) for item in error.errors]
+    assert places == [(3, "schema.not_greater"), (5, "schema.bad_identifier"),
+                      (9, "schema.not_greater"), (11, "schema.unknown_check")]
+    assert error.message().splitlines()[0].startswith(f"{tmp_path / 'lab.yaml'}:3:")
+
+
+def test_several_semantic_errors_are_all_reported_in_line_order(tmp_path):
+    text = lab("""\
+        run: echo {nope}
+        checks:
+          - type: output
+            command: 2
+            regex: '('
+        """) + "  - id: one\n    title: {fr: a, en: b}\n    explain: {fr: a, en: b}\n    run: x\n"
+    error = load_error(tmp_path, text)
+    assert isinstance(error, LabErrors)
+    places = [(item.pos.line, item.key) for item in error.errors]
+    assert places == [(7, "semantic.undefined_variable"), (10, "semantic.bad_command_index"),
+                      (11, "semantic.bad_regex"), (12, "semantic.duplicate_step")]
+
+
+def test_several_duplicate_keys_are_all_reported(tmp_path):
+    error = load_error(tmp_path, "id: a\nid: b\ntitle: x\ntitle: y\n")
+    assert isinstance(error, LabErrors)
+    assert [(e.key, e.pos.line, e.params["first_line"]) for e in error.errors] == [
+        ("load.duplicate_key", 2, 1), ("load.duplicate_key", 4, 3)]
+
+
+def test_an_unreadable_file_is_a_lab_error(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("id: d\xe9mo\n".encode("latin-1"))
+    with pytest.raises(LabFileError) as caught:
+        load_lab(path)
+    assert caught.value.key == "load.unreadable" and caught.value.exit_code == 2
+
+
+def test_a_missing_file_is_a_lab_error(tmp_path):
+    with pytest.raises(LabFileError) as caught:
+        load_lab(tmp_path / "gone.yaml")
+    assert caught.value.key == "load.unreadable"
+
+
+# Malformed input of every sort: the loader answers with a LabError, never a traceback.
+NOT_A_TRACEBACK = [
+    "id: [demo\n",
+    "\tid: demo\n",
+    "id: a\n---\nid: b\n",
+    "42\n",
+    "steps:\n  -\n",
+    "? [a, b]\n: c\n",
+    "id: demo\ntitle: {fr: a, en: b}\nsteps: {one: two}\n",
+    "id: 2024-01-01\ntitle: {fr: a, en: b}\nsteps: [{id: x}]\n",
+    lab("run: [echo a, 3]\n"),
+    lab("run: {echo: a}\n"),
+    lab("run: x\nchecks: [output]\n"),
+    lab("run: x\nengine_notes: {linuxx: {fr: a, en: b}}\n"),
+    lab("run: x\nchecks:\n  - type: output\n    retry: {attempts: 0, delay: -1}\n"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_A_TRACEBACK, ids=range(len(NOT_A_TRACEBACK)))
+def test_malformed_files_raise_only_lab_errors(tmp_path, text):
+    error = load_error(tmp_path, text)
+    assert error.exit_code == 2 and error.message()
+
+
+# YAML tags are resolved by PyYAML's constructor after the try/except in parse_yaml.
+TAGGED = {
+    "unknown tag": lab("run: !shell echo hi\n"),
+    "python tag": lab("run: !!python/name:os.system echo hi\n"),
+    "bad int": lab("run: x\ntimeout: !!int ten\n"),
+    "bad timestamp": lab("run: !!timestamp soon\n"),
+}
+
+
+@pytest.mark.xfail(strict=True, reason="BUG runner/yaml_source.py::_build: "
+                   "constructor.construct_object() runs outside parse_yaml's try, so a tagged "
+                   "scalar escapes as ConstructorError/ValueError/AttributeError")
+@pytest.mark.parametrize("text", TAGGED.values(), ids=TAGGED.keys())
+def test_tagged_scalars_raise_a_lab_error(tmp_path, text):
+    error = load_error(tmp_path, text)
+    assert error.exit_code == 2 and error.pos is not None and error.pos.line >= 7
+
+
+@pytest.mark.xfail(strict=True, reason="BUG runner/yaml_source.py::_build: a recursive "
+                   "alias is rebuilt for ever and RecursionError escapes")
+def test_a_recursive_alias_raises_a_lab_error(tmp_path):
+    error = load_error(tmp_path, "id: demo\nsteps: &loop [*loop]\n")
+    assert error.exit_code == 2
+
+
+@pytest.mark.xfail(strict=True, reason="BUG runner/schema_errors.py::_document_path: the "
+                   "union tag 'path' in pydantic's loc is taken for the check's own `path:` key, "
+                   "so a bad `state:` is reported as `path` on the path: line")
+def test_a_bad_state_in_a_path_check_points_at_state(tmp_path):
+    error = load_error(tmp_path, lab("""\
+        run: echo hi
+        checks:
+          - type: path
+            path: /etc/hostname
+            state: exist
+        """))
+    assert (error.pos.line, error.pos.column) == (11, 16)
+    assert "'steps.0.checks.0.state' must be one of 'exists' or 'absent'" in error.message()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG runner/schema_errors.py::_document_path: the "
+                   "union tag 'container' collides with an (unknown) `container:` key, so the "
+                   "missing key is reported as 'container' instead of 'name'")
+def test_a_container_check_without_name_asks_for_name(tmp_path):
+    error = load_error(tmp_path, lab("""\
+        run: echo hi
+        checks:
+          - type: container
+            container: www
+        """))
+    assert isinstance(error, LabErrors)
+    assert "'steps.0.checks.0' needs the key 'name'" in error.message()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG runner/yaml_source.py::_build_mapping: "
+                   "first_line is the first VALUE's line (document.positions), not its key's "
+                   "(document.keys), when a scalar value sits on the next line")
+def test_a_duplicate_key_names_the_line_of_the_first_key(tmp_path):
+    error = load_error(tmp_path, "id:\n  demo\nid: other\n")
+    assert error.params["first_line"] == 1
+
+
+@pytest.mark.xfail(strict=True, reason="BUG runner/semantics.py::_undefined_variables skips "
+                   "the values of `variables:`, which the engine fills from built-ins; a typo "
+                   "such as {docker_rot} reaches the command unreported")
+def test_an_undefined_name_in_a_variable_value_is_reported(tmp_path):
+    error = load_error(tmp_path, lab("run: ls {layers}\n",
+                                     head="variables:\n  layers: '{docker_rot}/overlay2'\n"))
+    assert (error.key, error.pos.line) == ("semantic.undefined_variable", 4)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG runner/schema_errors.py::_document_path keeps "
+                   "pydantic's last loc part even when it is not a key of the file: the union "
+                   "branch 'str' or '[key]' shows up in the field name")
+@pytest.mark.parametrize(("step", "field"), [
+    ("run: {echo: hi}\n", "'steps.0.run' "),
+    ("run: x\nengine_notes: {linuxx: {fr: a, en: b}}\n", "'steps.0.engine_notes.linuxx' "),
+], ids=["run is a mapping", "unknown engine kind"])
+def test_field_names_are_paths_of_the_file(tmp_path, step, field):
+    assert field in load_error(tmp_path, lab(step)).message()
+
+
+def test_shell_and_template_braces_are_not_variables(tmp_path):
+    step = """\
+        run:
+          - docker image inspect --format '{{.Architecture}}' nginx
+          - echo ${HOME} $HOME
+          - find . -name '*.tmp' -exec rm {} \\;
+        checks:
+          - type: output
+            regex: '^[0-9a-f]{64}$'
+        answers:
+          - expect: 'x{2,3}'
+            send: 'y'
+        """
+    loaded = load_lab(write(tmp_path, lab(step)))
+    assert loaded.steps[0].commands[2] == "find . -name '*.tmp' -exec rm {} \\;"
+
+
+def test_defined_and_builtin_variables_are_accepted(tmp_path):
+    path = write(tmp_path, lab("run: ls {docker_root}/{sub} {work_dir}\n",
+                               head="variables: {sub: overlay2}\n"))
+    assert load_lab(path).variables == {"sub": "overlay2"}
+
+
+def test_resolve_lab_finds_a_bundled_lab_by_id():
+    first = bundled_labs()[0]
+    assert resolve_lab(first.stem) == first
+
+
+def test_resolve_lab_lists_the_known_labs_for_an_unknown_id():
+    with pytest.raises(LabFileError) as caught:
+        resolve_lab("no-such-lab")
+    error = caught.value
+    assert error.key == "load.unknown_lab" and error.exit_code == 2 and error.pos is None
+    assert "inspect-overlay2" in error.message()
+    assert "'no-such-lab'" in error.message()
+
+
+def test_resolve_lab_rejects_a_yaml_path_that_does_not_exist(tmp_path):
+    missing = str(tmp_path / "inspect-overlay2.yaml")
+    with pytest.raises(LabFileError) as caught:
+        resolve_lab(missing)
+    assert caught.value.key == "load.not_found"
+    assert caught.value.message() == f"no such lab file: {missing}"
+
+
+def test_resolve_lab_returns_an_existing_path_as_is(tmp_path):
+    path = write(tmp_path, lab())
+    assert resolve_lab(str(path)) == path

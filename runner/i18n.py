@@ -16,21 +16,38 @@ from runner.resources import data_dir
 
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # highest first
 _current = DEFAULT_LANGUAGE
 
 
 def detect_language(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """--lang, else LABRUNNER_LANG, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG (fr_* -> fr), else en."""
+    """--lang, else LABRUNNER_LANG, else the language gettext would pick from LANGUAGE,
+    LC_ALL, LC_MESSAGES and LANG (fr_* -> fr), else en."""
     environ = os.environ if environ is None else environ
     if explicit:
         return explicit
-    for name in ("LABRUNNER_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "")
-        # LANGUAGE may hold a priority list such as "fr:en"; the first entry wins.
-        code = value.split(":")[0].split("_")[0].split(".")[0].lower()
-        if code in LANGUAGES:
-            return code
-    return DEFAULT_LANGUAGE
+    own = _language_of(environ.get("LABRUNNER_LANG", ""))
+    return own if own in LANGUAGES else _gettext_language(environ)
+
+
+def _gettext_language(environ: Mapping[str, str]) -> str:
+    """As gettext does: the locale is the first SET of LC_ALL, LC_MESSAGES, LANG (a lower
+    one is never consulted); LANGUAGE, a priority list such as `de:fr`, overrides it unless
+    the locale is C. The first language we have wins; none means English, the source text."""
+    locale = next((environ[name] for name in LOCALE_VARIABLES if environ.get(name)), "")
+    priority = "" if _is_c_locale(locale) else environ.get("LANGUAGE", "")
+    candidates = priority.split(":") if priority else [locale]
+    available = (code for code in map(_language_of, candidates) if code in LANGUAGES)
+    return next(available, DEFAULT_LANGUAGE)
+
+
+def _language_of(value: str) -> str:
+    """The language part of a locale name: `fr_CA.UTF-8@euro` -> `fr`."""
+    return value.split("_")[0].split(".")[0].split("@")[0].lower()
+
+
+def _is_c_locale(locale: str) -> bool:
+    return locale.split(".")[0] in ("C", "POSIX")
 
 
 def set_language(language: str) -> None:

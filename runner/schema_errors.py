@@ -11,6 +11,7 @@ from typing import Any
 from runner.errors import LabFileError
 from runner.yaml_source import Path, YamlDocument
 
+UNION_TAG_KEY = "type"  # the discriminator of runner.model.Check
 YAML_BOOLEAN_WORDS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
 # pydantic error type -> catalog key (others: schema.invalid with pydantic's own text)
 KNOWN_TYPES = {
@@ -40,7 +41,7 @@ def translate_errors(error: Any, document: YamlDocument) -> list[LabFileError]:
     seen: set[tuple[str, tuple]] = set()
     result = []
     for item in error.errors(include_url=False):
-        path = _document_path(tuple(item["loc"]), document)
+        path = _document_path(item, document)
         if (item["type"], path) in seen or _is_union_noise(item):
             continue
         seen.add((item["type"], path))
@@ -53,17 +54,33 @@ def _is_union_noise(item: dict) -> bool:
     return any(part in ("list[str]", "list[constrained-str]") for part in map(str, item["loc"]))
 
 
-def _document_path(loc: tuple, document: YamlDocument) -> Path:
-    """Drop the parts of pydantic's loc that are not in the file (union branch/tag names)."""
-    path: list[str | int] = []
-    node = document.data
-    for part in loc:
-        if _has_child(node, part):
-            node = node[part]
+def _document_path(item: dict, document: YamlDocument) -> Path:
+    """The path in the file that a pydantic error is about.
+
+    pydantic's loc mixes the file's keys and indexes with names that are not in it: a check's
+    union tag (its `type:` value, e.g. 'path') and union branch labels ('str', 'list[str]',
+    '[key]'). Walk the loc down the document: descend only where the file has that child,
+    skip a check's tag once (so `type: path` and a `path:` key stay apart), and stop at the
+    value pydantic rejected, so a branch label that is also a key of it is not taken."""
+    loc = tuple(item["loc"])
+    missing = item["type"] == "missing"  # its last part is a key the file lacks: keep it
+    node, path, tag_skipped = document.data, [], False
+    for part in loc[:-1] if missing else loc:
+        if node is item.get("input") and isinstance(node, dict | list):
+            break
+        if not tag_skipped and _is_union_tag(node, part):
+            tag_skipped = True
+        elif _has_child(node, part):
+            node, tag_skipped = node[part], False
             path.append(part)
-        elif isinstance(node, dict) and part == loc[-1]:
-            path.append(part)  # a missing or unknown key: keep it for the message
-    return tuple(path)
+    return (*path, loc[-1]) if missing and loc else tuple(path)
+
+
+def _is_union_tag(node: object, part: str | int) -> bool:
+    """`part` is the tag pydantic puts in the loc of a check: the value of its `type:`."""
+    from runner.model import CHECK_TYPES
+
+    return isinstance(node, dict) and part in CHECK_TYPES and node.get(UNION_TAG_KEY) == part
 
 
 def _has_child(node: object, part: str | int) -> bool:

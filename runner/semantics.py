@@ -33,12 +33,25 @@ def _duplicate_step_ids(lab: Lab, document: YamlDocument) -> Iterator[LabFileErr
 
 
 def _undefined_variables(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
-    known = set(lab.variables) | set(BUILTINS)
+    """Every `{name}` must be a variable the engine will fill in where it is written."""
     for path, text in _strings(document.data, ()):
+        usable = _names_usable_at(path, lab)
         for name in placeholders(text):
-            if name not in known:
-                yield LabFileError("semantic.undefined_variable", pos=document.position(path),
-                                   name=name, known=", ".join(sorted(known)))
+            if name in usable:
+                continue
+            # Not usable but defined: a lab variable inside another variable's value.
+            key = "semantic.variable_in_variable" if name in lab.variables else (
+                "semantic.undefined_variable")
+            yield LabFileError(key, pos=document.position(path), name=name,
+                               known=", ".join(usable))
+
+
+def _names_usable_at(path: Path, lab: Lab) -> list[str]:
+    """The engine fills a variable's own value from the built-ins alone (engine._lab_values),
+    so there another lab variable, or the variable itself, would reach the command as is."""
+    if path[:1] == ("variables",):
+        return sorted(BUILTINS)
+    return sorted(set(lab.variables) | set(BUILTINS))
 
 
 def _strings(node: object, path: Path) -> Iterator[tuple[Path, str]]:
@@ -47,8 +60,7 @@ def _strings(node: object, path: Path) -> Iterator[tuple[Path, str]]:
         yield path, node
     elif isinstance(node, dict):
         for key, value in node.items():
-            if not (path == () and key == "variables"):
-                yield from _strings(value, (*path, key))
+            yield from _strings(value, (*path, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _strings(value, (*path, index))

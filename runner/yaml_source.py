@@ -2,8 +2,10 @@
 
 PyYAML's composer gives each node a start mark; we build the Python data ourselves from the
 node tree so we can (1) record `path -> position` for every value, which turns pydantic's
-error locations into `file:line:col`, and (2) reject duplicate keys, which PyYAML would
-otherwise silently resolve by keeping the last one.
+error locations into `file:line:col`, (2) reject duplicate keys, which PyYAML would
+otherwise silently resolve by keeping the last one, and (3) turn every other thing YAML can
+fail on after parsing (a tag such as `!!int ten`, an alias that contains itself) into a
+placed LabFileError instead of a traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from runner.errors import LabError, LabErrors, LabFileError, SourcePos
 
 Path = tuple[str | int, ...]
 
+YAML_TAG_PREFIX = "tag:yaml.org,2002:"
+# The tags the composer gives a plain mapping or list: we build those ourselves, so any other
+# tag on a collection (!!set, !!omap, !custom) would be silently dropped; it is refused instead.
+COLLECTION_TAGS = (f"{YAML_TAG_PREFIX}map", f"{YAML_TAG_PREFIX}seq")
+# What PyYAML's safe constructors raise on a value their tag cannot read:
+# ValueError (!!int ten), AttributeError (!!timestamp soon), KeyError (!!bool maybe).
+BAD_VALUE_ERRORS = (ValueError, LookupError, AttributeError, TypeError)
+
 
 @dataclass
 class YamlDocument:
@@ -23,7 +33,6 @@ class YamlDocument:
     positions: dict[Path, SourcePos] = field(default_factory=dict)
     scalars: dict[Path, str] = field(default_factory=dict)  # raw text of each scalar
     keys: dict[Path, SourcePos] = field(default_factory=dict)  # where each mapping key is
-    constructor: Any = None  # one PyYAML constructor turns every scalar into its Python value
 
     def position(self, path: Path) -> SourcePos:
         """The position of `path`, or of its nearest ancestor that exists in the file."""
@@ -34,10 +43,24 @@ class YamlDocument:
 
 
 def parse_yaml(text: str, file: str) -> YamlDocument:
+    """The document in `text`; every problem found raised at once as LabError/LabErrors."""
+    node = _compose(text, file)
+    if node is None:
+        raise LabFileError("load.empty", pos=SourcePos(file, 1, 1))
+    builder = _Builder(YamlDocument(data=None, file=file))
+    builder.document.data = builder.build(node, ())
+    if builder.errors:
+        errors = builder.errors
+        raise errors[0] if len(errors) == 1 else LabErrors(errors)
+    return builder.document
+
+
+def _compose(text: str, file: str) -> Any:
+    """PyYAML's node tree of `text` (None when it holds no document); syntax errors placed."""
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         pos = SourcePos(file, mark.line + 1, mark.column + 1) if mark else SourcePos(file, 1, 1)
@@ -45,48 +68,77 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     except yaml.YAMLError as error:
         pos = SourcePos(file, 1, 1)
         raise LabFileError("load.yaml_syntax", pos=pos, problem=str(error)) from None
-    document = YamlDocument(data=None, file=file)
-    document.constructor = yaml.SafeLoader("")
-    if node is None:
-        raise LabFileError("load.empty", pos=SourcePos(file, 1, 1))
-    errors: list[LabError] = []
-    document.data = _build(node, (), document, errors)
-    if errors:
-        raise errors[0] if len(errors) == 1 else LabErrors(errors)
-    return document
 
 
-def _build(node: Any, path: Path, document: YamlDocument, errors: list[LabError]) -> Any:
-    import yaml
+class _Builder:
+    """Builds plain data from a node tree, filling the document's positions as it goes and
+    collecting every error, so the author sees them all at once."""
 
-    document.positions[path] = _pos(node, document.file)
-    if isinstance(node, yaml.MappingNode):
-        return _build_mapping(node, path, document, errors)
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), document, errors) for i, item in enumerate(node.value)]
-    document.scalars[path] = node.value
-    return document.constructor.construct_object(node, deep=True)
+    def __init__(self, document: YamlDocument) -> None:
+        import yaml
+
+        self.document = document
+        self.errors: list[LabError] = []
+        self.constructor = yaml.SafeLoader("")  # turns a scalar into its Python value
+        self.open: list[Any] = []  # the collections being built: an alias to one of them loops
+
+    def build(self, node: Any, path: Path) -> Any:
+        import yaml
+
+        self.document.positions[path] = self.pos(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if any(node is ancestor for ancestor in self.open):
+            return self.fail("load.recursive_alias", node)
+        if node.tag not in COLLECTION_TAGS:
+            return self.fail("load.unsupported_tag", node, tag=_short_tag(node.tag))
+        self.open.append(node)
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        finally:
+            self.open.pop()
+
+    def scalar(self, node: Any, path: Path) -> Any:
+        """The scalar's Python value; a tag that does not apply to it is a placed error."""
+        import yaml
+
+        self.document.scalars[path] = node.value
+        if node.tag not in self.constructor.yaml_constructors:  # !shell, !!python/name:…
+            return self.fail("load.unsupported_tag", node, tag=_short_tag(node.tag))
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, *BAD_VALUE_ERRORS):
+            return self.fail("load.bad_tagged_value", node, value=node.value,
+                             tag=_short_tag(node.tag))
+
+    def mapping(self, node: Any, path: Path) -> dict:
+        """The mapping's data; a key seen twice is an error naming the first one's line."""
+        result: dict[Any, Any] = {}
+        keys = self.document.keys
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in result:
+                self.fail("load.duplicate_key", key_node, key=key,
+                          first_line=keys[(*path, key)].line)
+                continue
+            keys[(*path, key)] = self.pos(key_node)
+            result[key] = self.build(value_node, (*path, key))
+            # A block (mapping or list) is best pointed at by its key's line; a scalar by its value.
+            if isinstance(value_node.value, list):
+                self.document.positions[(*path, key)] = keys[(*path, key)]
+        return result
+
+    def fail(self, message_key: str, node: Any, **params: Any) -> None:
+        """Record an error at `node`; the value it stands for becomes None."""
+        self.errors.append(LabFileError(message_key, pos=self.pos(node), **params))
+
+    def pos(self, node: Any) -> SourcePos:
+        return SourcePos(self.document.file, node.start_mark.line + 1,
+                         node.start_mark.column + 1)
 
 
-def _build_mapping(node: Any, path: Path, document: YamlDocument, errors: list[LabError]) -> dict:
-    result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        if key in result:
-            first = document.positions[(*path, key)]
-            errors.append(
-                LabFileError("load.duplicate_key", pos=_pos(key_node, document.file),
-                             key=key, first_line=first.line)
-            )
-            continue
-        document.positions[(*path, key)] = document.keys[(*path, key)] = _pos(key_node,
-                                                                             document.file)
-        result[key] = _build(value_node, (*path, key), document, errors)
-        # A block (mapping or list) is best pointed at by its key's line; a scalar by its value.
-        if isinstance(value_node.value, list):
-            document.positions[(*path, key)] = _pos(key_node, document.file)
-    return result
-
-
-def _pos(node: Any, file: str) -> SourcePos:
-    return SourcePos(file, node.start_mark.line + 1, node.start_mark.column + 1)
+def _short_tag(tag: str) -> str:
+    """A tag as the author wrote it: `tag:yaml.org,2002:int` is `!!int`."""
+    return "!!" + tag.removeprefix(YAML_TAG_PREFIX) if tag.startswith(YAML_TAG_PREFIX) else tag

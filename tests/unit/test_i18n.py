@@ -173,9 +173,6 @@ def test_locale_values(environ, expected):
     assert detect_language(None, environ) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/i18n.py::detect_language: a set variable "
-                   "whose language labrunner lacks is skipped, so a LOWER one decides: "
-                   "LC_ALL=de_DE/C loses to LANG=fr_FR, though LC_ALL overrides LANG")
 @pytest.mark.parametrize("environ", [
     {"LC_ALL": "de_DE.UTF-8", "LANG": "fr_FR.UTF-8"},
     {"LC_ALL": "C", "LANG": "fr_FR.UTF-8"},
@@ -185,11 +182,26 @@ def test_a_higher_variable_for_another_language_means_english(environ):
     assert detect_language(None, environ) == "en"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/i18n.py::detect_language: only the first "
-                   "entry of the LANGUAGE priority list is read; gettext takes the first one "
-                   "available, so LANGUAGE=de:fr should give fr")
 def test_language_is_a_priority_list():
     assert detect_language(None, {"LANGUAGE": "de:fr", "LANG": "en_US.UTF-8"}) == "fr"
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({"LANGUAGE": "de:fr_CA", "LC_ALL": "en_US.UTF-8"}, "fr"),
+    ({"LANGUAGE": "de:en:fr"}, "en"),
+    ({"LANGUAGE": "fr", "LC_ALL": "C"}, "en"),
+    ({"LANGUAGE": "fr", "LC_MESSAGES": "POSIX", "LANG": "fr_FR.UTF-8"}, "en"),
+    ({"LANGUAGE": "fr", "LC_ALL": "C.UTF-8"}, "en"),
+    ({"LANGUAGE": "de", "LANG": "fr_FR.UTF-8"}, "en"),
+    ({"LC_ALL": "", "LC_MESSAGES": "fr_BE@euro", "LANG": "de_DE"}, "fr"),
+    ({"LABRUNNER_LANG": "de", "LANG": "fr_FR.UTF-8"}, "fr"),
+], ids=["first available entry", "en is available too", "LC_ALL=C ignores LANGUAGE",
+        "LC_MESSAGES=POSIX ignores LANGUAGE", "C.UTF-8 is C", "none available means English",
+        "an empty variable is not set", "LABRUNNER_LANG without catalog falls through"])
+def test_gettext_precedence(environ, expected):
+    """As gettext: LANGUAGE is ignored under the C locale, and when it lists no language we
+    have, the answer is the source text (English), not the locale's language."""
+    assert detect_language(None, environ) == expected
 
 
 def test_set_language_refuses_a_language_without_catalog():

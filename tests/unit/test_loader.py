@@ -189,6 +189,14 @@ FRENCH = [
      "2:1: la clé 'id' apparaît deux fois dans le même bloc (la première ligne 1)"),
     ("command index", lab("run: x\nchecks:\n  - type: output\n    command: 2\n"),
      "10:18: la commande 2 n'existe pas : cette étape a 1 commande(s)"),
+    ("unsupported tag", lab("run: !shell x\n"),
+     "7:10: la balise YAML !shell n'est pas prise en charge dans un fichier de lab"),
+    ("bad tagged value", lab("run: x\ntimeout: !!int dix\n"),
+     "8:14: impossible de lire 'dix' comme !!int"),
+    ("recursive alias", "id: a\nsteps: &s [*s]\n",
+     "2:8: ce bloc se contient lui-même, par un alias YAML (*nom) vers sa propre ancre (&nom)"),
+    ("variable in a variable", lab("run: x\n", head="variables: {a: x, b: '{a}'}\n"),
+     "3:22: la valeur d'une variable ne peut utiliser que les variables prédéfinies"),
 ]
 
 
@@ -282,7 +290,8 @@ def test_malformed_files_raise_only_lab_errors(tmp_path, text):
     assert error.exit_code == 2 and error.message()
 
 
-# YAML tags are resolved by PyYAML's constructor after the try/except in parse_yaml.
+# A tag makes PyYAML's constructor read a value its own way: it may not know the tag or
+# fail on the value; either is a placed error, never a traceback (nor python code run).
 TAGGED = {
     "unknown tag": lab("run: !shell echo hi\n"),
     "python tag": lab("run: !!python/name:os.system echo hi\n"),
@@ -291,25 +300,52 @@ TAGGED = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/yaml_source.py::_build: "
-                   "constructor.construct_object() runs outside parse_yaml's try, so a tagged "
-                   "scalar escapes as ConstructorError/ValueError/AttributeError")
 @pytest.mark.parametrize("text", TAGGED.values(), ids=TAGGED.keys())
 def test_tagged_scalars_raise_a_lab_error(tmp_path, text):
     error = load_error(tmp_path, text)
     assert error.exit_code == 2 and error.pos is not None and error.pos.line >= 7
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/yaml_source.py::_build: a recursive "
-                   "alias is rebuilt for ever and RecursionError escapes")
 def test_a_recursive_alias_raises_a_lab_error(tmp_path):
     error = load_error(tmp_path, "id: demo\nsteps: &loop [*loop]\n")
     assert error.exit_code == 2
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/schema_errors.py::_document_path: the "
-                   "union tag 'path' in pydantic's loc is taken for the check's own `path:` key, "
-                   "so a bad `state:` is reported as `path` on the path: line")
+def test_every_tag_error_is_reported_with_the_tag_as_written(tmp_path):
+    error = load_error(tmp_path, lab("""\
+        run: !shell echo hi
+        timeout: !!int ten
+        checks:
+          - !!python/object:os.system {type: output}
+        answers: !!set {a, b}
+        """))
+    assert isinstance(error, LabErrors)
+    assert [(e.key, e.pos.line, e.pos.column) for e in error.errors] == [
+        ("load.unsupported_tag", 7, 10), ("load.bad_tagged_value", 8, 14),
+        ("load.unsupported_tag", 10, 9), ("load.unsupported_tag", 11, 14)]
+    lines = error.message().splitlines()
+    assert lines[0].endswith("the YAML tag !shell is not supported in a lab file; "
+                             "write the value without it")
+    assert lines[1].endswith("'ten' cannot be read as !!int")
+    assert "!!python/object:os.system" in lines[2] and "!!set" in lines[3]
+
+
+def test_plain_yaml_tags_that_fit_their_value_are_accepted(tmp_path):
+    loaded = load_lab(write(tmp_path, lab("run: !!str 42\ntimeout: !!int 30\n")))
+    assert (loaded.steps[0].run, loaded.steps[0].timeout) == ("42", 30)
+
+
+def test_a_recursive_alias_in_a_mapping_points_at_its_anchor(tmp_path):
+    error = load_error(tmp_path, "id: demo\ntitle: &t\n  fr: *t\n  en: b\n")
+    assert (error.key, error.pos.line, error.pos.column) == ("load.recursive_alias", 2, 8)
+    assert "contains itself through a YAML alias" in error.message()
+
+
+def test_an_alias_used_twice_is_not_recursive(tmp_path):
+    text = lab("run: x\n", head="objectives:\n  - &goal {fr: a, en: b}\n  - *goal\n")
+    assert len(load_lab(write(tmp_path, text)).objectives) == 2
+
+
 def test_a_bad_state_in_a_path_check_points_at_state(tmp_path):
     error = load_error(tmp_path, lab("""\
         run: echo hi
@@ -322,9 +358,6 @@ def test_a_bad_state_in_a_path_check_points_at_state(tmp_path):
     assert "'steps.0.checks.0.state' must be one of 'exists' or 'absent'" in error.message()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/schema_errors.py::_document_path: the "
-                   "union tag 'container' collides with an (unknown) `container:` key, so the "
-                   "missing key is reported as 'container' instead of 'name'")
 def test_a_container_check_without_name_asks_for_name(tmp_path):
     error = load_error(tmp_path, lab("""\
         run: echo hi
@@ -336,30 +369,42 @@ def test_a_container_check_without_name_asks_for_name(tmp_path):
     assert "'steps.0.checks.0' needs the key 'name'" in error.message()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/yaml_source.py::_build_mapping: "
-                   "first_line is the first VALUE's line (document.positions), not its key's "
-                   "(document.keys), when a scalar value sits on the next line")
 def test_a_duplicate_key_names_the_line_of_the_first_key(tmp_path):
     error = load_error(tmp_path, "id:\n  demo\nid: other\n")
     assert error.params["first_line"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/semantics.py::_undefined_variables skips "
-                   "the values of `variables:`, which the engine fills from built-ins; a typo "
-                   "such as {docker_rot} reaches the command unreported")
 def test_an_undefined_name_in_a_variable_value_is_reported(tmp_path):
     error = load_error(tmp_path, lab("run: ls {layers}\n",
                                      head="variables:\n  layers: '{docker_rot}/overlay2'\n"))
     assert (error.key, error.pos.line) == ("semantic.undefined_variable", 4)
+    assert error.params["known"] == "docker_host, docker_root, engine_kind, lab_dir, lang, work_dir"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/schema_errors.py::_document_path keeps "
-                   "pydantic's last loc part even when it is not a key of the file: the union "
-                   "branch 'str' or '[key]' shows up in the field name")
+def test_a_variable_value_may_use_built_ins(tmp_path):
+    text = lab("run: ls {layers}\n", head="variables:\n  layers: '{docker_root}/overlay2'\n")
+    assert load_lab(write(tmp_path, text)).variables == {"layers": "{docker_root}/overlay2"}
+
+
+@pytest.mark.parametrize("value", ["'{base}/more'", "'{layers}/again'"], ids=["other", "itself"])
+def test_a_variable_value_may_not_use_a_lab_variable(tmp_path, value):
+    """The engine fills variable values from built-ins only: {base} would reach the command."""
+    head = f"variables:\n  base: /srv\n  layers: {value}\n"
+    error = load_error(tmp_path, lab("run: ls {layers} {base}\n", head=head))
+    assert (error.key, error.pos.line, error.pos.column) == ("semantic.variable_in_variable", 5, 11)
+    assert "a variable's value may use only the built-in variables (docker_host, " in (
+        error.message())
+
+
 @pytest.mark.parametrize(("step", "field"), [
     ("run: {echo: hi}\n", "'steps.0.run' "),
     ("run: x\nengine_notes: {linuxx: {fr: a, en: b}}\n", "'steps.0.engine_notes.linuxx' "),
-], ids=["run is a mapping", "unknown engine kind"])
+    ("run: {str: hi}\n", "'steps.0.run' "),
+    ("run: x\nchecks:\n  - type: path\n    path: 3\n", "'steps.0.checks.0.path' "),
+    ("run: x\nchecks:\n  - type: container_change\n    container: 3\n    path: /x\n",
+     "'steps.0.checks.0.container' "),
+], ids=["run is a mapping", "unknown engine kind", "run is a mapping with a key str",
+        "the path of a path check", "the container of a container_change check"])
 def test_field_names_are_paths_of_the_file(tmp_path, step, field):
     assert field in load_error(tmp_path, lab(step)).message()
 

@@ -92,11 +92,60 @@ def test_placeholders(text, names):
     assert placeholders(text) == names
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/variables.py::substitute(quote=True) quotes "
-                   "without looking at the template: inside '…' the value's own quotes close "
-                   "the template's (x; touch pwned runs), inside \"…\" its quotes stay literal "
-                   "and $(…) still expands, contrary to 'a variable can never inject a command'")
 @pytest.mark.parametrize("template", ["echo '{v}'", 'echo "{v}"'], ids=["single", "double"])
 def test_a_value_inside_quotes_in_the_template_stays_one_word(template):
     command = substitute(template, {"v": "x; touch pwned"}, quote=True)
     assert shlex.split(command) == ["echo", "x; touch pwned"]
+
+
+@pytest.mark.parametrize("value", NASTY.values(), ids=NASTY.keys())
+@pytest.mark.parametrize(("template", "word"), [
+    ("echo '{v}'", "{v}"),
+    ("echo 'x{v}y'", "x{v}y"),
+    ("echo 'a '{v}' b'", "a {v} b"),
+], ids=["single quotes", "inside a single-quoted word", "between two single-quoted parts"])
+def test_any_value_next_to_single_quotes_comes_back_as_it_was(template, word, value):
+    command = substitute(template, {"v": value}, quote=True)
+    assert shlex.split(command) == ["echo", word.replace("{v}", value)]
+
+
+@pytest.mark.parametrize("value", NASTY.values(), ids=NASTY.keys())
+def test_a_value_inside_single_quotes_gives_the_shell_nothing_to_run(value):
+    command = substitute("echo '{v}'", {"v": value}, quote=True)
+    assert not set(expanded_by_the_shell(command)) & set("$`;*\n")
+
+
+# The value a'b"c$d`e\f g in each place a placeholder may stand; every result below was run
+# through bash and printed the value unchanged.
+VALUE = "a'b\"c$d`e\\f g"
+IN_CONTEXT = {
+    "bare": ("printf %s {v}", """printf %s 'a'"'"'b"c$d`e\\f g'"""),
+    "single quotes": ("printf %s '{v}'", """printf %s 'a'\\''b"c$d`e\\f g'"""),
+    "double quotes": ('printf %s "{v}"', """printf %s "a'b\\"c\\$d\\`e\\\\f g\""""),
+    "ansi-c quotes": ("printf %s $'{v}'", """printf %s $'a\\'b"c$d`e\\\\f g'"""),
+    "$(…) inside double quotes": ('printf %s "$(printf %s {v})"',
+                                  """printf %s "$(printf %s 'a'"'"'b"c$d`e\\f g')\""""),
+    "backquotes inside double quotes": ('printf %s "`printf %s {v}`"',
+                                        """printf %s "`printf %s 'a'"'"'b"c\\$d\\`e\\\\f g'`\""""),
+    "a single quote inside double quotes": ('printf %s "d\'abord {v}"',
+                                            """printf %s "d'abord a'b\\"c\\$d\\`e\\\\f g\""""),
+    "after a comment with a quote": ("# it's\nprintf %s {v}",
+                                     """# it's\nprintf %s 'a'"'"'b"c$d`e\\f g'"""),
+    "after an escaped quote": ("printf %s \\'{v}", """printf %s \\''a'"'"'b"c$d`e\\f g'"""),
+}
+
+
+@pytest.mark.parametrize(("template", "expected"), IN_CONTEXT.values(), ids=IN_CONTEXT.keys())
+def test_a_value_is_quoted_for_the_place_it_stands_in(template, expected):
+    assert substitute(template, {"v": VALUE}, quote=True) == expected
+
+
+def test_templates_inside_quotes_stay_untouched():
+    command = "docker inspect -f '{{.Name}} {c}' x; find . -exec sh -c \"echo {} {c}\" \\;"
+    assert substitute(command, {"c": "it's"}, quote=True) == (
+        "docker inspect -f '{{.Name}} it'\\''s' x; find . -exec sh -c \"echo {} it's\" \\;")
+
+
+def test_a_safe_value_inside_quotes_is_inserted_as_is():
+    assert substitute("echo '{a}' \"{b}\"", {"a": "web", "b": "x y"}, quote=True) == (
+        "echo 'web' \"x y\"")

@@ -49,6 +49,10 @@ class UsageError(LabError):
     """Bad command-line arguments (exit 2)."""
 
 
+class ArchiveError(UsageError):
+    """A file given to `labrunner sandbox import` is not an image archive it can load (exit 2)."""
+
+
 class EngineUnreachable(LabError):
     """No Docker engine answers at the endpoint we were told (or found) to use (exit 3)."""
 

@@ -17,10 +17,14 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runner.errors import SandboxError
 from runner.sandbox import paths, processes, state
 from runner.sandbox.state import SandboxInfo, SandboxStatus
+
+if TYPE_CHECKING:
+    from runner.sandbox.archives import Archive
 
 __all__ = ["Sandbox", "SandboxInfo", "SandboxStatus"]
 Progress = Callable[[str, dict], None]
@@ -57,12 +61,14 @@ class Sandbox:
 
     def status(self) -> SandboxStatus:
         """Whether it runs, where, and what its mirror serves (asked over HTTP on 127.0.0.1)."""
-        from runner.sandbox import registry
+        from runner.sandbox import mirror, registry
 
         info = state.info(self.layout)
         if info is None or not self.is_running():
             return SandboxStatus(False, info, [])
-        return SandboxStatus(True, info, registry.served_images(info.registry))
+        images = registry.served_images(info.registry)
+        return SandboxStatus(True, info, images,
+                             mirror.origins(images, self.layout.registry_storage))
 
     def up(self, progress: Progress | None = None) -> SandboxInfo:
         """Start the sandbox, or return the running one unchanged (idempotent)."""
@@ -76,6 +82,20 @@ class Sandbox:
             if self.is_running():  # another `up` finished while we waited for the lock
                 return state.info(self.layout)
             return self._start(progress)
+
+    def import_archives(self, archives: list[Archive], progress: Progress | None = None) -> None:
+        """Start the sandbox when needed (reporting as `up` does), then put the archives'
+        Docker Hub images into its mirror (see importer)."""
+        from runner.sandbox import dockercli, importer
+
+        progress = progress or _silent
+        info = self.up(progress)
+        docker = dockercli.runner(dockercli.env(self.layout))
+        with self._locked():  # no `down`, nor a fresh `up` pruning images, in the middle
+            if not self.is_running():
+                raise SandboxError("sandbox.stopped_meanwhile")
+            for archive in archives:
+                importer.import_archive(docker, self.layout, info.registry, archive, progress)
 
     def down(self) -> None:
         """Stop what `up` started (by its recorded pids) and remove the sandbox's state."""

@@ -52,3 +52,12 @@ def bridge_names(socket_path: Path) -> list[str]:
         options = network.get("Options") or {}
         names.append(options.get("com.docker.network.bridge.name") or f"br-{network['Id'][:12]}")
     return names
+
+
+def image_tags(socket_path: Path) -> set[str] | None:
+    """Every `name:tag` the engine holds, as `docker images` names them; None when it is silent."""
+    images = get_json(socket_path, "/images/json")
+    if not isinstance(images, list):
+        return None
+    return {tag for image in images for tag in image.get("RepoTags") or []
+            if tag != "<none>:<none>"}

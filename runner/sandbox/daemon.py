@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from runner.sandbox import api, processes
+from runner.sandbox import api, identity, processes
 from runner.sandbox.paths import Layout
 from runner.sandbox.requirements import program
 
@@ -92,6 +92,8 @@ def dockerd_command(layout: Layout, registry: str, bridge: str) -> list[str]:
         "--iptables=false", "--ip-masq=false", "--ip-forward=false", "--ip", "127.0.0.1",
         "--cgroup-parent", cgroup_parent(layout),
         "--shutdown-timeout", str(SHUTDOWN_TIMEOUT),
+        # Any client can tell this engine is a sandbox: the label is in `docker info`.
+        "--label", identity.LABEL,
     ]
 
 

@@ -2,7 +2,8 @@
 
 Each folder under standins/ is one stand-in: its Dockerfile, any file it copies, and `tags`,
 the `name:tag` references it is pushed as (one a line). Adding a stand-in needs no code.
-Stand-ins the registry already serves, built from the same files, are not built again. After
+Stand-ins the registry already serves, built from the same files, are not built again, and a
+tag imported with `sandbox import` (a real image) is never replaced by a stand-in. After
 pushing, the images are deleted from the sandbox engine so that it starts empty, like a fresh
 install: a lab's `docker pull` really downloads.
 """
@@ -10,22 +11,19 @@ install: a lab's `docker pull` really downloads.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from runner.errors import SandboxError
+from runner.sandbox import marks
 
 STANDINS = Path(__file__).resolve().parent / "standins"
 BUSYBOX_PATHS = (Path("/bin/busybox"), Path("/usr/bin/busybox"))
-MARKS = "labrunner-standins.json"  # in the registry storage: what each stand-in was built from
+MARKS = marks.STANDINS  # in the registry storage: what each stand-in was built from
 Progress = Callable[[str, dict], None]
 PARALLEL_BUILDS = 3
 
@@ -65,14 +63,26 @@ def _busybox_digest() -> str:
 
 
 def missing(served: list[str], storage: Path) -> list[StandIn]:
-    """Stand-ins the registry does not serve, or serves from other files than today's."""
-    marks = _read_marks(storage)
-    return [standin for standin in all_standins()
-            if not set(standin.tags) <= set(served) or marks.get(standin.name)
-            != standin.fingerprint()]
+    """Stand-ins the registry does not serve, or serves from other files than today's.
+
+    Each comes without the tags `sandbox import` filled with a real image (one with no tag
+    left is not built at all): a stand-in must never overwrite what a trainer imported."""
+    built, imported = marks.read(storage, MARKS), marks.imported(storage)
+    todo = []
+    for standin in all_standins():
+        tags = tuple(tag for tag in standin.tags if tag not in imported)
+        if tags and (not set(tags) <= set(served)
+                     or built.get(standin.name) != standin.fingerprint()):
+            todo.append(replace(standin, tags=tags))
+    return todo
 
 
-def load(docker: Callable[..., None], registry: str, todo: list[StandIn], storage: Path,
+def all_tags() -> set[str]:
+    """Every `name:tag` some stand-in is pushed as."""
+    return {tag for standin in all_standins() for tag in standin.tags}
+
+
+def load(docker: Callable[..., object], registry: str, todo: list[StandIn], storage: Path,
          progress: Progress) -> None:
     """Build and push `todo`, then delete every image from the (private) sandbox engine."""
     if not todo:
@@ -85,14 +95,14 @@ def load(docker: Callable[..., None], registry: str, todo: list[StandIn], storag
                    for standin in todo[1:]]
         for future in futures:
             future.result()  # the first failure is raised here, as a SandboxError
-    _write_marks(storage, todo)
+    marks.merge(storage, MARKS, {standin.name: standin.fingerprint() for standin in todo})
     # Only now: deleting an image while another build reuses its parent layers could pull
     # those layers from under that build.
     docker("rmi", "--force", *(f"{registry}/library/{tag}" for s in todo for tag in s.tags))
     docker("image", "prune", "--all", "--force")
 
 
-def _build_and_push(docker: Callable[..., None], standin: StandIn, registry: str,
+def _build_and_push(docker: Callable[..., object], standin: StandIn, registry: str,
                     progress: Progress) -> None:
     """Build one stand-in under its mirror names and push it (it stays in the engine)."""
     progress("sandbox.building", {"image": ", ".join(standin.tags)})
@@ -104,29 +114,3 @@ def _build_and_push(docker: Callable[..., None], standin: StandIn, registry: str
         docker("build", "--quiet", "--force-rm", *tags, context)
     for reference in references:
         docker("push", "--quiet", reference)
-
-
-def _read_marks(storage: Path) -> dict[str, str]:
-    try:
-        marks = json.loads((storage / MARKS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return marks if isinstance(marks, dict) else {}
-
-
-def _write_marks(storage: Path, built: list[StandIn]) -> None:
-    marks = _read_marks(storage) | {standin.name: standin.fingerprint() for standin in built}
-    # Whole or not at all: a shared cache may be read by another sandbox starting meanwhile.
-    temporary = storage / f".{MARKS}.{os.getpid()}"
-    temporary.write_text(json.dumps(marks, indent=2, sort_keys=True), encoding="utf-8")
-    temporary.replace(storage / MARKS)
-
-
-def docker_cli(env: dict[str, str]) -> Callable[..., None]:
-    """A `docker(*args)` runner for the sandbox engine that raises SandboxError on failure."""
-    def docker(*args: str) -> None:
-        done = subprocess.run(["docker", *args], env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SandboxError("sandbox.docker_failed", command="docker " + " ".join(args),
-                               detail=(done.stderr or done.stdout).strip()[-800:])
-    return docker

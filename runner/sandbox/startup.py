@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from runner.errors import SandboxError
-from runner.sandbox import daemon, network, processes, registry, standins, state
+from runner.sandbox import daemon, dockercli, network, processes, registry, standins, state
 from runner.sandbox.paths import Layout
 from runner.sandbox.state import MARKER, SandboxInfo
 
@@ -99,10 +99,5 @@ def _load_standins(layout: Layout, address: str, progress: Progress) -> None:
     todo = standins.missing(registry.served_images(address), storage)
     if not todo:
         return
-    config = layout.file("docker-config")  # not the user's ~/.docker: no helper, no proxy
-    config.mkdir(exist_ok=True)
-    env = processes.daemon_env(DOCKER_HOST=f"unix://{layout.socket}", DOCKER_BUILDKIT="0",
-                               DOCKER_CONFIG=str(config))
-    for name in ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
-        env.pop(name, None)
-    standins.load(standins.docker_cli(env), address, todo, storage, progress)
+    docker = dockercli.runner(dockercli.env(layout))
+    standins.load(docker, address, todo, storage, progress)

@@ -33,11 +33,14 @@ class SandboxInfo:
 
 @dataclass(frozen=True)
 class SandboxStatus:
-    """What `labrunner sandbox status` says; `info` is None when nothing was ever recorded."""
+    """What `labrunner sandbox status` says; `info` is None when nothing was ever recorded.
+
+    `origins` tells, for each served image, where it comes from (see mirror.origins)."""
 
     running: bool
     info: SandboxInfo | None
     images: list[str] = field(default_factory=list)
+    origins: dict[str, str] = field(default_factory=dict)
 
     @property
     def docker_host(self) -> str:
@@ -46,6 +49,10 @@ class SandboxStatus:
     @property
     def registry(self) -> str:
         return self.info.registry if self.info else ""
+
+    def origin(self, image: str) -> str:
+        """"standin", "imported" or "other"."""
+        return self.origins.get(image, "other")
 
     @property
     def pids(self) -> dict[str, int]:

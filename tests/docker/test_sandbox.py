@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from runner.sandbox import Sandbox
+from runner.sandbox.api import get_json
+from runner.sandbox.identity import LABEL, is_sandbox_info
 from runner.sandbox.paths import DEEPEST_SOCKET, SOCKET_MAX
 from runner.sandbox.processes import alive, processes_mentioning
 
 ROOT = Path(__file__).resolve().parents[2]
 STAND_INS = ["alpine:latest", "busybox:latest", "httpd:2-alpine", "memcached:latest",
-             "nginx:latest", "python:3.9"]
+             "nginx:alpine", "nginx:latest", "python:3.9"]
 
 
 def docker(env: dict[str, str], *args: str, check: bool = True) -> str:
@@ -60,12 +62,70 @@ def test_eval_of_sandbox_env_then_docker_pull_nginx_works_offline(sandbox_engine
 
 
 def test_stand_ins_stop_at_once(sandbox_engine, clean_engine, docker_env):
-    for image in ("nginx", "httpd:2-alpine", "memcached"):
+    for image in ("nginx", "nginx:alpine", "httpd:2-alpine", "memcached"):
         docker(docker_env, "run", "-d", "--name", "www", image)
         started = time.monotonic()
         docker(docker_env, "stop", "www")
         assert time.monotonic() - started < 3, f"{image} ignores SIGTERM"
         docker(docker_env, "rm", "www")
+
+
+def test_docker_info_says_the_engine_is_a_sandbox(sandbox_engine, docker_env):
+    assert LABEL in docker(docker_env, "info", "--format", "{{json .Labels}}")
+    assert is_sandbox_info(get_json(Path(sandbox_engine.docker_host[7:]), "/info"))
+
+
+@pytest.mark.parametrize(("info", "expected"), [
+    ({"Labels": ["io.labrunner.sandbox=true"]}, True),
+    ({"Labels": ["other=1", "io.labrunner.sandbox=true"]}, True),
+    ({"Labels": ["io.labrunner.sandbox=false"]}, False),
+    ({"Labels": None}, False),
+    ({"Labels": []}, False),
+    ({}, False),
+])
+def test_is_sandbox_info_reads_the_labels_of_info(info, expected):
+    assert is_sandbox_info(info) is expected
+
+
+def test_nginx_stand_in_serves_on_a_published_loopback_port_and_stops_at_once(
+        sandbox_engine, clean_engine, docker_env):
+    container = docker(docker_env, "run", "-d", "-p", "127.0.0.1::80", "nginx")
+    assert docker(docker_env, "inspect", "-f", "{{json .Config.Cmd}} {{.Config.StopSignal}}",
+                  container) == '["nginx","-g","daemon off;"] SIGQUIT'
+    page = _fetch_when_up(docker(docker_env, "port", container, "80"))
+    assert "Welcome to nginx!" in page
+    started = time.monotonic()
+    docker(docker_env, "stop", container)
+    assert time.monotonic() - started < 2, "the nginx stand-in ignores its stop signal"
+
+
+def test_a_from_nginx_alpine_dockerfile_builds_and_serves(sandbox_engine, clean_engine,
+                                                          docker_env, tmp_path):
+    (tmp_path / "index.html").write_text("<h1>my lab page</h1>\n", encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text(
+        'FROM nginx:alpine\nCOPY index.html /usr/share/nginx/html/index.html\n'
+        'CMD ["nginx", "-g", "daemon off;"]\n', encoding="utf-8")
+    env = {name: value for name, value in docker_env.items() if name != "DOCKER_BUILDKIT"}
+    docker(env, "build", "-t", "mysite", str(tmp_path))  # whatever builder the CLI picks
+    container = docker(env, "run", "-d", "-p", "127.0.0.1::80", "mysite")
+    assert "my lab page" in _fetch_when_up(docker(env, "port", container, "80"))
+    assert "ID=alpine" in docker(env, "exec", container, "cat", "/etc/os-release")
+    started = time.monotonic()
+    docker(env, "stop", container)
+    assert time.monotonic() - started < 2
+
+
+def test_removing_nginx_latest_deletes_its_own_layers_and_keeps_nginx_alpine(
+        sandbox_engine, clean_engine, docker_env):
+    docker(docker_env, "pull", "-q", "nginx:alpine")
+    docker(docker_env, "pull", "-q", "nginx:latest")
+    ids = {tag: docker(docker_env, "image", "inspect", "-f", "{{.Id}}", tag)
+           for tag in ("nginx:alpine", "nginx:latest")}
+    assert ids["nginx:alpine"] != ids["nginx:latest"]
+    removed = docker(docker_env, "rmi", "nginx:latest")
+    assert f"Deleted: {ids['nginx:latest']}" in removed
+    assert removed.count("Deleted: ") >= 3, "nginx:latest has layers of its own"
+    assert docker(docker_env, "images", "-q", "nginx:alpine")
 
 
 def test_exec_touch_lands_in_the_upper_dir_on_the_host(sandbox_engine, clean_engine, docker_env):
@@ -173,6 +233,17 @@ def test_a_second_sandbox_coexists_recovers_from_a_crash_and_goes_down_cleanly(
                 if str(tmp_path) in line or restarted.run_dir in line]
     assert all(alive(pid) for pid in (sandbox_engine.dockerd_pid, sandbox_engine.registry_pid))
     assert docker(docker_env, "info", "-f", "{{.ID}}"), "the first sandbox must still answer"
+
+
+def _fetch_when_up(address: str) -> str:
+    """The page at http://ADDRESS/ (127.0.0.1:PORT), once the server in the container listens."""
+    assert address.startswith("127.0.0.1:"), address
+    for _ in range(50):
+        try:
+            return _fetch(f"http://{address}/")
+        except OSError:
+            time.sleep(0.1)
+    return _fetch(f"http://{address}/")
 
 
 def _fetch(url: str) -> str:

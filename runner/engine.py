@@ -6,33 +6,60 @@ The engine reports everything as events to a listener and asks a pacer before ea
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from runner import events as ev
-from runner.checks import evaluate
-from runner.checks.base import CheckContext, CheckOutcome
+from runner.checks.base import CheckOutcome
 from runner.engine_profile import EngineProfile
 from runner.errors import ShellError
 from runner.messages import msg
 from runner.model import Lab, LocalizedText, Step
-from runner.shell import Answer, CommandResult, ShellSession
+from runner.shell import ShellSession
+from runner.step_runner import StepRunner
+from runner.student_shell import StudentWork
 from runner.variables import substitute
 
 
 class Pacer(Protocol):
+    """Every decision a person may take during a run; AutoPacer takes them unattended."""
+
     def before_step(self, step: Step, commands: list[str]) -> str:
         """Return "run", "skip" or "quit"; `commands` are what will run, variables substituted."""
 
+    def confirm_destructive(self, step: Step) -> bool:
+        """May this step delete the objects just listed (DestructivePreview)?"""
+
+    def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> StudentWork | None:
+        """Let the student do the task; None: run its solution unattended instead."""
+
+    def after_failed_task(self, step: Step) -> str:
+        """A task's checks failed: "retry", "continue" or "quit"."""
+
 
 class AutoPacer:
-    """--auto: run every step without waiting."""
+    """--auto: run every step without waiting; tasks run their solution.
+
+    Destructive steps outside the sandbox run only with --yes-destructive."""
+
+    def __init__(self, allow_destructive: bool = False) -> None:
+        self.allow_destructive = allow_destructive
 
     def before_step(self, step: Step, commands: list[str]) -> str:
         return "run"
+
+    def confirm_destructive(self, step: Step) -> bool:
+        return self.allow_destructive
+
+    def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> None:
+        return None
+
+    def after_failed_task(self, step: Step) -> str:
+        return "continue"
 
 
 @dataclass
@@ -47,8 +74,9 @@ class LabRun:
     work_dir: Path
     docker_factory: Callable[[], Any]
     environ: Mapping[str, str]
-    pacer: Pacer = AutoPacer()
+    pacer: Pacer = field(default_factory=AutoPacer)
     shell_factory: Callable[..., ShellSession] = ShellSession
+    pre_checks: bool = False  # labrunner test: evaluate each step's checks before it too
 
 
 class LabEngine:
@@ -59,11 +87,12 @@ class LabEngine:
         self.summaries: list[ev.StepSummary] = []
         self.shell: ShellSession | None = None
         self.quiet = False  # setup and cleanup output is kept in results, not shown live
+        self._docker: Any = None
 
     def run(self) -> ev.LabFinished:
         """Run the whole lab; returns (and emits) the final LabFinished event."""
         started = time.monotonic()
-        self._emit(ev.LabStarted(self.lab, self.run_.language, self.run_.profile,
+        self.emit(ev.LabStarted(self.lab, self.run_.language, self.run_.profile,
                                  str(self.run_.work_dir)))
         status = "passed"
         try:
@@ -77,7 +106,7 @@ class LabEngine:
                 self.shell.close()
         finished = ev.LabFinished(self.lab, status, tuple(self.summaries),
                                   time.monotonic() - started, str(self.run_.work_dir))
-        self._emit(finished)
+        self.emit(finished)
         return finished
 
     def _run_steps_then_cleanup(self) -> str:
@@ -87,7 +116,7 @@ class LabEngine:
             self._interrupt_shell()
             status = "interrupted"
         except ShellError as error:
-            self._emit(ev.Notice(msg(error.key, **error.params), "error"))
+            self.emit(ev.Notice(msg(error.key, **error.params), "error"))
             status = "aborted"
         self._run_cleanup()
         return status
@@ -112,18 +141,25 @@ class LabEngine:
         notes = tuple(msg("engine.note", text=text.en, text_fr=text.fr)
                       for engine, note in step.engine_notes.items() if engine == kind
                       for text in [self._localized(note)])
-        self._emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
+        self.emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
         commands = [substitute(command, self.values, quote=True) for command in step.commands]
         choice = self.run_.pacer.before_step(step, commands)
         if choice == "quit":
             return None
         if choice == "skip":
             return self._skip(step, index, total, msg("engine.step_skipped_by_user"))
-        results = [self._run_command(step, command) for command in commands]
-        outcomes = [self._check(step, check, results) for check in step.checks]
+        runner = StepRunner(self, step, commands)
+        if step.destructive and not runner.destructive_allowed():
+            return self._skip(step, index, total, msg("engine.destructive_declined"))
+        if self.run_.pre_checks:
+            runner.pre_check()
+        outcomes = runner.run()
+        if outcomes is None:
+            return None
         passed = all(o.status != "fail" for o in outcomes)
-        self._emit(ev.StepFinished(step, passed))
-        return _summary(step, self.run_.language, "passed" if passed else "failed", outcomes)
+        self.emit(ev.StepFinished(step, passed))
+        return _summary(step, self.run_.language, "passed" if passed else "failed", outcomes,
+                        runner.attempts)
 
     def _localized(self, text: LocalizedText) -> LocalizedText:
         """Explanations may name variables too, e.g. `{docker_root}`."""
@@ -131,33 +167,18 @@ class LabEngine:
                              en=substitute(text.en, self.values))
 
     def _skip(self, step: Step, index: int, total: int, reason) -> ev.StepSummary:
-        self._emit(ev.StepSkipped(step, index, total, reason))
+        self.emit(ev.StepSkipped(step, index, total, reason))
         return _summary(step, self.run_.language, "skipped", [])
 
     def _mark_not_run(self, first_index: int) -> None:
         for step in self.lab.steps[first_index - 1:]:
             self.summaries.append(_summary(step, self.run_.language, "not_run", []))
 
-    def _run_command(self, step: Step, text: str) -> CommandResult:
-        self._emit(ev.CommandStarted(step, text))
-        answers = [Answer(substitute(a.expect, self.values), substitute(a.send, self.values))
-                   for a in step.answers]
-        timeout = step.timeout or self.lab.timeout
-        result = self.shell.run(text, timeout=timeout, answers=answers)
-        self._emit(ev.CommandFinished(step, result))
-        return result
-
-    def _check(self, step: Step, check, results: list[CommandResult]) -> CheckOutcome:
-        context = CheckContext(results, self.run_.profile, self.values, self.run_.docker_factory)
-        result = evaluate(check, context)
-        self._emit(ev.CheckEvaluated(step, check, result))
-        return result
-
     def _run_phase(self, phase: str, commands: list[str]) -> bool:
         """Run setup or cleanup quietly; report the commands that failed."""
         if not commands:
             return True
-        self._emit(ev.PhaseStarted(phase))
+        self.emit(ev.PhaseStarted(phase))
         failures = []
         self.quiet = True
         try:
@@ -170,7 +191,7 @@ class LabEngine:
                         break
         finally:
             self.quiet = False
-        self._emit(ev.PhaseFinished(phase, tuple(failures)))
+        self.emit(ev.PhaseFinished(phase, tuple(failures)))
         return not failures
 
     def _run_cleanup(self) -> None:
@@ -184,26 +205,41 @@ class LabEngine:
                 self._run_phase("cleanup", self.lab.cleanup)
         except KeyboardInterrupt:
             self._interrupt_shell()
-            self._emit(ev.Notice(msg("engine.cleanup_interrupted"), "warning"))
+            self.emit(ev.Notice(msg("engine.cleanup_interrupted"), "warning"))
 
     def _interrupt_shell(self) -> None:
         if self.shell is not None:
             self.shell.interrupt()
 
     def _start_shell(self) -> ShellSession:
-        environ = dict(self.run_.environ)
-        environ["DOCKER_HOST"] = self.run_.profile.endpoint
         self.run_.work_dir.mkdir(parents=True, exist_ok=True)
-        shell = self.run_.shell_factory(env=environ, cwd=str(self.run_.work_dir),
+        shell = self.run_.shell_factory(env=self.shell_environment(), cwd=str(self.run_.work_dir),
                                         on_output=self._on_output)
         shell.start()
         return shell
 
+    def shell_environment(self) -> dict[str, str]:
+        """The lab shell's environment (and the student's, for tasks): the lab's engine."""
+        environ = dict(self.run_.environ)
+        environ["DOCKER_HOST"] = self.run_.profile.endpoint
+        return environ
+
+    def follow_directory(self, folder: str) -> None:
+        """After a task, the lab shell continues in the folder the student ended in."""
+        if folder and folder != self.shell.cwd:
+            self.shell.run(f"cd {shlex.quote(folder)}", timeout=self.lab.timeout)
+
+    def docker(self) -> Any:
+        """One Docker SDK client for the whole run, created on first use (slow to import)."""
+        if self._docker is None:
+            self._docker = self.run_.docker_factory()
+        return self._docker
+
     def _on_output(self, chunk: str) -> None:
         if not self.quiet:
-            self._emit(ev.CommandOutput(chunk))
+            self.emit(ev.CommandOutput(chunk))
 
-    def _emit(self, event: object) -> None:
+    def emit(self, event: object) -> None:
         self.run_.listener.on_event(event)
 
 
@@ -224,7 +260,8 @@ def _lab_values(lab: Lab, builtins: dict[str, str]) -> dict[str, str]:
     return {name: substitute(value, builtins) for name, value in lab.variables.items()}
 
 
-def _summary(step: Step, language: str, status: str, outcomes: list[CheckOutcome]):
+def _summary(step: Step, language: str, status: str, outcomes: list[CheckOutcome],
+             attempts: int = 1) -> ev.StepSummary:
     count = lambda s: sum(1 for o in outcomes if o.status == s)  # noqa: E731
     return ev.StepSummary(step.id, step.title.get(language), status,
-                          count("pass"), count("fail"), count("skip"))
+                          count("pass"), count("fail"), count("skip"), step.is_task, attempts)

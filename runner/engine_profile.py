@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from runner.sandbox.identity import is_sandbox_info
+
 LOCAL_SCHEMES = ("unix://", "npipe://")
 
 
@@ -24,6 +26,7 @@ class EngineProfile:
     storage_driver: str
     server_version: str
     host_paths_visible: bool  # the Docker root is on this machine and we may read it
+    sandbox: bool = False  # labrunner's private engine: nothing of the user's is on it
 
 
 def detect_profile(info: Mapping[str, Any], endpoint: str) -> EngineProfile:
@@ -38,6 +41,7 @@ def detect_profile(info: Mapping[str, Any], endpoint: str) -> EngineProfile:
         storage_driver=str(info.get("Driver", "")),
         server_version=str(info.get("ServerVersion", "")),
         host_paths_visible=visible,
+        sandbox=is_sandbox_info(info),
     )
 
 

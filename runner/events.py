@@ -79,6 +79,49 @@ class CheckEvaluated:
 
 
 @dataclass(frozen=True)
+class PreCheckEvaluated:
+    """`labrunner test` only: a check evaluated BEFORE its step (it must not pass yet)."""
+
+    step: Step
+    check: object
+    outcome: CheckOutcome
+
+
+@dataclass(frozen=True)
+class StepRetried:
+    """A command of a step with `retry` failed: all its commands run again."""
+
+    step: Step
+    attempt: int  # the attempt about to start (2, 3…)
+    attempts: int
+    failed: CommandResult
+
+
+@dataclass(frozen=True)
+class DestructivePreview:
+    """A destructive step on an engine that is not the sandbox: what it would delete now."""
+
+    step: Step
+    objects: dict[str, list[str]]  # "containers" -> names
+
+
+@dataclass(frozen=True)
+class TaskOpened:
+    """A task: the student's own shell opens (interactive runs only)."""
+
+    step: Step
+    attempt: int
+
+
+@dataclass(frozen=True)
+class TaskTyped:
+    """What the student typed in their shell for a task."""
+
+    step: Step
+    commands: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StepFinished:
     step: Step
     passed: bool
@@ -105,6 +148,8 @@ class StepSummary:
     checks_passed: int = 0
     checks_failed: int = 0
     checks_skipped: int = 0
+    task: bool = False  # the student typed the commands (graded)
+    attempts: int = 1  # tasks: how many tries the student took
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,11 @@ def load_lab(path: Path):
         raise LabFileError("load.unreadable", path=str(path), reason=str(error)) from None
     document = parse_yaml(text, str(path))
     lab = _validate_schema(document)
+    from runner.lab_rules import rule_errors
     from runner.semantics import semantic_errors
 
-    _raise_all(semantic_errors(lab, document))
+    errors = semantic_errors(lab, document) + rule_errors(lab, document)
+    _raise_all(sorted(errors, key=lambda e: (e.pos.line, e.pos.column)))
     return lab
 
 

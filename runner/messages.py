@@ -19,9 +19,16 @@ class Message:
         """Translate, translating parameters that are Messages themselves (e.g. a state word)."""
         from runner.i18n import t
 
-        params = {name: value.text(language) if isinstance(value, Message) else value
-                  for name, value in self.params.items()}
+        params = {name: _text(value, language) for name, value in self.params.items()}
         return t(self.key, language, **params)
+
+
+def _text(value: Any, language: str | None) -> Any:
+    if isinstance(value, Message):
+        return value.text(language)
+    if isinstance(value, tuple) and value and all(isinstance(v, Message) for v in value):
+        return ", ".join(v.text(language) for v in value)  # e.g. "containers, images"
+    return value
 
 
 def msg(key: str, **params: Any) -> Message:

@@ -43,7 +43,22 @@ class CheckContext:
     profile: EngineProfile
     values: Mapping[str, str]
     docker_factory: Callable[[], Any]
+    cwd: str = ""  # the lab shell's folder: relative paths in checks start there
+    typed: Sequence[str] | None = None  # what the student typed (tasks); None: the commands run
     _docker: Any = field(default=None, init=False)
+
+    @property
+    def commands_typed(self) -> Sequence[str]:
+        return self.typed if self.typed is not None else [r.command for r in self.results]
+
+    def local_path(self, text: str) -> str:
+        """A path from a check, variables substituted, relative to the lab shell's folder."""
+        import os
+
+        from runner.variables import substitute
+
+        path = os.path.expanduser(substitute(text, self.values))
+        return os.path.join(self.cwd or self.values.get("work_dir", ""), path)
 
     @property
     def docker(self) -> Any:

@@ -33,3 +33,18 @@ def image_id_of(ctx: CheckContext, name: str) -> str | None:
         return ctx.docker.images.get(name).id
     except ImageNotFound:
         return None
+
+
+def inspect_image(ctx: CheckContext, name: str) -> dict | None:
+    """`docker image inspect NAME` as a mapping, or None when there is no such image."""
+    from docker.errors import ImageNotFound
+
+    try:
+        return ctx.docker.api.inspect_image(name)
+    except ImageNotFound:
+        return None
+
+
+def layers_of(details: dict) -> list[str]:
+    """RootFS.Layers: the image's layer digests (diff ids), bottom layer first."""
+    return list((details.get("RootFS") or {}).get("Layers") or [])

@@ -22,6 +22,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--engine", metavar="URL|sandbox", help=t("cli.help_engine"))
     parser.add_argument("--reporter", choices=("rich", "plain"), help=t("cli.help_reporter"))
     parser.add_argument("--workdir", type=Path, help=t("cli.help_workdir"))
+    parser.add_argument("--yes-destructive", action="store_true",
+                        help=t("cli.help_yes_destructive"))
+    parser.add_argument("--report", type=Path, metavar="FILE.json", help=t("cli.help_report"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,11 +42,19 @@ def run(args: argparse.Namespace) -> int:
     reporter = make_reporter(args.reporter, sys.stdout, language)
     notify = lambda message: reporter.on_event(Notice(message))  # noqa: E731
     profile = connect(args.engine, os.environ, notify)
+    unattended = args.auto or not sys.stdin.isatty()
+    _refuse_unconfirmed_destruction(lab, profile, unattended, args.yes_destructive)
+    listener = reporter
+    if args.report:
+        from runner.report import Fanout
+        from runner.report.json_report import JsonReport
+
+        listener = Fanout(reporter, JsonReport(args.report, language))
     run_spec = LabRun(
-        lab=lab, lab_path=path, profile=profile, listener=reporter, language=language,
+        lab=lab, lab_path=path, profile=profile, listener=listener, language=language,
         work_dir=args.workdir or Path(tempfile.mkdtemp(prefix=f"labrunner-{lab.id}-")),
         docker_factory=lambda: docker_client(profile.endpoint),
-        environ=os.environ, pacer=_pacer(args, reporter, language, notify),
+        environ=os.environ, pacer=_pacer(args, listener, language, notify),
     )
     finished = LabEngine(run_spec).run()
     return EXIT_BY_STATUS[finished.status]
@@ -55,8 +66,19 @@ def _pacer(args, reporter, language, notify):
     from runner.pacing import KeyboardPacer
 
     if args.auto:
-        return AutoPacer()
+        return AutoPacer(allow_destructive=args.yes_destructive)
     if not sys.stdin.isatty():
         notify(msg("cli.no_terminal_auto"))
-        return AutoPacer()
+        return AutoPacer(allow_destructive=args.yes_destructive)
     return KeyboardPacer(reporter, language)
+
+
+def _refuse_unconfirmed_destruction(lab, profile, unattended: bool, confirmed: bool) -> None:
+    """Unattended, nobody can confirm: a lab that deletes the user's objects does not start
+    on their engine unless --yes-destructive said so beforehand (the sandbox is always fine)."""
+    from runner.errors import UsageError
+
+    steps = [step.id for step in lab.steps if step.destructive]
+    if steps and unattended and not confirmed and not profile.sandbox:
+        raise UsageError("cli.destructive_unattended", steps=", ".join(steps),
+                         endpoint=profile.endpoint)

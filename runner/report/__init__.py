@@ -19,3 +19,17 @@ def make_reporter(kind: str | None, stream: TextIO | None = None, language: str 
     from runner.report.plain import PlainReporter
 
     return PlainReporter(stream, language)
+
+
+class Fanout:
+    """Several listeners as one: the screen and a JSON report hear the same events."""
+
+    def __init__(self, *listeners) -> None:
+        self.listeners = listeners
+
+    def on_event(self, event: object) -> None:
+        for listener in self.listeners:
+            listener.on_event(event)
+
+    def ask(self, prompt: str) -> str:
+        return self.listeners[0].ask(prompt)

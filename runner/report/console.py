@@ -12,7 +12,14 @@ from rich.text import Text
 
 from runner import events as ev
 from runner.report.base import Reporter, status_counts
-from runner.report.text import check_lines, engine_line, summary_line
+from runner.report.text import (
+    check_lines,
+    destructive_lines,
+    engine_line,
+    grade_line,
+    retried_line,
+    summary_line,
+)
 
 MARKS = {"pass": ("✔", "green"), "fail": ("✘", "bold red"), "skip": ("–", "yellow")}
 STATUS_STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow", "not_run": "dim"}
@@ -87,6 +94,21 @@ class RichReporter(Reporter):
             if result.output.strip():
                 self.console.print(Text(result.output.rstrip(), style="dim"))
 
+    def on_step_retried(self, event: ev.StepRetried) -> None:
+        self.console.print(Text(retried_line(event, self.language), style="yellow"))
+
+    def on_destructive_preview(self, event: ev.DestructivePreview) -> None:
+        self.console.print(Panel(Text("\n".join(destructive_lines(event, self.language))),
+                                 title=self.t("report.destructive_title"), border_style="red"))
+
+    def on_task_opened(self, event: ev.TaskOpened) -> None:
+        self.console.print(Text(self.t("report.task_opened", attempt=event.attempt),
+                                style="bold cyan"))
+
+    def on_task_typed(self, event: ev.TaskTyped) -> None:
+        self.console.print(Text(self.t("report.task_typed", count=len(event.commands)),
+                                style="dim"))
+
     def on_lab_finished(self, event: ev.LabFinished) -> None:
         table = Table(title=self.t("report.summary_title"), show_lines=False)
         for column in ("report.col_step", "report.col_status", "report.col_checks"):
@@ -100,6 +122,9 @@ class RichReporter(Reporter):
         style = "bold green" if event.status == "passed" else "bold red"
         self.console.print(Text(summary_line(event, status_counts(event.steps), self.language),
                                 style=style))
+        grade = grade_line(event, self.language)
+        if grade:
+            self.console.print(Text(grade, style="bold"))
 
     def ask(self, prompt: str) -> str:
         return self.console.input(prompt)

@@ -6,7 +6,14 @@ from typing import TextIO
 
 from runner import events as ev
 from runner.report.base import Reporter, status_counts
-from runner.report.text import check_lines, engine_line, summary_line
+from runner.report.text import (
+    check_lines,
+    destructive_lines,
+    engine_line,
+    grade_line,
+    retried_line,
+    summary_line,
+)
 from runner.shell import strip_ansi
 
 MARKS = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}
@@ -76,6 +83,20 @@ class PlainReporter(Reporter):
             if result.output.strip():
                 self.write(strip_ansi(result.output.rstrip()))
 
+    def on_step_retried(self, event: ev.StepRetried) -> None:
+        self.write("! " + retried_line(event, self.language))
+
+    def on_destructive_preview(self, event: ev.DestructivePreview) -> None:
+        self.write("!! " + self.t("report.destructive_title"))
+        for line in destructive_lines(event, self.language):
+            self.write(line)
+
+    def on_task_opened(self, event: ev.TaskOpened) -> None:
+        self.write(self.t("report.task_opened", attempt=event.attempt))
+
+    def on_task_typed(self, event: ev.TaskTyped) -> None:
+        self.write(self.t("report.task_typed", count=len(event.commands)))
+
     def on_lab_finished(self, event: ev.LabFinished) -> None:
         self.write()
         self.write(self.t("report.summary_title"))
@@ -83,6 +104,9 @@ class PlainReporter(Reporter):
             self.write(f"  {self.t('report.status_' + step.status):<10} {step.step_id}: "
                        f"{step.title}")
         self.write(summary_line(event, status_counts(event.steps), self.language))
+        grade = grade_line(event, self.language)
+        if grade:
+            self.write(grade)
 
     def t(self, key: str, **params) -> str:
         from runner.i18n import t

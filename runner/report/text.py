@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from runner.checks.base import CheckOutcome
 from runner.engine_profile import EngineProfile
-from runner.events import LabFinished
+from runner.events import DestructivePreview, LabFinished, StepRetried
 from runner.i18n import t
+from runner.inventory import KIND_WORDS
 
 
 def engine_line(profile: EngineProfile, language: str) -> str:
@@ -44,3 +45,28 @@ def summary_line(event: LabFinished, counts: dict[str, int], language: str) -> s
 
 def _indent(value: str) -> str:
     return value.replace("\n", "\n" + " " * 12) if value else "''"
+
+
+def destructive_lines(event: DestructivePreview, language: str) -> list[str]:
+    """What a destructive step would delete, by kind, one object a line."""
+    lines = [t("report.destructive_intro", language, id=event.step.id)]
+    for kind, names in event.objects.items():
+        lines.append(f"  {t(KIND_WORDS[kind], language)}:")
+        none = t("report.destructive_none", language)
+        lines += [f"    - {name}" for name in names] or [f"    {none}"]
+    return lines
+
+
+def retried_line(event: StepRetried, language: str) -> str:
+    return t("report.retried", language, code=event.failed.exit_code, attempt=event.attempt,
+             attempts=event.attempts)
+
+
+def grade_line(event: LabFinished, language: str) -> str | None:
+    """For labs with tasks: how many the student completed (the grade), else None."""
+    tasks = [step for step in event.steps if step.task]
+    if not tasks:
+        return None
+    done = sum(1 for step in tasks if step.status == "passed")
+    return t("report.grade", language, done=done, total=len(tasks),
+             percent=round(100 * done / len(tasks)))

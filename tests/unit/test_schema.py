@@ -97,9 +97,6 @@ def test_the_check_types_named_in_messages_are_the_schema_s(schema):
     assert sorted(items["discriminator"]["mapping"]) == sorted(CHECK_TYPES)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG runner/model.py: timeout and Retry.delay are lax "
-                   "`float`, so load_lab accepts the text '5' that the published schema (and "
-                   "the editor) reject as not a number")
 def test_the_loader_rejects_a_quoted_timeout_like_the_schema(lab_data, validator, tmp_path):
     lab_data["steps"][0]["timeout"] = "5"
     with pytest.raises(jsonschema.ValidationError):

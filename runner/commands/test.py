@@ -1,0 +1,70 @@
+"""`labrunner test [LAB ...]`: self-test labs unattended on a private sandbox engine.
+
+Exit 0 when every lab passes in every language asked, 1 otherwise, 2 for bad input, 3 when
+no sandbox engine can be had.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from runner.commands.common import add_lang_option
+from runner.i18n import LANGUAGES, t
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("test", help=t("cli.help_test"),
+                                   description=t("cli.help_test_long"))
+    parser.add_argument("labs", nargs="*", metavar="LAB", help=t("cli.help_test_labs"))
+    add_lang_option(parser)
+    parser.add_argument("--in", dest="languages", choices=(*LANGUAGES, "all"), default="all",
+                        help=t("cli.help_test_in"))
+    parser.add_argument("--engine", metavar="URL", help=t("cli.help_test_engine"))
+    parser.add_argument("--verbose", action="store_true", help=t("cli.help_test_verbose"))
+
+
+def run(args: argparse.Namespace) -> int:
+    from runner.i18n import current_language
+    from runner.loader import bundled_labs, load_lab, resolve_lab
+    from runner.report.selftest_text import total_line, verdict_lines
+
+    paths = [resolve_lab(name) for name in args.labs] or bundled_labs()
+    labs = [(path, load_lab(path)) for path in paths]  # every lab valid before any runs
+    language = current_language()
+    languages = LANGUAGES if args.languages == "all" else (args.languages,)
+    verdicts = []
+    with _sandbox_engine(args.engine, language) as profile:
+        for path, lab in labs:
+            for lab_language in languages:
+                verdict = _self_test(path, lab, lab_language, profile, args.verbose)
+                verdicts.append(verdict)
+                print("\n".join(verdict_lines(verdict, language)), flush=True)
+    print(total_line(verdicts, language))
+    return 0 if all(verdict.passed for verdict in verdicts) else 1
+
+
+def _self_test(path: Path, lab, lab_language: str, profile, verbose: bool):
+    from runner.endpoint import docker_client
+    from runner.selftest import SelfTest
+
+    forward = None
+    if verbose:
+        from runner.report.plain import PlainReporter
+
+        forward = PlainReporter(sys.stdout, lab_language)
+    work_dir = Path(tempfile.mkdtemp(prefix=f"labrunner-test-{lab.id}-"))
+    return SelfTest(lab, path, lab_language, profile, lambda: docker_client(profile.endpoint),
+                    work_dir, dict(os.environ), forward).run()
+
+
+def _sandbox_engine(option: str | None, language: str):
+    """--engine URL (it must be a labrunner sandbox), else a throwaway sandbox of its own."""
+    from runner.selftest_engine import given_sandbox, throwaway_sandbox
+
+    if option:
+        return given_sandbox(option)
+    return throwaway_sandbox(lambda key, params: print(t(key, language, **params), flush=True))

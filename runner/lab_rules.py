@@ -1,0 +1,61 @@
+"""Rules about steps and checks that the schema cannot express, each reported at its line.
+
+Kept apart from semantics.py (variables, regexes, ids): these rules are about what a step
+is — a demonstration (`run`) or a task (`solution`) — and about steps that delete things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from runner.destructive import deleted_kinds
+from runner.errors import LabFileError
+from runner.i18n import t
+from runner.inventory import KIND_WORDS
+from runner.model import Lab, OutputCheck
+from runner.yaml_source import YamlDocument
+
+
+def rule_errors(lab: Lab, document: YamlDocument) -> list[LabFileError]:
+    errors = [*_run_or_solution(lab, document), *_pre_reasons(lab, document),
+              *_output_checks_in_tasks(lab, document), *_unmarked_destructive(lab, document)]
+    return sorted(errors, key=lambda e: (e.pos.line, e.pos.column))
+
+
+def _run_or_solution(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+    for s, step in enumerate(lab.steps):
+        if (step.run is None) == (step.solution is None):
+            yield LabFileError("rules.run_or_solution", pos=document.position(("steps", s)),
+                               id=step.id)
+
+
+def _pre_reasons(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+    for s, step in enumerate(lab.steps):
+        for c, check in enumerate(step.checks):
+            if check.pre == "skip" and check.pre_reason is None:
+                yield LabFileError("rules.pre_without_reason",
+                                   pos=document.position(("steps", s, "checks", c, "pre")))
+
+
+def _output_checks_in_tasks(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+    """A task's commands are typed by the student in their own shell: no output to check."""
+    for s, step in enumerate(lab.steps):
+        for c, check in enumerate(step.checks):
+            if step.is_task and isinstance(check, OutputCheck):
+                yield LabFileError("rules.output_in_task",
+                                   pos=document.position(("steps", s, "checks", c, "type")))
+
+
+def _unmarked_destructive(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+    for s, step in enumerate(lab.steps):
+        field = "run" if step.run is not None else "solution"
+        kinds = deleted_kinds(step.commands)
+        if kinds and not step.destructive:
+            yield LabFileError("rules.unmarked_destructive",
+                               pos=document.position(("steps", s, field)), id=step.id,
+                               kinds=kind_words(kinds))
+
+
+def kind_words(kinds) -> str:
+    """"containers, images" in the current language."""
+    return ", ".join(t(KIND_WORDS[kind]) for kind in sorted(kinds))

@@ -1,0 +1,196 @@
+"""`labrunner test`: prove a lab sound by running it unattended on a private sandbox engine.
+
+For each lab (and language): the engine is emptied (it is labrunner's own, never the user's),
+`selftest.prepare` runs, then the lab with every check evaluated before its step too (it
+must NOT pass yet: a check that already holds proves nothing) and after it (it must pass),
+then cleanup, after which the engine must hold nothing new beyond the lab's `keeps`.
+Nothing here prints: the verdict is data, rendered by runner/report/selftest_text.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runner import events as ev
+from runner.engine import AutoPacer, LabEngine, LabRun
+from runner.engine_profile import EngineProfile
+from runner.inventory import Inventory, take
+from runner.messages import Message, msg
+from runner.model import Lab
+
+PHASE_FAILED = {"setup": "selftest.setup_failed", "cleanup": "selftest.cleanup_failed"}
+
+
+@dataclass
+class StepVerdict:
+    step_id: str
+    status: str  # the step's own: passed | failed | skipped | not_run
+    not_yet: int = 0  # checks that failed before the step, as they should
+    passed_after: int = 0
+    problems: list[Message] = field(default_factory=list)
+
+
+@dataclass
+class LabVerdict:
+    lab_id: str
+    language: str
+    steps: list[StepVerdict] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)  # setup, cleanup, leftovers
+    retries: list[Message] = field(default_factory=list)  # said, never hidden
+    duration: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems and not any(step.problems for step in self.steps)
+
+
+class Recorder:
+    """Listens to the engine and turns what it hears into a LabVerdict."""
+
+    def __init__(self, verdict: LabVerdict, language: str, forward: Any = None) -> None:
+        self.verdict = verdict
+        self.language = language
+        self.forward = forward  # --verbose: the plain reporter shows the run too
+        self.steps: dict[str, StepVerdict] = {}
+
+    def on_event(self, event: object) -> None:
+        handler = getattr(self, f"_on_{type(event).__name__}", None)
+        if handler is not None:
+            handler(event)
+        if self.forward is not None:
+            self.forward.on_event(event)
+
+    def _step(self, step_id: str) -> StepVerdict:
+        return self.steps.setdefault(step_id, StepVerdict(step_id, "not_run"))
+
+    def _on_PreCheckEvaluated(self, event: ev.PreCheckEvaluated) -> None:  # noqa: N802
+        verdict = self._step(event.step.id)
+        if event.outcome.status == "pass":
+            verdict.problems.append(msg("selftest.passes_before", summary=event.outcome.summary))
+        elif event.outcome.status == "fail":
+            verdict.not_yet += 1
+
+    def _on_CheckEvaluated(self, event: ev.CheckEvaluated) -> None:  # noqa: N802
+        verdict = self._step(event.step.id)
+        if event.outcome.status == "pass":
+            verdict.passed_after += 1
+        elif event.outcome.status == "fail":
+            detail = "; ".join(f"{p.what.text(self.language)}: {p.expected} ≠ {p.actual}"
+                               for p in event.outcome.problems)
+            verdict.problems.append(msg("selftest.fails_after", summary=event.outcome.summary,
+                                        detail=detail.replace("\n", " ")))
+
+    def _on_StepRetried(self, event: ev.StepRetried) -> None:  # noqa: N802
+        self.verdict.retries.append(msg("selftest.retried", step=event.step.id,
+                                        attempt=event.attempt, code=event.failed.exit_code))
+
+    def _on_PhaseFinished(self, event: ev.PhaseFinished) -> None:  # noqa: N802
+        for result in event.failures:
+            self.verdict.problems.append(msg(PHASE_FAILED[event.phase],
+                                             command=result.command, code=result.exit_code))
+
+    def _on_LabFinished(self, event: ev.LabFinished) -> None:  # noqa: N802
+        for summary in event.steps:
+            verdict = self._step(summary.step_id)
+            verdict.status = summary.status
+            self.verdict.steps.append(verdict)
+        if event.status in ("aborted", "interrupted"):
+            self.verdict.problems.append(msg("selftest.lab_stopped", status=event.status))
+
+
+@dataclass
+class SelfTest:
+    """Everything a self-test of one lab needs; the engine must be a labrunner sandbox."""
+
+    lab: Lab
+    lab_path: Path
+    language: str
+    profile: EngineProfile
+    docker_factory: Callable[[], Any]
+    work_dir: Path
+    environ: dict[str, str]
+    forward: Any = None
+
+    def run(self) -> LabVerdict:
+        started = time.monotonic()
+        verdict = LabVerdict(self.lab.id, self.language)
+        client = self.docker_factory()
+        empty_engine(client)
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        if self._prepare(verdict):
+            before = take(client.api)
+            LabEngine(self._lab_run(verdict, client)).run()
+            verdict.problems += leftovers(self.lab, before, take(client.api))
+        verdict.duration = time.monotonic() - started
+        return verdict
+
+    def _lab_run(self, verdict: LabVerdict, client: Any) -> LabRun:
+        return LabRun(lab=self.lab, lab_path=self.lab_path, profile=self.profile,
+                      listener=Recorder(verdict, self.language, self.forward),
+                      language=self.language, work_dir=self.work_dir,
+                      docker_factory=lambda: client, environ=self.environ,
+                      pacer=AutoPacer(allow_destructive=True), pre_checks=True)
+
+    def _prepare(self, verdict: LabVerdict) -> bool:
+        env = dict(self.environ, DOCKER_HOST=self.profile.endpoint)
+        for command in self.lab.selftest.prepare:
+            done = subprocess.run(["bash", "-c", command], cwd=self.work_dir, env=env,
+                                  capture_output=True, text=True, timeout=self.lab.timeout)
+            if done.returncode != 0:
+                verdict.problems.append(msg("selftest.prepare_failed", command=command,
+                                            code=done.returncode,
+                                            detail=(done.stderr or done.stdout).strip()[-300:]))
+                return False
+        return True
+
+
+def empty_engine(client: Any) -> None:
+    """Remove every container, image and volume: only ever called on a sandbox engine."""
+    api = client.api
+    for container in api.containers(all=True):
+        api.remove_container(container["Id"], force=True, v=True)
+    for image in api.images(all=True):
+        if _exists(api, image):  # removing a child may already have removed its parents
+            api.remove_image(image["Id"], force=True)
+    for volume in (api.volumes() or {}).get("Volumes") or []:
+        api.remove_volume(volume["Name"], force=True)
+
+
+def _exists(api: Any, image: dict) -> bool:
+    from docker.errors import NotFound
+
+    try:
+        api.inspect_image(image["Id"])
+    except NotFound:
+        return False
+    return True
+
+
+def leftovers(lab: Lab, before: Inventory, after: Inventory) -> list[Message]:
+    """What the lab left (beyond `keeps`), and what it removed that it had not created."""
+    kept_images = {_reference(name) for name in lab.keeps.images}
+    problems = [msg("selftest.left_container", name=name)
+                for cid, name in after.containers.items()
+                if cid not in before.containers and name not in lab.keeps.containers]
+    problems += [msg("selftest.left_image", name=", ".join(tags) or image_id[7:19])
+                 for image_id, tags in after.images.items()
+                 if image_id not in before.images and not (tags and set(tags) <= kept_images)]
+    problems += [msg("selftest.left_volume", name=name)
+                 for name in sorted(after.volumes - before.volumes - set(lab.keeps.volumes))]
+    if not any(step.destructive for step in lab.steps):
+        gone = [name for cid, name in before.containers.items() if cid not in after.containers]
+        gone += [", ".join(tags) or image_id[7:19] for image_id, tags in before.images.items()
+                 if image_id not in after.images]
+        problems += [msg("selftest.removed", name=name) for name in gone]
+    return problems
+
+
+def _reference(name: str) -> str:
+    """`nginx` -> `nginx:latest`, as the engine lists tags."""
+    last = name.rsplit("/", 1)[-1]
+    return name if ":" in last or "@" in last else f"{name}:latest"

@@ -1,0 +1,61 @@
+"""The student's own shell for a task: a real interactive bash on their terminal.
+
+Nothing is typed for them: they use completion, history and Docker's progress display as in
+any terminal, in the lab's folder and against the lab's engine, then leave with `exit` (or
+Ctrl-D). What they typed is read back from the shell's history file, for `typed` checks and
+the report; the folder they ended in becomes the lab shell's folder.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+RC = """[ -f ~/.bashrc ] && . ~/.bashrc
+HISTFILE={history}
+HISTSIZE=10000
+HISTFILESIZE=10000
+HISTCONTROL=
+unset HISTTIMEFORMAT  # set, even empty, it writes "#<time>" lines into the file
+unset HISTIGNORE
+history -c
+PROMPT_COMMAND='history -a; pwd > {cwd_file}'
+PS1={prompt}
+"""
+
+
+@dataclass(frozen=True)
+class StudentWork:
+    typed: list[str]  # every command line typed, in order
+    cwd: str  # the folder the shell ended in
+
+
+def open_student_shell(env: Mapping[str, str], cwd: str, label: str,
+                       bash: str = "bash") -> StudentWork:
+    """Run an interactive bash on this terminal until the student leaves it."""
+    with tempfile.TemporaryDirectory(prefix="labrunner-task-") as folder:
+        history, cwd_file = Path(folder, "history"), Path(folder, "cwd")
+        rc = Path(folder, "rc")
+        prompt = f"\\[\\e[1;33m\\]({label})\\[\\e[0m\\] \\w \\$ "
+        rc.write_text(RC.format(history=shlex.quote(str(history)),
+                                cwd_file=shlex.quote(str(cwd_file)),
+                                prompt=shlex.quote(prompt)), encoding="utf-8")
+        subprocess.run([bash, "--rcfile", str(rc), "-i"], cwd=cwd, env=dict(env), check=False)
+        return StudentWork(_lines(history), _first_line(cwd_file) or cwd)
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _first_line(path: Path) -> str:
+    lines = _lines(path)
+    return lines[-1] if lines else ""

@@ -135,12 +135,12 @@ class LabEngine:
 
     def _run_step(self, step: Step, index: int, total: int) -> ev.StepSummary | None:
         kind = self.run_.profile.kind
-        if step.only_on and kind not in step.only_on:
-            reason = msg("engine.step_only_on", kinds=", ".join(step.only_on), kind=kind)
-            return self._skip(step, index, total, reason)
         notes = tuple(msg("engine.note", text=text.en, text_fr=text.fr)
                       for engine, note in step.engine_notes.items() if engine == kind
                       for text in [self._localized(note)])
+        if step.only_on and kind not in step.only_on:
+            reason = msg("engine.step_only_on", kinds=", ".join(step.only_on), kind=kind)
+            return self._skip(step, index, total, reason, notes)
         self.emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
         commands = [substitute(command, self.values, quote=True) for command in step.commands]
         choice = self.run_.pacer.before_step(step, commands)
@@ -166,8 +166,9 @@ class LabEngine:
         return LocalizedText(fr=substitute(text.fr, self.values),
                              en=substitute(text.en, self.values))
 
-    def _skip(self, step: Step, index: int, total: int, reason) -> ev.StepSummary:
-        self.emit(ev.StepSkipped(step, index, total, reason))
+    def _skip(self, step: Step, index: int, total: int, reason,
+              notes: tuple = ()) -> ev.StepSummary:
+        self.emit(ev.StepSkipped(step, index, total, reason, notes))
         return _summary(step, self.run_.language, "skipped", [])
 
     def _mark_not_run(self, first_index: int) -> None:

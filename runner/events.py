@@ -52,6 +52,7 @@ class StepSkipped:
     index: int
     total: int
     reason: Message
+    notes: tuple[Message, ...] = ()  # engine notes: often they say why the step is skipped
 
 
 @dataclass(frozen=True)

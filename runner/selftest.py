@@ -22,6 +22,7 @@ from runner.engine_profile import EngineProfile
 from runner.inventory import Inventory, take
 from runner.messages import Message, msg
 from runner.model import Lab
+from runner.variables import substitute
 
 PHASE_FAILED = {"setup": "selftest.setup_failed", "cleanup": "selftest.cleanup_failed"}
 
@@ -173,15 +174,18 @@ def _exists(api: Any, image: dict) -> bool:
 
 def leftovers(lab: Lab, before: Inventory, after: Inventory) -> list[Message]:
     """What the lab left (beyond `keeps`), and what it removed that it had not created."""
-    kept_images = {_reference(name) for name in lab.keeps.images}
+    keeps = lab.keeps.model_copy(update={  # keeps may name variables: {image}
+        kind: [substitute(name, lab.variables) for name in getattr(lab.keeps, kind)]
+        for kind in ("images", "containers", "volumes")})
+    kept_images = {_reference(name) for name in keeps.images}
     problems = [msg("selftest.left_container", name=name)
                 for cid, name in after.containers.items()
-                if cid not in before.containers and name not in lab.keeps.containers]
+                if cid not in before.containers and name not in keeps.containers]
     problems += [msg("selftest.left_image", name=", ".join(tags) or image_id[7:19])
                  for image_id, tags in after.images.items()
                  if image_id not in before.images and not (tags and set(tags) <= kept_images)]
     problems += [msg("selftest.left_volume", name=name)
-                 for name in sorted(after.volumes - before.volumes - set(lab.keeps.volumes))]
+                 for name in sorted(after.volumes - before.volumes - set(keeps.volumes))]
     if not any(step.destructive for step in lab.steps):
         gone = [name for cid, name in before.containers.items() if cid not in after.containers]
         gone += [", ".join(tags) or image_id[7:19] for image_id, tags in before.images.items()

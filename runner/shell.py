@@ -42,6 +42,7 @@ from runner.shell_procs import (
     signal_process,
 )
 from runner.shell_stream import SEQ_VARIABLE, Marker, MarkerScanner, prompt_string
+from runner.terminal_text import screen_text
 
 START_SECONDS = 10  # bash must give its first prompt within this
 GRACE_SECONDS = 2.0  # after Ctrl-C, how long a command gets to give the prompt back
@@ -54,7 +55,6 @@ ANSWER_WINDOW = 65536  # an answer's regex is searched in this much recent outpu
 # Removed from bash's environment: an exported PS1 would make nested shells print our marker;
 # TMOUT would end the session after a quiet moment.
 _NOT_INHERITED = ("PS1", "PS2", "PROMPT_COMMAND", "TMOUT")
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,9 @@ class CommandResult:
 
 
 def strip_ansi(text: str) -> str:
-    """Text as a person reads it: no escape codes (CSI, OSC), and for a line redrawn with
-    \\r, its last version (Docker's progress bars)."""
-    text = _ANSI.sub("", text.replace("\r\n", "\n"))
-    return "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))
+    """Text as a person reads it on the screen: escape codes replayed, not just removed, so
+    Docker's progress display leaves one final line per layer (see runner/terminal_text)."""
+    return screen_text(text)
 
 
 class ShellSession:

@@ -11,8 +11,8 @@ from runner.variables import substitute
 
 
 def evaluate(check: PathCheck, ctx: CheckContext) -> CheckOutcome:
-    pattern = substitute(check.path, ctx.values)
-    summary = msg(f"check.path_{check.state}", path=pattern)
+    pattern = ctx.local_path(check.path)  # relative: from the lab shell's folder
+    summary = msg(f"check.path_{check.state}", path=substitute(check.path, ctx.values))
     if _inside_invisible_docker_root(pattern, ctx):
         return CheckOutcome("skip", summary, note=msg("check.docker_root_invisible",
                                                       kind=ctx.profile.kind))

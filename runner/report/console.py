@@ -54,7 +54,10 @@ class RichReporter(Reporter):
         step = event.step
         self.console.rule(f"[bold][{event.index}/{event.total}][/] {step.title.get(self.language)}")
         self.console.print(Markdown((event.explain or step.explain).get(self.language)))
-        for note in event.notes:
+        self._print_notes(event.notes)
+
+    def _print_notes(self, notes) -> None:
+        for note in notes:
             self.console.print(Panel(Markdown(self.text(note)), title=self.t("report.engine_note"),
                                      border_style="yellow"))
 
@@ -63,6 +66,7 @@ class RichReporter(Reporter):
         reason = self.text(event.reason)
         line = f"[{event.index}/{event.total}] {title} — {reason}"
         self.console.print(Text(line, style="yellow"))
+        self._print_notes(event.notes)
 
     def on_command_started(self, event: ev.CommandStarted) -> None:
         self.console.print(Text("$ ", style="bold green") + Text(event.command, style="bold"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 from runner import events as ev
@@ -17,6 +18,7 @@ from runner.report.text import (
 from runner.shell import strip_ansi
 
 MARKS = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}
+CURSOR_UP = re.compile(r"\x1b\[\d*[AF]")
 
 
 class PlainReporter(Reporter):
@@ -24,6 +26,9 @@ class PlainReporter(Reporter):
         super().__init__(language)
         self.stream = stream
         self.partial = ""  # live output not yet ended by a newline
+        self.output = ""  # the running command's whole output
+        self.printed = 0  # its lines already written
+        self.redrawing = False  # it moves the cursor (Docker's progress): wait for its end
 
     def write(self, text: str = "") -> None:
         self.stream.write(text + "\n")
@@ -54,19 +59,30 @@ class PlainReporter(Reporter):
     def on_step_skipped(self, event: ev.StepSkipped) -> None:
         self.write(f"[{event.index}/{event.total}] {event.step.title.get(self.language)}"
                    f" - SKIP: {self.text(event.reason)}")
+        for note in event.notes:
+            self.write(f"({self.t('report.engine_note')}) {self.text(note)}")
 
     def on_command_started(self, event: ev.CommandStarted) -> None:
         self.write(f"$ {event.command}")
 
     def on_command_output(self, event: ev.CommandOutput) -> None:
+        self.output += event.chunk
+        self.redrawing = self.redrawing or bool(CURSOR_UP.search(self.output))
+        if self.redrawing:  # a line written now may be redrawn later: only the end is true
+            return
         *lines, self.partial = (self.partial + event.chunk).split("\n")
         for line in lines:
             self.write(strip_ansi(line))
+        self.printed += len(lines)
 
     def on_command_finished(self, event: ev.CommandFinished) -> None:
-        if self.partial:
+        if self.redrawing:
+            final = strip_ansi(self.output).rstrip("\n").split("\n")
+            for line in final[self.printed:]:
+                self.write(line)
+        elif self.partial:
             self.write(strip_ansi(self.partial))
-            self.partial = ""
+        self.output, self.partial, self.printed, self.redrawing = "", "", 0, False
         if event.result.timed_out:
             self.write("! " + self.t("report.timed_out", seconds=f"{event.result.duration:.0f}"))
 

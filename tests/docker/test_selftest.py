@@ -51,6 +51,13 @@ def test_a_sound_lab_passes(sandbox_engine, clean_engine, tmp_path, capsys):
     assert "2 check(s) not yet true before the step, 2 true after" in out
 
 
+def test_keeps_may_name_the_lab_s_variables(sandbox_engine, clean_engine, tmp_path, capsys):
+    path = write_lab(tmp_path, SOUND, cleanup=CLEANUP, variables={"base": "alpine"},
+                     keeps={"images": ["{base}"]})
+    code, out = self_test(path, sandbox_engine.docker_host, capsys)
+    assert code == 0, out
+
+
 def test_a_check_true_before_its_step_fails_the_self_test(sandbox_engine, clean_engine,
                                                          tmp_path, capsys):
     late = step("again", [{"type": "image", "name": "alpine"}], run="docker pull -q alpine")

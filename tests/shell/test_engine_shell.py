@@ -94,3 +94,26 @@ def test_an_interactive_prompt_is_answered_from_the_lab(tmp_path):
                           answers=[{"expect": r"\[y/N\]", "send": "y"}], timeout=5)]}
     finished, _ = run_lab(lab, tmp_path)
     assert finished.status == "passed"
+
+
+def test_a_path_check_starts_from_the_lab_shell_s_folder(tmp_path):
+    lab = {"id": "t", "title": {"fr": "t", "en": "t"}, "steps": [
+        step("make", "mkdir -p sub && cd sub && touch made.txt", [
+            {"type": "path", "path": "made.txt"},  # relative to where the shell now is
+            {"type": "path", "path": "{work_dir}/sub/made.txt"},
+            {"type": "path", "path": "gone.txt", "state": "absent"}]),
+        step("remove", "rm made.txt", [{"type": "path", "path": "made.txt", "state": "absent"}])]}
+    finished, recorder = run_lab(lab, tmp_path)
+    assert finished.status == "passed", [e.outcome for e in recorder.of(ev.CheckEvaluated)]
+    # and from labrunner's own folder the same relative path would not be found
+    assert not (Path.cwd() / "made.txt").exists()
+
+
+def test_a_step_skipped_for_this_engine_still_shows_its_engine_note(tmp_path):
+    note = {"fr": "Pas de dossier overlay2 ici.", "en": "No overlay2 folder here."}
+    lab = {"id": "t", "title": {"fr": "t", "en": "t"}, "steps": [
+        step("find", "true", only_on=["desktop"], engine_notes={"linux": note})]}
+    finished, recorder = run_lab(lab, tmp_path)
+    skipped = recorder.of(ev.StepSkipped)[0]
+    assert finished.steps[0].status == "skipped"
+    assert [n.text("fr") for n in skipped.notes] == ["Pas de dossier overlay2 ici."]

@@ -13,6 +13,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 LAB = ROOT / "labs" / "inspect-overlay2.yaml"
 ANSI = re.compile(r"\x1b\[")
+STEPS = len(yaml.safe_load(LAB.read_text(encoding="utf-8"))["steps"])
 
 
 def run_lab(lab: str | Path, engine: str, work_dir: Path,
@@ -24,9 +25,10 @@ def run_lab(lab: str | Path, engine: str, work_dir: Path,
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("en", ["Pull the nginx image", "PASS container www is running", "All 6 steps passed"]),
+    ("en", ["Pull the nginx image", "PASS container www is running",
+            f"All {STEPS} steps passed"]),
     ("fr", ["Récupérer l'image nginx", "PASS le conteneur www est en cours d'exécution",
-            "Les 6 étapes sont réussies"]),
+            f"Les {STEPS} étapes sont réussies"]),
 ])
 def test_whole_lab_passes_in_both_languages(sandbox_engine, clean_engine, tmp_path, lang, words):
     done = run_lab("inspect-overlay2", sandbox_engine.docker_host, tmp_path, "--lang", lang)
@@ -50,17 +52,19 @@ def test_a_wrong_expectation_fails_with_expected_and_actual(sandbox_engine, clea
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL container www is running" in done.stdout
     assert re.search(r"expected: running\n\s+actual:\s+exited", done.stdout), done.stdout
-    assert "1 of 6 steps failed" in done.stdout
+    assert f"1 of {STEPS} steps failed" in done.stdout
 
 
 def test_cleanup_runs_after_a_failed_step(sandbox_engine, clean_engine, docker_env, tmp_path):
     lab = yaml.safe_load(LAB.read_text(encoding="utf-8"))
-    lab["steps"] = lab["steps"][:2]  # pull and run, then stop: www is left running
+    # pull and run, then stop: www is left running
+    lab["steps"] = [step for step in lab["steps"] if step["id"] in ("pull", "run")]
     lab["steps"][1]["checks"].append({"type": "image", "name": "nope:latest"})
     short = tmp_path / "short.yaml"
     short.write_text(yaml.safe_dump(lab, allow_unicode=True), encoding="utf-8")
     done = run_lab(short, sandbox_engine.docker_host, tmp_path / "work")
     assert done.returncode == 1
+    assert "PASS container www is running" in done.stdout, "www must have run for this test"
     listed = subprocess.run(["docker", "ps", "-aq", "--filter", "name=^www$"], env=docker_env,
                             capture_output=True, text=True, check=True)
     assert listed.stdout.strip() == "", "cleanup should have removed www"

@@ -1,8 +1,13 @@
 """Commands that delete objects a lab did not create: all containers, all images, prunes.
 
-`validate` refuses a step whose commands match one of these patterns unless the step says
-`destructive: true`; `run` uses the same patterns to tell the student what such a step would
+`validate` refuses a step whose commands match one of these unless the step says
+`destructive: true`; `run` uses the same rules to tell the student what such a step would
 delete on their engine before asking them.
+
+The rule for "remove everything": a command line that lists every id of a kind (`-q`) AND
+removes that kind deletes them all, however the two are joined: `$(…)`, `| xargs`, a
+`for` loop. A prune deletes what nothing uses, the student's own dangling images included.
+A `--filter` (e.g. on the lab's own label) narrows either to some objects: not flagged.
 """
 
 from __future__ import annotations
@@ -10,26 +15,33 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# Each pattern, and the kinds of object it deletes. `$(docker … -q)` lists every id; the
-# prunes delete what no container uses (images), stopped containers, unused volumes…
-_ALL = r"\$\(\s*docker\s+"
-PATTERNS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
-    (re.compile(pattern), frozenset(kinds)) for pattern, kinds in (
-        (rf"docker\s+(container\s+)?(rm|stop|kill)\b[^\n]*{_ALL}(container\s+)?(ps|ls)\b",
-         {"containers"}),
-        (rf"docker\s+(image\s+rm|rmi)\b[^\n]*{_ALL}(image\s+ls|images)\b", {"images"}),
-        (r"docker\s+system\s+prune\b", {"containers", "images", "volumes"}),
-        (r"docker\s+image\s+prune\b[^\n]*\s(-a|--all)\b", {"images"}),
-        (r"docker\s+container\s+prune\b", {"containers"}),
-        (r"docker\s+volume\s+(prune|rm\b[^\n]*\$\(\s*docker\s+volume\s+ls)", {"volumes"}),
-    ))
+_QUIET = r"[^|;&)\n]*\s-[a-zA-Z]*q"  # the listing's options include -q (or -aq, -qa…)
+# kind -> (a listing of every id, a removal)
+EVERYTHING = {
+    "containers": (re.compile(rf"docker\s+(container\s+)?(ps|ls){_QUIET}"),
+                   re.compile(r"docker\s+(container\s+)?(rm|stop|kill)\b")),
+    "images": (re.compile(rf"docker\s+(image\s+ls|images){_QUIET}"),
+               re.compile(r"docker\s+(image\s+rm|rmi)\b")),
+    "volumes": (re.compile(rf"docker\s+volume\s+ls{_QUIET}"),
+                re.compile(r"docker\s+volume\s+rm\b")),
+}
+PRUNES = {
+    re.compile(r"docker\s+system\s+prune\b"): {"containers", "images", "volumes"},
+    re.compile(r"docker\s+image\s+prune\b"): {"images"},
+    re.compile(r"docker\s+container\s+prune\b"): {"containers"},
+    re.compile(r"docker\s+volume\s+prune\b"): {"volumes"},
+}
+FILTERED = re.compile(r"--filter[\s=]")
 
 
 def deleted_kinds(commands: Iterable[str]) -> frozenset[str]:
     """The kinds of object ("containers", "images", "volumes") these commands may delete."""
     kinds: set[str] = set()
     for command in commands:
-        for pattern, pattern_kinds in PATTERNS:
-            if pattern.search(command):
-                kinds |= pattern_kinds
+        if FILTERED.search(command):  # narrowed to some objects, e.g. the lab's own label
+            continue
+        kinds |= {kind for kind, (listing, removal) in EVERYTHING.items()
+                  if listing.search(command) and removal.search(command)}
+        kinds |= {kind for pattern, pattern_kinds in PRUNES.items()
+                  if pattern.search(command) for kind in pattern_kinds}
     return frozenset(kinds)

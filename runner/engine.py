@@ -134,6 +134,7 @@ class LabEngine:
         return "failed" if failed else "passed"
 
     def _run_step(self, step: Step, index: int, total: int) -> ev.StepSummary | None:
+        step = self._resolved(step)
         kind = self.run_.profile.kind
         notes = tuple(msg("engine.note", text=text.en, text_fr=text.fr)
                       for engine, note in step.engine_notes.items() if engine == kind
@@ -162,7 +163,7 @@ class LabEngine:
                         runner.attempts)
 
     def _localized(self, text: LocalizedText) -> LocalizedText:
-        """Explanations may name variables too, e.g. `{docker_root}`."""
+        """Explanations and titles may name variables, e.g. `{docker_root}`."""
         return LocalizedText(fr=substitute(text.fr, self.values),
                              en=substitute(text.en, self.values))
 
@@ -171,8 +172,12 @@ class LabEngine:
         self.emit(ev.StepSkipped(step, index, total, reason, notes))
         return _summary(step, self.run_.language, "skipped", [])
 
+    def _resolved(self, step: Step) -> Step:
+        """The step with its title's variables filled in: every event and summary carry it."""
+        return step.model_copy(update={"title": self._localized(step.title)})
+
     def _mark_not_run(self, first_index: int) -> None:
-        for step in self.lab.steps[first_index - 1:]:
+        for step in map(self._resolved, self.lab.steps[first_index - 1:]):
             self.summaries.append(_summary(step, self.run_.language, "not_run", []))
 
     def _run_phase(self, phase: str, commands: list[str]) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem
 from runner.messages import msg
+from runner.variables import substitute
 
 
 def evaluate(check, ctx: CheckContext) -> CheckOutcome:
@@ -42,6 +43,8 @@ def _evaluate_once(check, ctx: CheckContext) -> CheckOutcome:
         result = CheckOutcome("fail", msg("check.engine_error_summary", type=check.type),
                               (Problem(msg("check.engine_error"), "", str(error)),))
     if check.description is not None:
-        result = replace(result, summary=msg("check.described", text=check.description.en,
-                                             text_fr=check.description.fr))
+        described = check.description
+        result = replace(result, summary=msg("check.described",
+                                             text=substitute(described.en, ctx.values),
+                                             text_fr=substitute(described.fr, ctx.values)))
     return result

@@ -117,3 +117,17 @@ def test_a_step_skipped_for_this_engine_still_shows_its_engine_note(tmp_path):
     skipped = recorder.of(ev.StepSkipped)[0]
     assert finished.steps[0].status == "skipped"
     assert [n.text("fr") for n in skipped.notes] == ["Pas de dossier overlay2 ici."]
+
+
+def test_titles_and_check_descriptions_may_name_variables(tmp_path):
+    lab = {"id": "t", "title": {"fr": "t", "en": "t"}, "variables": {"tag": "monblog_prod"},
+           "steps": [step("untag", "true", [{
+               "type": "output", "exit_code": 0,
+               "description": {"fr": "{tag} retiré", "en": "{tag} removed"}}],
+               title={"fr": "Retirer {tag}", "en": "Remove {tag}"})]}
+    finished, recorder = run_lab(lab, tmp_path)
+    assert recorder.of(ev.StepStarted)[0].step.title.fr == "Retirer monblog_prod"
+    assert finished.steps[0].title == "Remove monblog_prod"
+    summary = recorder.of(ev.CheckEvaluated)[0].outcome.summary
+    assert (summary.text("en"), summary.text("fr")) == ("monblog_prod removed",
+                                                       "monblog_prod retiré")

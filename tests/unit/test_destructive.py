@@ -28,14 +28,22 @@ TITLE = {"fr": "titre", "en": "title"}
     ("docker image prune -a", {"images"}),
     ("docker container prune -f", {"containers"}),
     ("docker volume prune", {"volumes"}),
+    ("docker image prune", {"images"}),  # every dangling image, the student's too
+    ("docker image prune -f", {"images"}),
+    ("docker container ls -aq | xargs docker container rm -f", {"containers"}),
+    ("docker images -q | xargs -r docker rmi", {"images"}),
+    ("for c in $(docker ps -aq); do docker rm -f $c; done", {"containers"}),
+    ("docker volume rm $(docker volume ls -q)", {"volumes"}),
 ])
 def test_commands_that_delete_what_the_lab_did_not_create(command, kinds):
     assert deleted_kinds([command]) == kinds
 
 
 @pytest.mark.parametrize("command", [
-    "docker rm -f www", "docker rmi nginx:monblog_prod", "docker image prune -f",
-    "docker container ls -aq", "docker image ls -q", "echo docker system df",
+    "docker rm -f www", "docker rmi nginx:monblog_prod", "docker image prune -f --filter "
+    "label=app=monblog", "docker container ls -aq", "docker image ls -q", "docker system df",
+    "docker rm -f $(docker ps -aq --filter name=www)", "docker rmi mon_nginx",
+    "docker image ls --format '{{.Repository}}' && docker rmi alpine-note",
 ])
 def test_commands_on_named_objects_are_not_destructive(command):
     assert deleted_kinds([command]) == frozenset()

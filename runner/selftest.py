@@ -22,6 +22,7 @@ from runner.engine_profile import EngineProfile
 from runner.inventory import Inventory, take
 from runner.messages import Message, msg
 from runner.model import Lab
+from runner.report.base import Reporter
 from runner.variables import substitute
 
 PHASE_FAILED = {"setup": "selftest.setup_failed", "cleanup": "selftest.cleanup_failed"}
@@ -50,33 +51,31 @@ class LabVerdict:
         return not self.problems and not any(step.problems for step in self.steps)
 
 
-class Recorder:
+class Recorder(Reporter):
     """Listens to the engine and turns what it hears into a LabVerdict."""
 
     def __init__(self, verdict: LabVerdict, language: str, forward: Any = None) -> None:
+        super().__init__(language)
         self.verdict = verdict
-        self.language = language
         self.forward = forward  # --verbose: the plain reporter shows the run too
         self.steps: dict[str, StepVerdict] = {}
 
     def on_event(self, event: object) -> None:
-        handler = getattr(self, f"_on_{type(event).__name__}", None)
-        if handler is not None:
-            handler(event)
+        super().on_event(event)
         if self.forward is not None:
             self.forward.on_event(event)
 
     def _step(self, step_id: str) -> StepVerdict:
         return self.steps.setdefault(step_id, StepVerdict(step_id, "not_run"))
 
-    def _on_PreCheckEvaluated(self, event: ev.PreCheckEvaluated) -> None:  # noqa: N802
+    def on_pre_check_evaluated(self, event: ev.PreCheckEvaluated) -> None:
         verdict = self._step(event.step.id)
         if event.outcome.status == "pass":
             verdict.problems.append(msg("selftest.passes_before", summary=event.outcome.summary))
         elif event.outcome.status == "fail":
             verdict.not_yet += 1
 
-    def _on_CheckEvaluated(self, event: ev.CheckEvaluated) -> None:  # noqa: N802
+    def on_check_evaluated(self, event: ev.CheckEvaluated) -> None:
         verdict = self._step(event.step.id)
         if event.outcome.status == "pass":
             verdict.passed_after += 1
@@ -86,16 +85,16 @@ class Recorder:
             verdict.problems.append(msg("selftest.fails_after", summary=event.outcome.summary,
                                         detail=detail.replace("\n", " ")))
 
-    def _on_StepRetried(self, event: ev.StepRetried) -> None:  # noqa: N802
+    def on_step_retried(self, event: ev.StepRetried) -> None:
         self.verdict.retries.append(msg("selftest.retried", step=event.step.id,
                                         attempt=event.attempt, code=event.failed.exit_code))
 
-    def _on_PhaseFinished(self, event: ev.PhaseFinished) -> None:  # noqa: N802
+    def on_phase_finished(self, event: ev.PhaseFinished) -> None:
         for result in event.failures:
             self.verdict.problems.append(msg(PHASE_FAILED[event.phase],
                                              command=result.command, code=result.exit_code))
 
-    def _on_LabFinished(self, event: ev.LabFinished) -> None:  # noqa: N802
+    def on_lab_finished(self, event: ev.LabFinished) -> None:
         for summary in event.steps:
             verdict = self._step(summary.step_id)
             verdict.status = summary.status

@@ -8,7 +8,6 @@ pacer decides (Enter, a confirmation, the student's own shell).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from runner import events as ev
@@ -108,6 +107,5 @@ class StepRunner:
 
     def _context(self, results: list[CommandResult], typed: list[str] | None) -> CheckContext:
         engine = self.engine
-        docker: Callable[[], Any] = engine.docker
-        return CheckContext(results, engine.run_.profile, engine.values, docker,
+        return CheckContext(results, engine.run_.profile, engine.values, engine.docker,
                             cwd=engine.shell.cwd, typed=typed)

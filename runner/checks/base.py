@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -9,6 +10,7 @@ from typing import Any, Literal
 from runner.engine_profile import EngineProfile
 from runner.messages import Message
 from runner.shell import CommandResult
+from runner.variables import substitute
 
 Status = Literal["pass", "fail", "skip"]
 
@@ -53,10 +55,6 @@ class CheckContext:
 
     def local_path(self, text: str) -> str:
         """A path from a check, variables substituted, relative to the lab shell's folder."""
-        import os
-
-        from runner.variables import substitute
-
         path = os.path.expanduser(substitute(text, self.values))
         return os.path.join(self.cwd or self.values.get("work_dir", ""), path)
 

@@ -45,7 +45,12 @@ def open_student_shell(env: Mapping[str, str], cwd: str, label: str,
                                 cwd_file=shlex.quote(str(cwd_file)),
                                 prompt=shlex.quote(prompt)), encoding="utf-8")
         subprocess.run([bash, "--rcfile", str(rc), "-i"], cwd=cwd, env=dict(env), check=False)
-        return StudentWork(_lines(history), _first_line(cwd_file) or cwd)
+        return StudentWork(_without_leaving(_lines(history)), _first_line(cwd_file) or cwd)
+
+
+def _without_leaving(typed: list[str]) -> list[str]:
+    """The `exit` that closed the shell is how the student left, not part of their work."""
+    return typed[:-1] if typed and typed[-1].strip() in ("exit", "logout") else typed
 
 
 def _lines(path: Path) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -141,7 +141,7 @@ class LabEngine:
                       for text in [self._localized(note)])
         if step.only_on and kind not in step.only_on:
             reason = msg("engine.step_only_on", kinds=", ".join(step.only_on), kind=kind)
-            return self._skip(step, index, total, reason, notes)
+            return self._skip(step, index, total, reason, notes, applies=False)
         self.emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
         commands = [substitute(command, self.values, quote=True) for command in step.commands]
         choice = self.run_.pacer.before_step(step, commands)
@@ -167,10 +167,10 @@ class LabEngine:
         return LocalizedText(fr=substitute(text.fr, self.values),
                              en=substitute(text.en, self.values))
 
-    def _skip(self, step: Step, index: int, total: int, reason,
-              notes: tuple = ()) -> ev.StepSummary:
+    def _skip(self, step: Step, index: int, total: int, reason, notes: tuple = (),
+              applies: bool = True) -> ev.StepSummary:
         self.emit(ev.StepSkipped(step, index, total, reason, notes))
-        return _summary(step, self.run_.language, "skipped", [])
+        return replace(_summary(step, self.run_.language, "skipped", []), applies=applies)
 
     def _resolved(self, step: Step) -> Step:
         """The step with its title's variables filled in: every event and summary carry it."""

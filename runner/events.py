@@ -151,6 +151,7 @@ class StepSummary:
     checks_skipped: int = 0
     task: bool = False  # the student typed the commands (graded)
     attempts: int = 1  # tasks: how many tries the student took
+    applies: bool = True  # False: skipped because it is not for this kind of engine
 
 
 @dataclass(frozen=True)
@@ -160,3 +161,11 @@ class LabFinished:
     steps: tuple[StepSummary, ...] = field(default_factory=tuple)
     duration: float = 0.0
     work_dir: str = ""
+
+    @property
+    def grade(self) -> tuple[int, int]:
+        """(done, out of): the tasks, or every step of a lab without tasks. A step that does
+        not apply to this engine is not counted; one skipped or not reached is not done."""
+        graded = [step for step in self.steps if step.task] or list(self.steps)
+        counted = [step for step in graded if step.applies]
+        return sum(1 for step in counted if step.status == "passed"), len(counted)

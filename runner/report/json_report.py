@@ -12,6 +12,7 @@ from typing import Any
 
 from runner import events as ev
 from runner.report.base import Reporter
+from runner.report.text import percent
 
 FORMAT_VERSION = 1
 
@@ -49,16 +50,10 @@ class JsonReport(Reporter):
                   "attempts": s.attempts, "checks": self.checks.get(s.step_id, []),
                   **({"typed": self.typed[s.step_id]} if s.step_id in self.typed else {})}
                  for s in event.steps]
-        tasks = [s for s in event.steps if s.task]
+        done, total = event.grade
         self.data |= {"status": event.status, "duration": round(event.duration, 2),
-                      "steps": steps, "grade": _grade(tasks or list(event.steps))}
+                      "steps": steps, "grade": {"passed": done, "total": total,
+                                                "percent": percent(done, total)}}
         self.path.write_text(json.dumps(self.data, indent=2, ensure_ascii=False) + "\n",
                              encoding="utf-8")
 
-
-def _grade(graded: list[ev.StepSummary]) -> dict[str, Any]:
-    """Steps (or, in an exercise, tasks) passed out of those that could be."""
-    counted = [s for s in graded if s.status != "skipped"]
-    done = sum(1 for s in counted if s.status == "passed")
-    return {"passed": done, "total": len(counted),
-            "percent": round(100 * done / len(counted)) if counted else 100}

@@ -64,9 +64,12 @@ def retried_line(event: StepRetried, language: str) -> str:
 
 def grade_line(event: LabFinished, language: str) -> str | None:
     """For labs with tasks: how many the student completed (the grade), else None."""
-    tasks = [step for step in event.steps if step.task]
-    if not tasks:
+    if not any(step.task for step in event.steps):
         return None
-    done = sum(1 for step in tasks if step.status == "passed")
-    return t("report.grade", language, done=done, total=len(tasks),
-             percent=round(100 * done / len(tasks)))
+    done, total = event.grade
+    return t("report.grade", language, done=done, total=total, percent=percent(done, total))
+
+
+def percent(done: int, total: int) -> int:
+    """Nothing to do (every task was for another engine) is not a failure: 100."""
+    return round(100 * done / total) if total else 100

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from runner import events as ev
-from runner.engine import LabEngine, LabRun
+from runner.engine import AutoPacer, LabEngine, LabRun
 from runner.engine_profile import EngineProfile
 from runner.model import Lab
 
@@ -115,7 +115,7 @@ def test_a_step_skipped_for_this_engine_still_shows_its_engine_note(tmp_path):
         step("find", "true", only_on=["desktop"], engine_notes={"linux": note})]}
     finished, recorder = run_lab(lab, tmp_path)
     skipped = recorder.of(ev.StepSkipped)[0]
-    assert finished.steps[0].status == "skipped"
+    assert finished.steps[0].status == "skipped" and not finished.steps[0].applies
     assert [n.text("fr") for n in skipped.notes] == ["Pas de dossier overlay2 ici."]
 
 
@@ -131,3 +131,15 @@ def test_titles_and_check_descriptions_may_name_variables(tmp_path):
     summary = recorder.of(ev.CheckEvaluated)[0].outcome.summary
     assert (summary.text("en"), summary.text("fr")) == ("monblog_prod removed",
                                                        "monblog_prod retiré")
+
+
+def test_a_step_the_student_skips_still_counts_in_the_grade(tmp_path):
+    class SkipFirst(AutoPacer):
+        def before_step(self, step, commands):
+            return "skip" if step.id == "one" else "run"
+
+    lab = {"id": "t", "title": {"fr": "t", "en": "t"},
+           "steps": [step("one", "true"), step("two", "true")]}
+    finished, _ = run_lab(lab, tmp_path, SkipFirst())
+    assert finished.steps[0].status == "skipped" and finished.steps[0].applies
+    assert finished.grade == (1, 2)

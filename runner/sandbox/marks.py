@@ -6,9 +6,9 @@ They live in the registry storage itself (which LABRUNNER_SANDBOX_CACHE keeps ac
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
+
+from runner.sandbox import jsonfile
 
 STANDINS = "labrunner-standins.json"  # stand-in folder -> fingerprint of what it was built from
 IMPORTED = "labrunner-imported.json"  # reference (`python:3.9`) -> image id, per `sandbox import`
@@ -16,19 +16,13 @@ IMPORTED = "labrunner-imported.json"  # reference (`python:3.9`) -> image id, pe
 
 def read(storage: Path, name: str) -> dict[str, str]:
     """One record file as a mapping; {} when it is missing or unreadable."""
-    try:
-        data = json.loads((storage / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return jsonfile.read(storage / name)
 
 
 def write(storage: Path, name: str, values: dict[str, str]) -> None:
     """Replace one record file, whole or not at all: a shared cache may be read meanwhile."""
     storage.mkdir(parents=True, exist_ok=True)
-    temporary = storage / f".{name}.{os.getpid()}"
-    temporary.write_text(json.dumps(values, indent=2, sort_keys=True), encoding="utf-8")
-    temporary.replace(storage / name)
+    jsonfile.write(storage / name, values)
 
 
 def merge(storage: Path, name: str, values: dict[str, str]) -> None:

@@ -6,10 +6,10 @@ at the end, so that `down` can stop exactly what a failed or interrupted `up` le
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from runner.sandbox import jsonfile
 from runner.sandbox.paths import Layout
 
 MARKER = ".labrunner-sandbox"  # only a folder holding this is ever removed by `down`
@@ -64,19 +64,12 @@ class SandboxStatus:
 
 def read(layout: Layout) -> dict[str, Any]:
     """The raw record (possibly partial); {} when there is none."""
-    try:
-        data = json.loads(layout.record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return jsonfile.read(layout.record)
 
 
 def update(layout: Layout, **values: Any) -> None:
     """Merge `values` into the record, written whole each time (small, rarely written)."""
-    record = read(layout) | values
-    temporary = layout.record.with_suffix(".tmp")
-    temporary.write_text(json.dumps(record, indent=2), encoding="utf-8")
-    temporary.replace(layout.record)
+    jsonfile.write(layout.record, read(layout) | values)
 
 
 def info(layout: Layout) -> SandboxInfo | None:

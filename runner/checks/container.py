@@ -19,9 +19,15 @@ def evaluate(check: ContainerCheck, ctx: CheckContext) -> CheckOutcome:
 
 
 def container_state(ctx: CheckContext, name: str) -> str:
+    details = inspect_container(ctx, name)
+    return details["State"]["Status"] if details else "absent"
+
+
+def inspect_container(ctx: CheckContext, name: str) -> dict | None:
+    """`docker container inspect NAME` as a mapping, or None when there is no such container."""
     from docker.errors import NotFound
 
     try:
-        return ctx.docker.api.inspect_container(name)["State"]["Status"]
+        return ctx.docker.api.inspect_container(name)
     except NotFound:
-        return "absent"
+        return None

@@ -12,6 +12,7 @@ import os
 import stat
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.container import inspect_container
 from runner.messages import msg
 from runner.model import ContainerChangeCheck
 from runner.variables import substitute
@@ -20,15 +21,12 @@ DIFF_KINDS = {0: "changed", 1: "added", 2: "deleted"}  # the engine API's number
 
 
 def evaluate(check: ContainerChangeCheck, ctx: CheckContext) -> CheckOutcome:
-    from docker.errors import NotFound
-
     name = substitute(check.container, ctx.values)
     path = "/" + substitute(check.path, ctx.values).lstrip("/")
     summary = msg(f"check.change_{check.state}", path=path, name=name,
                   change=msg(f"check.word_{check.change}"))
-    try:
-        details = ctx.docker.api.inspect_container(name)
-    except NotFound:
+    details = inspect_container(ctx, name)
+    if details is None:
         return outcome(summary, [Problem(msg("check.container_state"), "present", "absent")])
     upper = _readable_upper_dir(details, ctx)
     if upper:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.container import inspect_container
 from runner.messages import msg
 from runner.model import ContainerStorageCheck
 from runner.variables import substitute
@@ -18,16 +19,13 @@ FOLDERS = ("LowerDir", "UpperDir", "WorkDir", "MergedDir")
 
 
 def evaluate(check: ContainerStorageCheck, ctx: CheckContext) -> CheckOutcome:
-    from docker.errors import NotFound
-
     name = substitute(check.container, ctx.values)
     summary = msg("check.storage", name=name)
     if not ctx.profile.host_paths_visible:
         return CheckOutcome("skip", summary, note=msg("check.docker_root_invisible",
                                                       kind=ctx.profile.kind))
-    try:
-        details = ctx.docker.api.inspect_container(name)
-    except NotFound:
+    details = inspect_container(ctx, name)
+    if details is None:
         return outcome(summary, [Problem(msg("check.container_state"), "present", "absent")])
     data = (details.get("GraphDriver") or {}).get("Data") or {}
     if not data.get("UpperDir"):

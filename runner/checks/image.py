@@ -27,12 +27,8 @@ def evaluate(check: ImageCheck, ctx: CheckContext) -> CheckOutcome:
 
 
 def image_id_of(ctx: CheckContext, name: str) -> str | None:
-    from docker.errors import ImageNotFound
-
-    try:
-        return ctx.docker.images.get(name).id
-    except ImageNotFound:
-        return None
+    details = inspect_image(ctx, name)
+    return details["Id"] if details else None
 
 
 def inspect_image(ctx: CheckContext, name: str) -> dict | None:

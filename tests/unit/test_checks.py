@@ -88,22 +88,19 @@ class TestPath:
         assert outcome.note.key == "check.docker_root_invisible"
 
 
-class FakeImages:
-    def __init__(self, ids: dict[str, str]):
-        self.ids = ids
-
-    def get(self, name):
-        from docker.errors import ImageNotFound
-
-        if name not in self.ids:
-            raise ImageNotFound(name)
-        return SimpleNamespace(id=self.ids[name])
-
-
 class FakeApi:
-    def __init__(self, containers: dict[str, dict], diffs: dict[str, list] | None = None):
+    def __init__(self, containers: dict[str, dict], diffs: dict[str, list] | None = None,
+                 images: dict[str, str] | None = None):
         self.containers = containers
         self.diffs = diffs or {}
+        self.images = images or {}  # reference -> image id
+
+    def inspect_image(self, name):
+        from docker.errors import ImageNotFound
+
+        if name not in self.images:
+            raise ImageNotFound(name)
+        return {"Id": self.images[name]}
 
     def inspect_container(self, name):
         from docker.errors import NotFound
@@ -117,7 +114,7 @@ class FakeApi:
 
 
 def fake_docker(images=None, containers=None, diffs=None):
-    return SimpleNamespace(images=FakeImages(images or {}), api=FakeApi(containers or {}, diffs))
+    return SimpleNamespace(api=FakeApi(containers or {}, diffs, images))
 
 
 class TestImage:

@@ -45,13 +45,16 @@ def _fallback_to_sandbox(notify: Progress) -> EngineProfile:
 def _sandbox_profile(notify: Progress) -> EngineProfile:
     from runner.sandbox import Sandbox
 
-    sandbox = Sandbox()
-    sandbox_info = sandbox.up(progress=lambda key, params: notify(msg(key, **params)))
-    info = engine_info(sandbox_info.docker_host)
+    sandbox_info = Sandbox().up(progress=lambda key, params: notify(msg(key, **params)))
+    return profile_at(sandbox_info.docker_host, "sandbox")
+
+
+def profile_at(url: str, source: str) -> EngineProfile:
+    """The profile of the engine at `url`; exit 3 naming it (and `source`) if it is silent."""
+    info = engine_info(url)
     if info is None:
-        raise EngineUnreachable("engine.unreachable", url=sandbox_info.docker_host,
-                                source="sandbox")
-    return detect_profile(info, sandbox_info.docker_host)
+        raise EngineUnreachable("engine.unreachable", url=url, source=source)
+    return detect_profile(info, url)
 
 
 def _source_text(endpoint: Endpoint) -> str:

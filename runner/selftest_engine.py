@@ -13,17 +13,15 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from runner.endpoint import engine_info
-from runner.engine_profile import EngineProfile, detect_profile
-from runner.errors import EngineUnreachable, UsageError
+from runner.connect import profile_at
+from runner.engine_profile import EngineProfile
+from runner.errors import UsageError
+from runner.messages import msg
 
 
 @contextlib.contextmanager
 def given_sandbox(url: str) -> Iterator[EngineProfile]:
-    info = engine_info(url)
-    if info is None:
-        raise EngineUnreachable("engine.unreachable", url=url, source="--engine")
-    profile = detect_profile(info, url)
+    profile = profile_at(url, msg("engine.source_option").text())
     if not profile.sandbox:
         raise UsageError("cli.test_needs_sandbox", url=url)
     yield profile
@@ -36,12 +34,7 @@ def throwaway_sandbox(progress: Callable[[str, dict], None]) -> Iterator[EngineP
     folder = Path(tempfile.mkdtemp(prefix="lr-test-"))  # short: sockets live below it
     sandbox = Sandbox(folder)
     try:
-        started = sandbox.up(progress=progress)
-        info = engine_info(started.docker_host)
-        if info is None:
-            raise EngineUnreachable("engine.unreachable", url=started.docker_host,
-                                    source="sandbox")
-        yield detect_profile(info, started.docker_host)
+        yield profile_at(sandbox.up(progress=progress).docker_host, "sandbox")
     finally:
         sandbox.down()
         shutil.rmtree(folder, ignore_errors=True)

@@ -50,8 +50,8 @@ def median_of(runs: int, command: list[str], before=None, env=None) -> float:
 
 def plain_script(lab_id: str, docker_root: str, work_dir: str, url: str) -> str:
     """The lab's own commands (setup, steps, cleanup) as one `bash -e` script."""
-    from runner.loader import load_lab, resolve_lab
-    from runner.variables import substitute
+    from runner.lab.loader import load_lab, resolve_lab
+    from runner.lab.variables import substitute
 
     path = resolve_lab(lab_id)
     lab = load_lab(path)
@@ -81,7 +81,7 @@ def main() -> None:
 
     url = engine_url(args.engine)
     env = dict(os.environ, DOCKER_HOST=url)
-    from runner.endpoint import engine_info
+    from runner.engines.endpoint import engine_info
 
     docker_root = engine_info(url)["DockerRootDir"]
     forget_image = lambda: subprocess.run(["docker", "rmi", "-f", "nginx"], env=env,  # noqa: E731

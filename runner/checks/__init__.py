@@ -11,8 +11,8 @@ import time
 from dataclasses import replace
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.variables import substitute
 
 
 def evaluate(check, ctx: CheckContext) -> CheckOutcome:

@@ -7,10 +7,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from runner.engine_profile import EngineProfile
+from runner.engines.profile import EngineProfile
+from runner.lab.variables import substitute
 from runner.messages import Message
-from runner.shell import CommandResult
-from runner.variables import substitute
+from runner.shell.session import CommandResult
 
 Status = Literal["pass", "fail", "skip"]
 

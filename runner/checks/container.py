@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from runner.lab.model import ContainerCheck
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import ContainerCheck
-from runner.variables import substitute
 
 
 def evaluate(check: ContainerCheck, ctx: CheckContext) -> CheckOutcome:

@@ -13,9 +13,9 @@ import stat
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
 from runner.checks.container import inspect_container
+from runner.lab.model import ContainerChangeCheck
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import ContainerChangeCheck
-from runner.variables import substitute
 
 DIFF_KINDS = {0: "changed", 1: "added", 2: "deleted"}  # the engine API's numbering
 

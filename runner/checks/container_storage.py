@@ -11,9 +11,9 @@ import os
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
 from runner.checks.container import inspect_container
+from runner.lab.model import ContainerStorageCheck
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import ContainerStorageCheck
-from runner.variables import substitute
 
 FOLDERS = ("LowerDir", "UpperDir", "WorkDir", "MergedDir")
 

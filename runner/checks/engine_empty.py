@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
-from runner.inventory import KIND_WORDS, take
+from runner.engines.inventory import KIND_WORDS, take
+from runner.lab.model import EngineEmptyCheck
 from runner.messages import msg
-from runner.model import EngineEmptyCheck
 
 
 def evaluate(check: EngineEmptyCheck, ctx: CheckContext) -> CheckOutcome:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from runner.lab.model import ImageCheck
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import ImageCheck
-from runner.variables import substitute
 
 
 def evaluate(check: ImageCheck, ctx: CheckContext) -> CheckOutcome:

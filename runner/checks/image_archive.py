@@ -18,9 +18,9 @@ from typing import IO
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
 from runner.checks.image import inspect_image, layers_of
+from runner.lab.model import ImageArchiveCheck
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import ImageArchiveCheck
-from runner.variables import substitute
 
 Opener = Callable[[str], IO[bytes]]
 CHUNK = 1 << 20

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
 from runner.checks.image import inspect_image, layers_of
+from runner.lab.model import ImageLayersCheck
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import ImageLayersCheck
-from runner.variables import substitute
 
 
 def evaluate(check: ImageLayersCheck, ctx: CheckContext) -> CheckOutcome:

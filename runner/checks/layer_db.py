@@ -13,9 +13,9 @@ import os
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
 from runner.checks.image import inspect_image, layers_of
+from runner.lab.model import LayerDbCheck
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import LayerDbCheck
-from runner.variables import substitute
 
 
 def evaluate(check: LayerDbCheck, ctx: CheckContext) -> CheckOutcome:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from runner.lab.model import OutputCheck
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import OutputCheck
-from runner.shell import strip_ansi
-from runner.variables import substitute
+from runner.shell.session import strip_ansi
 
 TAIL_LINES = 15  # enough of the output to see what went wrong, short enough for a projector
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import glob
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from runner.lab.model import PathCheck
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import PathCheck
-from runner.variables import substitute
 
 
 def evaluate(check: PathCheck, ctx: CheckContext) -> CheckOutcome:

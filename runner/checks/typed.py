@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from runner.lab.model import TypedCheck
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import TypedCheck
-from runner.variables import substitute
 
 
 def evaluate(check: TypedCheck, ctx: CheckContext) -> CheckOutcome:

@@ -14,7 +14,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from runner.loader import bundled_labs, load_lab
+    from runner.lab.loader import bundled_labs, load_lab
 
     language = current_language()
     for path in bundled_labs():

@@ -28,13 +28,13 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from runner.connect import connect
-    from runner.endpoint import docker_client
-    from runner.engine import LabEngine, LabRun
-    from runner.events import Notice
+    from runner.engines.connect import connect
+    from runner.engines.endpoint import docker_client
     from runner.i18n import current_language
-    from runner.loader import load_lab, resolve_lab
+    from runner.lab.loader import load_lab, resolve_lab
     from runner.report import make_reporter
+    from runner.run.events import Notice
+    from runner.run.lab_runner import LabRun, LabRunner
 
     path = resolve_lab(args.lab)
     lab = load_lab(path)  # bad input is exit 2 before anything touches Docker
@@ -56,14 +56,14 @@ def run(args: argparse.Namespace) -> int:
         docker_factory=lambda: docker_client(profile.endpoint),
         environ=os.environ, pacer=_pacer(args, listener, language, notify),
     )
-    finished = LabEngine(run_spec).run()
+    finished = LabRunner(run_spec).run()
     return EXIT_BY_STATUS[finished.status]
 
 
 def _pacer(args, reporter, language, notify):
-    from runner.engine import AutoPacer
     from runner.messages import msg
-    from runner.pacing import KeyboardPacer
+    from runner.run.lab_runner import AutoPacer
+    from runner.run.pacing import KeyboardPacer
 
     if args.auto:
         return AutoPacer(allow_destructive=args.yes_destructive)

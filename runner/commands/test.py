@@ -29,7 +29,7 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from runner.i18n import current_language
-    from runner.loader import bundled_labs, load_lab, resolve_lab
+    from runner.lab.loader import bundled_labs, load_lab, resolve_lab
     from runner.report.selftest_text import total_line, verdict_lines
 
     paths = [resolve_lab(name) for name in args.labs] or bundled_labs()
@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _self_test(path: Path, lab, lab_language: str, profile, verbose: bool):
-    from runner.endpoint import docker_client
-    from runner.selftest import SelfTest
+    from runner.engines.endpoint import docker_client
+    from runner.run.selftest import SelfTest
 
     forward = None
     if verbose:
@@ -63,7 +63,7 @@ def _self_test(path: Path, lab, lab_language: str, profile, verbose: bool):
 
 def _sandbox_engine(option: str | None, language: str):
     """--engine URL (it must be a labrunner sandbox), else a throwaway sandbox of its own."""
-    from runner.selftest_engine import given_sandbox, throwaway_sandbox
+    from runner.run.selftest_engine import given_sandbox, throwaway_sandbox
 
     if option:
         return given_sandbox(option)

@@ -19,7 +19,7 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from runner.errors import LabError, LabErrors
-    from runner.loader import load_lab
+    from runner.lab.loader import load_lab
 
     failed = 0
     paths = _lab_paths(args.labs)
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _lab_paths(names: list[str]) -> list[Path]:
-    from runner.loader import LAB_SUFFIXES, bundled_labs, resolve_lab
+    from runner.lab.loader import LAB_SUFFIXES, bundled_labs, resolve_lab
 
     if not names:
         return bundled_labs()

@@ -10,7 +10,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from runner import events as ev
 from runner.report.base import Reporter, status_counts
 from runner.report.text import (
     check_lines,
@@ -20,6 +19,7 @@ from runner.report.text import (
     retried_line,
     summary_line,
 )
+from runner.run import events as ev
 
 MARKS = {"pass": ("✔", "green"), "fail": ("✘", "bold red"), "skip": ("–", "yellow")}
 STATUS_STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow", "not_run": "dim"}

@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from runner import events as ev
 from runner.report.base import Reporter
 from runner.report.text import percent
+from runner.run import events as ev
 
 FORMAT_VERSION = 1
 

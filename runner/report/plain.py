@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from runner import events as ev
 from runner.report.base import Reporter, status_counts
 from runner.report.text import (
     check_lines,
@@ -15,7 +14,8 @@ from runner.report.text import (
     retried_line,
     summary_line,
 )
-from runner.shell import strip_ansi
+from runner.run import events as ev
+from runner.shell.session import strip_ansi
 
 MARKS = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}
 CURSOR_UP = re.compile(r"\x1b\[\d*[AF]")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from runner.i18n import t
-from runner.selftest import LabVerdict
+from runner.run.selftest import LabVerdict
 
 MARK = {True: "PASS", False: "FAIL"}
 

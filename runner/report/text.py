@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from runner.checks.base import CheckOutcome
-from runner.engine_profile import EngineProfile
-from runner.events import DestructivePreview, LabFinished, StepRetried
+from runner.engines.inventory import KIND_WORDS
+from runner.engines.profile import EngineProfile
 from runner.i18n import t
-from runner.inventory import KIND_WORDS
+from runner.run.events import DestructivePreview, LabFinished, StepRetried
 
 
 def engine_line(profile: EngineProfile, language: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 
 from runner.cli import main
 from runner.i18n import LANGUAGES
-from runner.loader import bundled_labs
+from runner.lab.loader import bundled_labs
 
 LABS = [path.stem for path in bundled_labs()]
 

@@ -8,9 +8,9 @@ import pytest
 
 from runner.checks import evaluate
 from runner.checks.base import CheckContext
-from runner.endpoint import docker_client, engine_info
-from runner.engine_profile import detect_profile
-from runner.model import ContainerChangeCheck, ContainerCheck, ImageCheck, PathCheck
+from runner.engines.endpoint import docker_client, engine_info
+from runner.engines.profile import detect_profile
+from runner.lab.model import ContainerChangeCheck, ContainerCheck, ImageCheck, PathCheck
 
 
 @pytest.fixture

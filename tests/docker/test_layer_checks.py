@@ -17,9 +17,9 @@ import pytest
 from runner.checks import evaluate
 from runner.checks.base import CheckContext
 from runner.checks.layer_db import chain_ids
-from runner.endpoint import docker_client, engine_info
-from runner.engine_profile import detect_profile
-from runner.model import (
+from runner.engines.endpoint import docker_client, engine_info
+from runner.engines.profile import detect_profile
+from runner.lab.model import (
     ContainerStorageCheck,
     EngineEmptyCheck,
     ImageArchiveCheck,
@@ -27,7 +27,7 @@ from runner.model import (
     LayerDbCheck,
     TypedCheck,
 )
-from runner.shell import CommandResult
+from runner.shell.session import CommandResult
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import yaml
 
-from runner import events as ev
 from runner.cli import main
-from runner.endpoint import docker_client, engine_info
-from runner.engine import AutoPacer, LabEngine, LabRun
-from runner.engine_profile import detect_profile
-from runner.model import Lab
+from runner.engines.endpoint import docker_client, engine_info
+from runner.engines.profile import detect_profile
+from runner.lab.model import Lab
+from runner.run import events as ev
+from runner.run.lab_runner import AutoPacer, LabRun, LabRunner
 
 TITLE = {"fr": "titre", "en": "title"}
 
@@ -114,7 +114,7 @@ def engine_run(sandbox_engine, tmp_path, data: dict, pacer, profile_changes=None
     heard: list = []
     listener = type("L", (), {"on_event": lambda self, e: heard.append(e)})()
     client = docker_client(url)
-    finished = LabEngine(LabRun(
+    finished = LabRunner(LabRun(
         lab=Lab.model_validate(data), lab_path=tmp_path / "lab.yaml", profile=profile,
         listener=listener, language="en", work_dir=tmp_path / "work",
         docker_factory=lambda: client, environ={"PATH": "/usr/local/bin:/usr/bin:/bin"},

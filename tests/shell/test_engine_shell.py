@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from runner import events as ev
-from runner.engine import AutoPacer, LabEngine, LabRun
-from runner.engine_profile import EngineProfile
-from runner.model import Lab
+from runner.engines.profile import EngineProfile
+from runner.lab.model import Lab
+from runner.run import events as ev
+from runner.run.lab_runner import AutoPacer, LabRun, LabRunner
 
 pytestmark = pytest.mark.shell
 PROFILE = EngineProfile("linux", "unix:///unused.sock", "/unused", "overlay2", "test", False)
@@ -33,7 +33,7 @@ def run_lab(data: dict, tmp_path: Path, pacer=None) -> tuple[ev.LabFinished, Rec
                   docker_factory=lambda: None, environ={"PATH": "/usr/bin:/bin"})
     if pacer:
         spec.pacer = pacer
-    return LabEngine(spec).run(), recorder
+    return LabRunner(spec).run(), recorder
 
 
 def step(step_id: str, run, checks=(), **extra) -> dict:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from runner.errors import ShellError
-from runner.shell import Answer, ShellSession, strip_ansi
-from runner.shell_stream import MarkerScanner
+from runner.shell.session import Answer, ShellSession, strip_ansi
+from runner.shell.stream import MarkerScanner
 
 pytestmark = pytest.mark.shell
 

@@ -10,7 +10,7 @@ import pexpect
 
 SCRIPT = textwrap.dedent("""
     import json, os, sys
-    from runner.student_shell import open_student_shell
+    from runner.shell.student import open_student_shell
     work = open_student_shell(dict(os.environ, HOME=sys.argv[2]), sys.argv[1], "task pull")
     print("RESULT=" + json.dumps({"typed": work.typed, "cwd": work.cwd}))
 """)

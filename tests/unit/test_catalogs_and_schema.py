@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from runner.i18n import catalog, detect_language
-from runner.loader import bundled_labs, load_lab
-from runner.model import json_schema
+from runner.lab.loader import bundled_labs, load_lab
+from runner.lab.model import json_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_published_schema_is_current():
     published = json.loads((ROOT / "schema" / "lab.schema.json").read_text(encoding="utf-8"))
     assert published == json_schema(), (
-        "run: python -m runner.model > schema/lab.schema.json")
+        "run: python -m runner.lab.model > schema/lab.schema.json")
     jsonschema.Draft202012Validator.check_schema(published)
 
 
@@ -79,7 +79,13 @@ def test_language_detection(explicit, environ, expected):
 def test_keys_built_at_run_time_exist():
     from typing import get_args
 
-    from runner.model import ContainerChangeCheck, ContainerCheck, EngineKind, ImageCheck, PathCheck
+    from runner.lab.model import (
+        ContainerChangeCheck,
+        ContainerCheck,
+        EngineKind,
+        ImageCheck,
+        PathCheck,
+    )
 
     def values(model, field):
         return get_args(model.model_fields[field].annotation)

@@ -11,9 +11,15 @@ import pytest
 
 from runner.checks import evaluate
 from runner.checks.base import CheckContext
-from runner.engine_profile import EngineProfile
-from runner.model import ContainerChangeCheck, ContainerCheck, ImageCheck, OutputCheck, PathCheck
-from runner.shell import CommandResult
+from runner.engines.profile import EngineProfile
+from runner.lab.model import (
+    ContainerChangeCheck,
+    ContainerCheck,
+    ImageCheck,
+    OutputCheck,
+    PathCheck,
+)
+from runner.shell.session import CommandResult
 
 
 def profile(docker_root: str = "/nonexistent", visible: bool = True, kind: str = "linux"):

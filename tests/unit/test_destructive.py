@@ -9,11 +9,11 @@ import pytest
 import yaml
 
 from runner.commands.run import _refuse_unconfirmed_destruction
-from runner.destructive import deleted_kinds
 from runner.errors import LabError, UsageError
 from runner.i18n import set_language
-from runner.loader import load_lab
-from runner.model import Lab
+from runner.lab.loader import load_lab
+from runner.lab.model import Lab
+from runner.run.destructive import deleted_kinds
 
 TITLE = {"fr": "titre", "en": "title"}
 

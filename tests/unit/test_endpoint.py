@@ -3,7 +3,7 @@
 import hashlib
 import json
 
-from runner.endpoint import DEFAULT_SOCKET, configured_endpoint
+from runner.engines.endpoint import DEFAULT_SOCKET, configured_endpoint
 
 
 def test_option_wins_over_everything():

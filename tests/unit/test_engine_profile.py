@@ -1,6 +1,6 @@
 """Engine kinds from real-shaped `docker info` answers."""
 
-from runner.engine_profile import detect_profile, engine_kind
+from runner.engines.profile import detect_profile, engine_kind
 
 LINUX = {"DockerRootDir": "/var/lib/docker", "Driver": "overlay2", "ServerVersion": "28.2.2",
          "OperatingSystem": "Debian GNU/Linux 12 (bookworm)",

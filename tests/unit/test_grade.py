@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from runner import events as ev
 from runner.report.json_report import JsonReport
 from runner.report.text import grade_line
+from runner.run import events as ev
 
 
 def finished(*steps: ev.StepSummary) -> ev.LabFinished:

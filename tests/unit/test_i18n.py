@@ -13,8 +13,8 @@ import pytest
 
 from runner import i18n
 from runner.i18n import LANGUAGES, catalog, detect_language, set_language, t
+from runner.lab.model import ContainerChangeCheck, ContainerCheck, EngineKind, ImageCheck, PathCheck
 from runner.messages import msg
-from runner.model import ContainerChangeCheck, ContainerCheck, EngineKind, ImageCheck, PathCheck
 from runner.resources import data_dir
 
 CATALOGS = data_dir("i18n")

@@ -8,7 +8,7 @@ import pytest
 
 from runner.errors import LabError, LabErrors
 from runner.i18n import set_language
-from runner.loader import load_lab
+from runner.lab.loader import load_lab
 
 STEP = """\
   - id: one

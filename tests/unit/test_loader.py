@@ -13,8 +13,8 @@ import pytest
 
 from runner.errors import LabError, LabErrors, LabFileError
 from runner.i18n import set_language
-from runner.loader import bundled_labs, load_lab, resolve_lab
-from runner.model import CHECK_TYPES
+from runner.lab.loader import bundled_labs, load_lab, resolve_lab
+from runner.lab.model import CHECK_TYPES
 
 KNOWN_CHECKS = ", ".join(CHECK_TYPES)
 

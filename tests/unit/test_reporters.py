@@ -6,14 +6,14 @@ import io
 
 from rich.console import Console
 
-from runner import events as ev
 from runner.checks.base import CheckOutcome, Problem
-from runner.engine_profile import EngineProfile
+from runner.engines.profile import EngineProfile
+from runner.lab.model import Lab
 from runner.messages import msg
-from runner.model import Lab
 from runner.report.console import RichReporter
 from runner.report.plain import PlainReporter
-from runner.shell import CommandResult
+from runner.run import events as ev
+from runner.shell.session import CommandResult
 
 LAB = Lab.model_validate({
     "id": "demo", "title": {"fr": "Démo", "en": "Demo"},

@@ -11,12 +11,13 @@ import jsonschema
 import pytest
 import yaml
 
-from runner.loader import bundled_labs, load_lab
-from runner.model import CHECK_TYPES, json_schema
+from runner.lab.loader import bundled_labs, load_lab
+from runner.lab.model import CHECK_TYPES, json_schema
 from runner.resources import data_dir
 
 PUBLISHED = data_dir("schema") / "lab.schema.json"
-REGENERATE = "schema/lab.schema.json is stale: run python -m runner.model > schema/lab.schema.json"
+REGENERATE = (
+    "schema/lab.schema.json is stale: run python -m runner.lab.model > schema/lab.schema.json")
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from runner.loader import bundled_labs, load_lab
+from runner.lab.loader import bundled_labs, load_lab
+from runner.lab.variables import substitute
 from runner.sandbox.standins import all_standins
-from runner.variables import substitute
 
 PULL = re.compile(r"docker\s+(?:image\s+)?pull\s+(?:-q\s+)?([^\s;|&'\"`]+)")
 FROM = re.compile(r"^FROM\s+(\S+)", re.MULTILINE)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from runner import events as ev
 from runner.report.plain import PlainReporter
-from runner.shell import CommandResult
-from runner.terminal_text import screen_text
+from runner.run import events as ev
+from runner.shell.session import CommandResult
+from runner.shell.terminal_text import screen_text
 
 # newline="": the capture's lone \r are the point; text mode would turn them into \n.
 with open(Path(__file__).parent / "data" / "docker-pull-tty.txt", encoding="utf-8",

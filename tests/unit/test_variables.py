@@ -6,7 +6,7 @@ import shlex
 
 import pytest
 
-from runner.variables import placeholders, substitute
+from runner.lab.variables import placeholders, substitute
 
 NASTY = {
     "spaces": "my lab dir",

@@ -286,7 +286,7 @@ def json_schema() -> dict:
     return schema
 
 
-if __name__ == "__main__":  # python -m runner.model > schema/lab.schema.json
+if __name__ == "__main__":  # python -m runner.lab.model > schema/lab.schema.json
     import json
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -10,21 +10,21 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from runner import events as ev
 from runner.checks import evaluate
 from runner.checks.base import CheckContext, CheckOutcome
-from runner.destructive import deleted_kinds
-from runner.inventory import KINDS, take
-from runner.model import OutputCheck, Step
-from runner.shell import Answer, CommandResult
-from runner.variables import substitute
+from runner.engines.inventory import KINDS, take
+from runner.lab.model import OutputCheck, Step
+from runner.lab.variables import substitute
+from runner.run import events as ev
+from runner.run.destructive import deleted_kinds
+from runner.shell.session import Answer, CommandResult
 
 Outcomes = list[CheckOutcome]
 
 
 class StepRunner:
     def __init__(self, engine: Any, step: Step, commands: list[str]) -> None:
-        self.engine = engine  # LabEngine: run_, shell, values, docker(), emit()
+        self.engine = engine  # LabRunner: run_, shell, values, docker(), emit()
         self.step = step
         self.commands = commands
         self.attempts = 1

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from runner.i18n import t
-from runner.model import Step
-from runner.student_shell import StudentWork, open_student_shell
+from runner.lab.model import Step
+from runner.shell.student import StudentWork, open_student_shell
 
 
 class KeyboardPacer:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from runner.endpoint import DEFAULT_SOCKET, Endpoint, configured_endpoint, engine_info
-from runner.engine_profile import EngineProfile, detect_profile
+from runner.engines.endpoint import DEFAULT_SOCKET, Endpoint, configured_endpoint, engine_info
+from runner.engines.profile import EngineProfile, detect_profile
 from runner.errors import EngineUnreachable
 from runner.messages import Message, msg
 

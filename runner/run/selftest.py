@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runner import events as ev
-from runner.engine import AutoPacer, LabEngine, LabRun
-from runner.engine_profile import EngineProfile
-from runner.inventory import Inventory, take
+from runner.engines.inventory import Inventory, take
+from runner.engines.profile import EngineProfile
+from runner.lab.model import Lab
+from runner.lab.variables import substitute
 from runner.messages import Message, msg
-from runner.model import Lab
 from runner.report.base import Reporter
-from runner.variables import substitute
+from runner.run import events as ev
+from runner.run.lab_runner import AutoPacer, LabRun, LabRunner
 
 PHASE_FAILED = {"setup": "selftest.setup_failed", "cleanup": "selftest.cleanup_failed"}
 
@@ -124,7 +124,7 @@ class SelfTest:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         if self._prepare(verdict):
             before = take(client.api)
-            LabEngine(self._lab_run(verdict, client)).run()
+            LabRunner(self._lab_run(verdict, client)).run()
             verdict.problems += leftovers(self.lab, before, take(client.api))
         verdict.duration = time.monotonic() - started
         return verdict

@@ -13,8 +13,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from runner.connect import profile_at
-from runner.engine_profile import EngineProfile
+from runner.engines.connect import profile_at
+from runner.engines.profile import EngineProfile
 from runner.errors import UsageError
 from runner.messages import msg
 

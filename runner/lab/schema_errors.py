@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from runner.errors import LabFileError
-from runner.yaml_source import Path, YamlDocument
+from runner.lab.yaml_source import Path, YamlDocument
 
-UNION_TAG_KEY = "type"  # the discriminator of runner.model.Check
+UNION_TAG_KEY = "type"  # the discriminator of runner.lab.model.Check
 YAML_BOOLEAN_WORDS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
 # pydantic error type -> catalog key (others: schema.invalid with pydantic's own text)
 KNOWN_TYPES = {
@@ -78,7 +78,7 @@ def _document_path(item: dict, document: YamlDocument) -> Path:
 
 def _is_union_tag(node: object, part: str | int) -> bool:
     """`part` is the tag pydantic puts in the loc of a check: the value of its `type:`."""
-    from runner.model import CHECK_TYPES
+    from runner.lab.model import CHECK_TYPES
 
     return isinstance(node, dict) and part in CHECK_TYPES and node.get(UNION_TAG_KEY) == part
 
@@ -116,7 +116,7 @@ def _context_params(item: dict) -> dict[str, str]:
         if bound in params:
             params["limit"] = params[bound]
     if "tag" in params or "discriminator" in params:
-        from runner.model import CHECK_TYPES
+        from runner.lab.model import CHECK_TYPES
 
         params["known"] = ", ".join(CHECK_TYPES)
     return params

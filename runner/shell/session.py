@@ -34,15 +34,15 @@ from pathlib import Path
 import pexpect
 
 from runner.errors import ShellError
-from runner.shell_procs import (
+from runner.shell.procs import (
     end_jobs,
     foreground_group,
     kill_session,
     signal_group,
     signal_process,
 )
-from runner.shell_stream import SEQ_VARIABLE, Marker, MarkerScanner, prompt_string
-from runner.terminal_text import screen_text
+from runner.shell.stream import SEQ_VARIABLE, Marker, MarkerScanner, prompt_string
+from runner.shell.terminal_text import screen_text
 
 START_SECONDS = 10  # bash must give its first prompt within this
 GRACE_SECONDS = 2.0  # after Ctrl-C, how long a command gets to give the prompt back

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from runner import events as ev
 from runner.checks.base import CheckOutcome
-from runner.engine_profile import EngineProfile
+from runner.engines.profile import EngineProfile
 from runner.errors import ShellError
+from runner.lab.model import Lab, LocalizedText, Step
+from runner.lab.variables import substitute
 from runner.messages import msg
-from runner.model import Lab, LocalizedText, Step
-from runner.shell import ShellSession
-from runner.step_runner import StepRunner
-from runner.student_shell import StudentWork
-from runner.variables import substitute
+from runner.run import events as ev
+from runner.run.step_runner import StepRunner
+from runner.shell.session import ShellSession
+from runner.shell.student import StudentWork
 
 
 class Pacer(Protocol):
@@ -79,7 +79,7 @@ class LabRun:
     pre_checks: bool = False  # labrunner test: evaluate each step's checks before it too
 
 
-class LabEngine:
+class LabRunner:
     def __init__(self, run: LabRun) -> None:
         self.run_ = run
         self.lab = run.lab

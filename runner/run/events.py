@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from runner.checks.base import CheckOutcome
-from runner.engine_profile import EngineProfile
+from runner.engines.profile import EngineProfile
+from runner.lab.model import Lab, LocalizedText, Step
 from runner.messages import Message
-from runner.model import Lab, LocalizedText, Step
-from runner.shell import CommandResult
+from runner.shell.session import CommandResult
 
 
 class Listener(Protocol):

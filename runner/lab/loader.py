@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from runner.errors import LabError, LabErrors, LabFileError
+from runner.lab.yaml_source import YamlDocument, parse_yaml
 from runner.resources import data_dir
-from runner.yaml_source import YamlDocument, parse_yaml
 
 LAB_SUFFIXES = (".yaml", ".yml")
 
@@ -43,8 +43,8 @@ def load_lab(path: Path):
         raise LabFileError("load.unreadable", path=str(path), reason=str(error)) from None
     document = parse_yaml(text, str(path))
     lab = _validate_schema(document)
-    from runner.lab_rules import rule_errors
-    from runner.semantics import semantic_errors
+    from runner.lab.rules import rule_errors
+    from runner.lab.semantics import semantic_errors
 
     errors = semantic_errors(lab, document) + rule_errors(lab, document)
     _raise_all(sorted(errors, key=lambda e: (e.pos.line, e.pos.column)))
@@ -54,8 +54,8 @@ def load_lab(path: Path):
 def _validate_schema(document: YamlDocument):
     from pydantic import ValidationError
 
-    from runner.model import Lab
-    from runner.schema_errors import translate_errors
+    from runner.lab.model import Lab
+    from runner.lab.schema_errors import translate_errors
 
     if not isinstance(document.data, dict):
         raise LabFileError("load.not_mapping", pos=document.position(()))

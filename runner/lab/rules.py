@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from runner.destructive import deleted_kinds
+from runner.engines.inventory import KIND_WORDS
 from runner.errors import LabFileError
 from runner.i18n import t
-from runner.inventory import KIND_WORDS
-from runner.model import Lab, OutputCheck
-from runner.yaml_source import YamlDocument
+from runner.lab.model import Lab, OutputCheck
+from runner.lab.yaml_source import YamlDocument
+from runner.run.destructive import deleted_kinds
 
 
 def rule_errors(lab: Lab, document: YamlDocument) -> list[LabFileError]:

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 
 from runner.errors import LabFileError
-from runner.model import Lab, OutputCheck
-from runner.variables import BUILTINS, placeholders
-from runner.yaml_source import Path, YamlDocument
+from runner.lab.model import Lab, OutputCheck
+from runner.lab.variables import BUILTINS, placeholders
+from runner.lab.yaml_source import Path, YamlDocument
 
 
 def semantic_errors(lab: Lab, document: YamlDocument) -> list[LabFileError]:

@@ -26,7 +26,7 @@ QUOTERS: dict[str, Callable[[str], str]] = {
     CODE: shlex.quote,
     # close the quote, an escaped quote, reopen: 'it'\''s'
     SINGLE: lambda value: value.replace("'", "'\\''"),
-    # only $ ` " \ act inside "…"; `!` does not, as runner.shell sources each command from a
+    # only $ ` " \ act inside "…"; `!` does not, as runner.shell.session sources each command from a
     # file, where bash does no history expansion
     DOUBLE: lambda value: re.sub(r'([$`"\\])', r"\\\1", value),
     ANSI: lambda value: value.replace("\\", "\\\\").replace("'", "\\'"),

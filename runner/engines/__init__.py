@@ -1,0 +1,1 @@
+"""The Docker side: which engine (endpoint), what kind (profile), what it holds."""

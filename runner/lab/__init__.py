@@ -1,0 +1,1 @@
+"""The lab file: its schema, YAML reading with positions, variables, validation rules."""

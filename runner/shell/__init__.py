@@ -1,0 +1,1 @@
+"""Bash sessions: the lab's persistent shell and the student's own shell."""

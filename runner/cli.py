@@ -14,7 +14,7 @@ import sys
 from runner import __version__
 from runner.i18n import LANGUAGES, detect_language, set_language, t
 
-COMMANDS = ("list", "validate", "run", "test", "sandbox")
+COMMANDS = ("list", "validate", "run", "test", "sandbox", "upgrade")
 EXIT_INTERRUPTED = 130
 
 

@@ -33,16 +33,27 @@ class LabError(Exception):
         self.pos = pos
         self.params = params
 
-    def message(self) -> str:
-        """The translated text, prefixed with `file:line:col: ` when the error has a place."""
-        from runner.i18n import t
+    def message(self, language: str | None = None) -> str:
+        """The translated text, prefixed with `file:line:col: ` when the error has a place.
 
-        text = t(self.key, **self.params)
+        Translated here, at the edge: parameters that are Messages (a kind of object's name)
+        are translated with the rest, in the language of whoever shows the error."""
+        from runner.messages import Message
+
+        text = Message(self.key, self.params).text(language)
         return f"{self.pos}: {text}" if self.pos else text
 
 
 class LabFileError(LabError):
     """The lab file is malformed or semantically wrong (exit 2)."""
+
+
+class LabNotice(LabError):
+    """Not an error: something the author should know about a lab file that loads (exit 0).
+
+    A LabError so that it is shown the same way, `file:line:col: message`."""
+
+    exit_code = 0
 
 
 class UsageError(LabError):
@@ -78,5 +89,5 @@ class LabErrors(LabError):
         super().__init__("validate.several", count=len(errors))
         self.errors = errors
 
-    def message(self) -> str:
-        return "\n".join(error.message() for error in self.errors)
+    def message(self, language: str | None = None) -> str:
+        return "\n".join(error.message(language) for error in self.errors)

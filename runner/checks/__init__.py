@@ -1,40 +1,42 @@
-"""Checks are typed data; each type has one module with `evaluate(check, ctx) -> CheckOutcome`.
+"""Checks are typed data; each type has one module with its model and
+`evaluate(check, ctx) -> CheckOutcome` (see registry.py).
 
-This module picks the module, applies `only_on` and `retry`, and never lets an unexpected
-Docker error escape as a traceback: it becomes a failed check that says what happened.
+This module applies what every check shares — `only_on`, `retry` (or the type's default
+retry), `not`, `description` — and never lets an unexpected Docker error escape as a
+traceback: it becomes a failed check that says what happened.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 from dataclasses import replace
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem
+from runner.checks.registry import check_module
 from runner.lab.variables import substitute
 from runner.messages import msg
 
 
-def evaluate(check, ctx: CheckContext) -> CheckOutcome:
-    """Evaluate `check`, retrying as it asks; the outcome counts the attempts made."""
+def evaluate(check, ctx: CheckContext, *, once: bool = False) -> CheckOutcome:
+    """Evaluate `check`, retrying as it asks (`once`: a single attempt, as `labrunner test`
+    does before the step, where the check is expected to fail)."""
     if check.only_on and ctx.profile.kind not in check.only_on:
         return CheckOutcome("skip", msg("check.only_on_summary", type=check.type),
                             note=msg("check.only_on", kinds=", ".join(check.only_on),
                                      kind=ctx.profile.kind))
-    attempts = check.retry.attempts if check.retry else 1
-    delay = check.retry.delay if check.retry else 0.0
+    retry = check.retry or getattr(check_module(check.type), "DEFAULT_RETRY", None)
+    attempts = 1 if once or retry is None else retry.attempts
     for attempt in range(1, attempts + 1):
         result = _evaluate_once(check, ctx)
         if result.status != "fail" or attempt == attempts:
             return replace(result, attempts=attempt)
-        time.sleep(delay)
+        time.sleep(retry.delay)
     raise AssertionError("unreachable")
 
 
 def _evaluate_once(check, ctx: CheckContext) -> CheckOutcome:
-    module = importlib.import_module(f"runner.checks.{check.type}")
     try:
-        result = module.evaluate(check, ctx)
+        result = check_module(check.type).evaluate(check, ctx)
     except Exception as error:  # noqa: BLE001 - a broken engine answer is a failed check, not a crash
         from docker.errors import DockerException
 
@@ -42,9 +44,27 @@ def _evaluate_once(check, ctx: CheckContext) -> CheckOutcome:
             raise
         result = CheckOutcome("fail", msg("check.engine_error_summary", type=check.type),
                               (Problem(msg("check.engine_error"), "", str(error)),))
-    if check.description is not None:
-        described = check.description
-        result = replace(result, summary=msg("check.described",
-                                             text=substitute(described.en, ctx.values),
-                                             text_fr=substitute(described.fr, ctx.values)))
-    return result
+        return _described(check, ctx, result)
+    if check.negate:
+        result = _negated(result)
+    return _described(check, ctx, result)
+
+
+def _negated(result: CheckOutcome) -> CheckOutcome:
+    """`not: true`: a pass becomes a failure and a failure a pass; a skip stays a skip."""
+    summary = msg("check.negated", summary=result.summary)
+    if result.status == "skip":
+        return replace(result, summary=summary)
+    if result.status == "fail":
+        return CheckOutcome("pass", summary, note=result.note)
+    return CheckOutcome("fail", summary, (Problem(msg("check.negated_holds"), "false", "true"),),
+                        result.note)
+
+
+def _described(check, ctx: CheckContext, result: CheckOutcome) -> CheckOutcome:
+    if check.description is None:
+        return result
+    described = check.description
+    return replace(result, summary=msg("check.described",
+                                       text=substitute(described.en, ctx.values),
+                                       text_fr=substitute(described.fr, ctx.values)))

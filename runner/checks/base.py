@@ -1,18 +1,64 @@
-"""What every check receives (CheckContext) and returns (CheckOutcome)."""
+"""What every check is (CheckBase: the keys all types share), receives (CheckContext) and
+returns (CheckOutcome); and the one way text is matched (TextMatch), shared by every check
+that reads text: output, probe, http, path."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from runner.engines.profile import EngineProfile
+from pydantic import Field, StrictBool, StrictStr
+
+from runner.lab.types import EngineKind, LocalizedText, Retry, Strict, StrList, as_list
 from runner.lab.variables import substitute
-from runner.messages import Message
+from runner.messages import Message, msg
 from runner.shell.session import CommandResult
 
 Status = Literal["pass", "fail", "skip"]
+TAIL_LINES = 15  # enough of a text to see what went wrong, short enough for a projector
+
+
+class CheckBase(Strict):
+    """The keys every check type takes."""
+
+    description: LocalizedText | None = Field(
+        None, description="What the check proves, shown instead of the generated summary."
+    )
+    retry: Retry | None = Field(
+        None, description="Evaluate the check again until it passes (the step's commands are "
+        "never run again).",
+    )
+    only_on: list[EngineKind] | None = Field(
+        None, description="Evaluate only on these kinds of engine; skipped (and said so) elsewhere."
+    )
+    negate: StrictBool = Field(
+        False, alias="not",
+        description="`not: true`: the check passes when what it describes does NOT hold.",
+    )
+    pre: Literal["check", "skip"] = Field(
+        "check",
+        description="`labrunner test` evaluates every check before its step too, where it must "
+        "not pass yet; `skip` exempts this one (then `pre_reason` says why).",
+    )
+    pre_reason: LocalizedText | None = Field(
+        None, description="Why this check may already pass before its step (with pre: skip)."
+    )
+
+
+class TextMatch(Strict):
+    """How every check that reads text matches it: the same four keys everywhere."""
+
+    contains: StrList | None = Field(None, description="Text (or list) that must appear.")
+    not_contains: StrList | None = Field(None, description="Text (or list) that must not appear.")
+    regex: StrictStr | None = Field(None, description="Python regex searched (multiline).")
+    ignore_case: StrictBool = Field(False, description="Match letters in either case.")
+
+    @property
+    def matches_text(self) -> bool:
+        return bool(self.contains or self.not_contains or self.regex is not None)
 
 
 @dataclass(frozen=True)
@@ -42,20 +88,25 @@ class CheckContext:
     """The state a check may look at. `docker` is created on first use (it is slow to import)."""
 
     results: Sequence[CommandResult]
-    profile: EngineProfile
+    profile: Any  # runner.engines.profile.EngineProfile
     values: Mapping[str, str]
     docker_factory: Callable[[], Any]
     cwd: str = ""  # the lab shell's folder: relative paths in checks start there
     typed: Sequence[str] | None = None  # what the student typed (tasks); None: the commands run
+    environ: Mapping[str, str] = field(default_factory=dict)  # for probes: the lab's engine
     _docker: Any = field(default=None, init=False)
 
     @property
     def commands_typed(self) -> Sequence[str]:
         return self.typed if self.typed is not None else [r.command for r in self.results]
 
+    def text(self, value: str) -> str:
+        """A check's field with the lab's variables filled in."""
+        return substitute(value, self.values)
+
     def local_path(self, text: str) -> str:
         """A path from a check, variables substituted, relative to the lab shell's folder."""
-        path = os.path.expanduser(substitute(text, self.values))
+        path = os.path.expanduser(self.text(text))
         return os.path.join(self.cwd or self.values.get("work_dir", ""), path)
 
     @property
@@ -67,3 +118,35 @@ class CheckContext:
 
 def outcome(summary: Message, problems: list[Problem], note: Message | None = None) -> CheckOutcome:
     return CheckOutcome("fail" if problems else "pass", summary, tuple(problems), note)
+
+
+def text_problems(match: TextMatch, text: str, ctx: CheckContext, where: Message) -> list[Problem]:
+    """Every way `text` differs from what `match` asks; `where` names the text ("output of …")."""
+    flags = re.MULTILINE | (re.IGNORECASE if match.ignore_case else 0)
+    found = (lambda needle: needle.lower() in text.lower()) if match.ignore_case else (
+        lambda needle: needle in text)
+    problems = []
+    for needle in map(ctx.text, as_list(match.contains)):
+        if not found(needle):
+            problems.append(Problem(msg("check.contains", where=where), needle, tail(text)))
+    for needle in map(ctx.text, as_list(match.not_contains)):
+        if found(needle):
+            problems.append(Problem(msg("check.not_contains", where=where), needle,
+                                    _lines_with(text, needle, match.ignore_case)))
+    if match.regex is not None:
+        pattern = ctx.text(match.regex)
+        if not re.search(pattern, text, flags):
+            problems.append(Problem(msg("check.regex", where=where), pattern, tail(text)))
+    return problems
+
+
+def tail(text: str) -> str:
+    lines = text.rstrip("\n").splitlines()
+    shown = "\n".join(lines[-TAIL_LINES:])
+    return shown if len(lines) <= TAIL_LINES else f"…\n{shown}"
+
+
+def _lines_with(text: str, needle: str, ignore_case: bool) -> str:
+    if ignore_case:
+        return "\n".join(line for line in text.splitlines() if needle.lower() in line.lower())
+    return "\n".join(line for line in text.splitlines() if needle in line)

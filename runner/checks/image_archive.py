@@ -4,6 +4,9 @@ The archive's manifest.json lists one layer file per layer (`<id>/layer.tar` in 
 format, `blobs/sha256/<digest>` in the OCI layout of Docker 25 and later). The sha256 of each
 uncompressed layer tar is the layer's diff id, so the list must equal RootFS.Layers of
 `docker image inspect`, in order. Works on the .tar itself or on the folder it was extracted to.
+
+Passes when the archive lists one layer tar per entry of the image's RootFS.Layers, in order,
+each tar's sha256 equal to it (classic and OCI layouts).
 """
 
 from __future__ import annotations
@@ -14,22 +17,31 @@ import json
 import os
 import tarfile
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Literal
 
-from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from pydantic import Field, StrictStr
+
+from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
 from runner.checks.image import inspect_image, layers_of
-from runner.lab.model import ImageArchiveCheck
-from runner.lab.variables import substitute
 from runner.messages import msg
+
+
+class ImageArchiveCheck(CheckBase):
+    """A `docker save` archive (the .tar, or the folder it was extracted to) holds the image's
+    layers: one layer tar per entry of RootFS.Layers, same order, same sha256."""
+
+    type: Literal["image_archive"]
+    path: StrictStr = Field(description="The archive or its extracted folder, e.g. image.tar")
+    image: StrictStr = Field(description="The image saved in it, e.g. nginx")
 
 Opener = Callable[[str], IO[bytes]]
 CHUNK = 1 << 20
 
 
 def evaluate(check: ImageArchiveCheck, ctx: CheckContext) -> CheckOutcome:
-    name = substitute(check.image, ctx.values)
+    name = ctx.text(check.image)
     path = ctx.local_path(check.path)
-    summary = msg("check.archive", path=substitute(check.path, ctx.values), name=name)
+    summary = msg("check.archive", path=ctx.text(check.path), name=name)
     details = inspect_image(ctx, name)
     if details is None:
         return outcome(summary, [Problem(msg("check.image_state"), "present", "absent")])

@@ -1,16 +1,37 @@
-"""output: the exit code and text printed by one of the step's commands."""
+"""output: the exit code and text printed by one of the step's own commands.
+
+Passes when the command's exit code and output match; the output is taken as the terminal
+finally shows it (colours dropped, Docker's progress redraws replayed: one final line per
+layer). Not allowed in a task (the student types the commands in their own shell): use a
+`probe`, or `typed`."""
 
 from __future__ import annotations
 
-import re
+from typing import Annotated, Literal
 
-from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
-from runner.lab.model import OutputCheck
-from runner.lab.variables import substitute
+from pydantic import Field, StrictInt
+
+from runner.checks.base import (
+    CheckBase,
+    CheckContext,
+    CheckOutcome,
+    Problem,
+    TextMatch,
+    outcome,
+    text_problems,
+)
 from runner.messages import msg
 from runner.shell.session import strip_ansi
 
-TAIL_LINES = 15  # enough of the output to see what went wrong, short enough for a projector
+
+class OutputCheck(CheckBase, TextMatch):
+    """The exit code and printed output of one of the step's commands (the last by default)."""
+
+    type: Literal["output"]
+    command: Annotated[StrictInt, Field(ge=1)] | None = Field(
+        None, description="1-based index of the step's command to look at; default: the last."
+    )
+    exit_code: StrictInt | None = Field(None, description="The exit code it must end with.")
 
 
 def evaluate(check: OutputCheck, ctx: CheckContext) -> CheckOutcome:
@@ -19,54 +40,21 @@ def evaluate(check: OutputCheck, ctx: CheckContext) -> CheckOutcome:
     if result is None:
         summary = msg("check.output_summary", command=f"#{index + 1}")
         return outcome(summary, [Problem(msg("check.command_not_run"), "", "")])
-    summary = msg("check.output_summary", command=_short(result.command))
-    text = strip_ansi(result.output)
-    problems = _exit_code_problems(check, result) + _text_problems(check, text, ctx)
+    summary = msg("check.output_summary", command=short_command(result.command))
+    problems = exit_code_problems(check.exit_code, result.exit_code, result.timed_out)
+    problems += text_problems(check, strip_ansi(result.output), ctx, msg("check.word_output"))
     return outcome(summary, problems)
 
 
-def _exit_code_problems(check: OutputCheck, result) -> list[Problem]:
-    if result.timed_out:
-        return [Problem(msg("check.timed_out"), str(check.exit_code or 0), "timeout")]
-    if check.exit_code is not None and result.exit_code != check.exit_code:
-        return [Problem(msg("check.exit_code"), str(check.exit_code), str(result.exit_code))]
+def exit_code_problems(wanted: int | None, actual: int, timed_out: bool) -> list[Problem]:
+    """Shared with `probe`: a timeout is reported as such, not as a strange exit code."""
+    if timed_out:
+        return [Problem(msg("check.timed_out"), str(wanted or 0), "timeout")]
+    if wanted is not None and actual != wanted:
+        return [Problem(msg("check.exit_code"), str(wanted), str(actual))]
     return []
 
 
-def _text_problems(check: OutputCheck, text: str, ctx: CheckContext) -> list[Problem]:
-    problems = []
-    tail = _tail(text)
-    for needle in _as_list(check.contains):
-        needle = substitute(needle, ctx.values)
-        if needle not in text:
-            problems.append(Problem(msg("check.contains"), needle, tail))
-    for needle in _as_list(check.not_contains):
-        needle = substitute(needle, ctx.values)
-        if needle in text:
-            problems.append(Problem(msg("check.not_contains"), needle, _lines_with(text, needle)))
-    if check.regex is not None:
-        pattern = substitute(check.regex, ctx.values)
-        if not re.search(pattern, text, re.MULTILINE):
-            problems.append(Problem(msg("check.regex"), pattern, tail))
-    return problems
-
-
-def _short(command: str, width: int = 60) -> str:
+def short_command(command: str, width: int = 60) -> str:
     line = command.strip().splitlines()[0] if command.strip() else ""
     return line if len(line) <= width and "\n" not in command.strip() else line[:width] + "…"
-
-
-def _as_list(value: str | list[str] | None) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else value
-
-
-def _tail(text: str) -> str:
-    lines = text.rstrip("\n").splitlines()
-    shown = "\n".join(lines[-TAIL_LINES:])
-    return shown if len(lines) <= TAIL_LINES else f"…\n{shown}"
-
-
-def _lines_with(text: str, needle: str) -> str:
-    return "\n".join(line for line in text.splitlines() if needle in line)

@@ -1,24 +1,34 @@
 """typed: a command matching a pattern was typed (by the student in a task, else by the lab).
 
 For what leaves no state behind (`docker system df`, `docker image ls`), the commands
-themselves are the only evidence.
-"""
+themselves are the only evidence. Passes when one command typed matches `regex`."""
 
 from __future__ import annotations
 
 import re
+from typing import Literal
 
-from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
-from runner.lab.model import TypedCheck
-from runner.lab.variables import substitute
+from pydantic import Field, StrictBool, StrictStr
+
+from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
 from runner.messages import msg
 
 
+class TypedCheck(CheckBase):
+    """The student typed a command matching `regex` (in a task: what they typed; elsewhere:
+    the step's own commands). Proves a step that leaves no state behind, e.g. `system df`."""
+
+    type: Literal["typed"]
+    regex: StrictStr = Field(description="Python regex searched in each command typed.")
+    ignore_case: StrictBool = Field(False, description="Match letters in either case.")
+
+
 def evaluate(check: TypedCheck, ctx: CheckContext) -> CheckOutcome:
-    pattern = substitute(check.regex, ctx.values)
+    pattern = ctx.text(check.regex)
+    flags = re.IGNORECASE if check.ignore_case else 0
     summary = msg("check.typed", regex=pattern)
     typed = list(ctx.commands_typed)
-    if any(re.search(pattern, command) for command in typed):
+    if any(re.search(pattern, command, flags) for command in typed):
         return outcome(summary, [])
     return outcome(summary, [Problem(msg("check.typed_none"), pattern,
                                      "\n".join(typed[-10:]) or "-")])

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from runner.commands.common import add_lang_option
+from runner.commands.common import add_lang_option, print_notice
 from runner.i18n import LANGUAGES, t
 
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from runner.report.selftest_text import total_line, verdict_lines
 
     paths = [resolve_lab(name) for name in args.labs] or bundled_labs()
-    labs = [(path, load_lab(path)) for path in paths]  # every lab valid before any runs
+    labs = [(path, load_lab(path, print_notice)) for path in paths]  # every lab valid before any runs
     language = current_language()
     languages = LANGUAGES if args.languages == "all" else (args.languages,)
     verdicts = []

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from runner.commands.common import add_lang_option
+from runner.commands.common import add_lang_option, print_notice
 from runner.i18n import t
 
 
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     paths = _lab_paths(args.labs)
     for path in paths:
         try:
-            load_lab(path)
+            load_lab(path, print_notice)
         except LabError as error:
             failed += 1
             errors = error.errors if isinstance(error, LabErrors) else [error]

@@ -3,15 +3,20 @@
 Three passes, each reporting all it finds: YAML syntax and duplicate keys (yaml_source),
 the schema (pydantic, errors translated and placed with the YAML marks), then the semantic
 rules pydantic cannot express (duplicate step ids, undefined variables, bad regexes).
+A format-1 lab (no `format:` key) is upgraded in memory first (runner/lab/upgrade.py), with
+a notice; its errors still point at the lines the author wrote.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from runner.errors import LabError, LabErrors, LabFileError
-from runner.lab.yaml_source import YamlDocument, parse_yaml
+from runner.errors import LabError, LabErrors, LabFileError, LabNotice, SourcePos
+from runner.lab.yaml_source import YamlDocument, parse_yaml, read_source
 from runner.resources import data_dir
+
+Notify = Callable[[LabNotice], None]
 
 LAB_SUFFIXES = (".yaml", ".yml")
 
@@ -35,13 +40,13 @@ def resolve_lab(name: str) -> Path:
                        known=", ".join(p.stem for p in bundled_labs()))
 
 
-def load_lab(path: Path):
-    """Read, validate and return the Lab in `path`; raise LabError/LabErrors otherwise."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LabFileError("load.unreadable", path=str(path), reason=str(error)) from None
-    document = parse_yaml(text, str(path))
+def load_lab(path: Path, notify: Notify | None = None):
+    """Read, validate and return the Lab in `path`; raise LabError/LabErrors otherwise.
+
+    `notify` hears what the author should know but is no error (a format-1 file)."""
+    document = parse_yaml(read_source(path), str(path))
+    if _upgraded_in_memory(document) and notify is not None:
+        notify(LabNotice("lab.format_1", pos=SourcePos(str(path), 1, 1), path=str(path)))
     lab = _validate_schema(document)
     from runner.lab.rules import rule_errors
     from runner.lab.semantics import semantic_errors
@@ -49,6 +54,20 @@ def load_lab(path: Path):
     errors = semantic_errors(lab, document) + rule_errors(lab, document)
     _raise_all(sorted(errors, key=lambda e: (e.pos.line, e.pos.column)))
     return lab
+
+
+def _upgraded_in_memory(document: YamlDocument) -> bool:
+    """A format-1 lab becomes format 2; each moved value keeps the position it was written at."""
+    from runner.lab.upgrade import is_format_1, upgrade
+
+    if not isinstance(document.data, dict) or not is_format_1(document.data):
+        return False
+    for old, new in upgrade(document.data):
+        for table in (document.positions, document.keys, document.scalars):
+            moved = {(*new, *path[len(old):]): value for path, value in table.items()
+                     if path[:len(old)] == old}
+            table.update(moved)
+    return True
 
 
 def _validate_schema(document: YamlDocument):

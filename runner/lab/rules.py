@@ -1,31 +1,32 @@
 """Rules about steps and checks that the schema cannot express, each reported at its line.
 
 Kept apart from semantics.py (variables, regexes, ids): these rules are about what a step
-is — a demonstration (`run`) or a task (`solution`) — and about steps that delete things.
+is — a demonstration (`run`) or a task (`task`) — and about steps that delete things.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from runner.checks.output import OutputCheck
 from runner.engines.inventory import KIND_WORDS
 from runner.errors import LabFileError
-from runner.i18n import t
-from runner.lab.model import Lab, OutputCheck
+from runner.lab.model import Lab
 from runner.lab.yaml_source import YamlDocument
-from runner.run.destructive import deleted_kinds
+from runner.messages import msg
+from runner.run.destructive import unmarked_kinds
 
 
 def rule_errors(lab: Lab, document: YamlDocument) -> list[LabFileError]:
-    errors = [*_run_or_solution(lab, document), *_pre_reasons(lab, document),
+    errors = [*_run_or_task(lab, document), *_pre_reasons(lab, document),
               *_output_checks_in_tasks(lab, document), *_unmarked_destructive(lab, document)]
     return sorted(errors, key=lambda e: (e.pos.line, e.pos.column))
 
 
-def _run_or_solution(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+def _run_or_task(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
     for s, step in enumerate(lab.steps):
-        if (step.run is None) == (step.solution is None):
-            yield LabFileError("rules.run_or_solution", pos=document.position(("steps", s)),
+        if (step.run is None) == (step.task is None):
+            yield LabFileError("rules.run_or_task", pos=document.position(("steps", s)),
                                id=step.id)
 
 
@@ -48,14 +49,9 @@ def _output_checks_in_tasks(lab: Lab, document: YamlDocument) -> Iterator[LabFil
 
 def _unmarked_destructive(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
     for s, step in enumerate(lab.steps):
-        field = "run" if step.run is not None else "solution"
-        kinds = deleted_kinds(step.commands)
-        if kinds and not step.destructive:
+        field = ("run",) if step.run is not None else ("task", "solution")
+        kinds = unmarked_kinds(step)
+        if kinds:
             yield LabFileError("rules.unmarked_destructive",
-                               pos=document.position(("steps", s, field)), id=step.id,
-                               kinds=kind_words(kinds))
-
-
-def kind_words(kinds) -> str:
-    """"containers, images" in the current language."""
-    return ", ".join(t(KIND_WORDS[kind]) for kind in sorted(kinds))
+                               pos=document.position(("steps", s, *field)), id=step.id,
+                               kinds=tuple(msg(KIND_WORDS[kind]) for kind in sorted(kinds)))

@@ -33,6 +33,7 @@ KNOWN_TYPES = {
     "less_than_equal": "schema.too_large",
     "union_tag_invalid": "schema.unknown_check",
     "union_tag_not_found": "schema.check_without_type",
+    "lab_rule": "",  # a model validator's own rule: its message key is in the error's context
 }
 
 
@@ -94,7 +95,7 @@ def _to_lab_error(item: dict, path: Path, document: YamlDocument) -> LabFileErro
     field = ".".join(str(p) for p in path) or "(lab)"
     params = {"field": field, "detail": item.get("msg", "")}
     params.update(_context_params(item))
-    key = KNOWN_TYPES.get(kind, "schema.invalid")
+    key = KNOWN_TYPES.get(kind, "schema.invalid") or params.pop("message_key")
     if kind == "missing":
         params["field"] = ".".join(str(p) for p in path[:-1]) or "(lab)"
         params["name"] = str(path[-1]) if path else ""

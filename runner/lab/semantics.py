@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from runner.checks.base import TextMatch
+from runner.checks.output import OutputCheck
+from runner.checks.typed import TypedCheck
 from runner.errors import LabFileError
-from runner.lab.model import Lab, OutputCheck
+from runner.lab.model import Lab
 from runner.lab.variables import BUILTINS, placeholders
 from runner.lab.yaml_source import Path, YamlDocument
 
@@ -72,7 +75,7 @@ def _bad_regexes(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
                     for a, answer in enumerate(step.answers)]
         patterns += [(("steps", s, "checks", c, "regex"), check.regex)
                      for c, check in enumerate(step.checks)
-                     if isinstance(check, OutputCheck) and check.regex is not None]
+                     if isinstance(check, TextMatch | TypedCheck) and check.regex is not None]
         for path, pattern in patterns:
             try:
                 re.compile(pattern)

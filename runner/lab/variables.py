@@ -1,7 +1,8 @@
 """Lab variables: `{name}` placeholders in commands, check fields and explanations.
 
 Only `{identifier}` is a placeholder, so Go templates (`{{.Architecture}}`), shell
-parameter expansion (`${HOME}`) and `find -exec … {} \\;` pass through untouched.
+parameter expansion (`${HOME}`) and `find -exec … {} \\;` pass through untouched, and
+`\\{name}` is the literal text `{name}` (e.g. `curl -w '%\\{http_code}'`).
 Values substituted into commands are quoted for the place they land in, as bash reads the
 command: bare, inside '…', inside "…" or inside $'…'. A variable can never inject a command.
 """
@@ -12,7 +13,8 @@ import re
 import shlex
 from collections.abc import Callable, Mapping
 
-PLACEHOLDER = re.compile(r"(?<![{$])\{([a-z_][a-z0-9_]*)\}(?!\})")
+PLACEHOLDER = re.compile(r"(?<![{$\\])\{([a-z_][a-z0-9_]*)\}(?!\})")
+ESCAPED = re.compile(r"\\(\{[a-z_][a-z0-9_]*\})(?!\})")  # \{name}: the text {name}
 BUILTINS = ("docker_root", "docker_host", "engine_kind", "lab_dir", "work_dir", "lang")
 
 # How bash reads a stretch of a command: code (words, operators), or inside a kind of quote.
@@ -51,7 +53,7 @@ def substitute(text: str, values: Mapping[str, str], *, quote: bool = False) -> 
             return match.group(0)
         return _quoted(values[name], *contexts[match.start()]) if quote else values[name]
 
-    return PLACEHOLDER.sub(replace, text)
+    return ESCAPED.sub(r"\1", PLACEHOLDER.sub(replace, text))
 
 
 def _quoted(value: str, kind: str, backquotes: int) -> str:

@@ -1,8 +1,10 @@
-"""Commands that delete objects a lab did not create: all containers, all images, prunes.
+"""Steps that delete objects a lab did not create (all containers, all images, prunes): the
+one module that decides what such a step would delete and whether it may run.
 
 `validate` refuses a step whose commands match one of these unless the step says
-`destructive: true`; `run` uses the same rules to tell the student what such a step would
-delete on their engine before asking them.
+`destructive: true` (`unmarked_kinds`); an unattended run does not start such a lab on the
+user's engine without --yes-destructive (`unattended_refusal`); an interactive run shows what
+the step would delete and asks (`may_run`). The CLI only maps a refusal to its exit code.
 
 The rule for "remove everything": a command line that lists every id of a kind (`-q`) AND
 removes that kind deletes them all, however the two are joined: `$(…)`, `| xargs`, a
@@ -45,3 +47,37 @@ def deleted_kinds(commands: Iterable[str]) -> frozenset[str]:
         kinds |= {kind for pattern, pattern_kinds in PRUNES.items()
                   if pattern.search(command) for kind in pattern_kinds}
     return frozenset(kinds)
+
+
+def unmarked_kinds(step) -> frozenset[str]:
+    """What a step deletes without saying so (`validate` refuses such a step)."""
+    return frozenset() if step.destructive else deleted_kinds(step.commands)
+
+
+def unattended_refusal(lab, profile, unattended: bool, confirmed: bool):
+    """Unattended, nobody can confirm: a lab that deletes the user's objects does not start
+    on their engine unless --yes-destructive said so beforehand (the sandbox is always fine).
+    Returns the UsageError to raise, or None."""
+    from runner.errors import UsageError
+
+    steps = [step.id for step in lab.steps if step.destructive]
+    if steps and unattended and not confirmed and not profile.sandbox:
+        return UsageError("cli.destructive_unattended", steps=", ".join(steps),
+                          endpoint=profile.endpoint)
+    return None
+
+
+def may_run(step, commands: list[str], profile, api, emit, confirm) -> bool:
+    """May this destructive step run now? The sandbox allows it; elsewhere the person sees
+    what it would delete on their engine right now (a DestructivePreview), then decides
+    (`confirm(step)`: the pacer's question, or --yes-destructive unattended)."""
+    from runner.engines.inventory import KINDS, take
+    from runner.run.events import DestructivePreview
+
+    if profile.sandbox:
+        return True
+    kinds = deleted_kinds(commands) or frozenset(KINDS)
+    inventory = take(api)
+    emit(DestructivePreview(step, {kind: inventory.names(kind) for kind in KINDS
+                                   if kind in kinds}))
+    return confirm(step)

@@ -20,7 +20,7 @@ from runner.lab.model import Lab, LocalizedText, Step
 from runner.lab.variables import substitute
 from runner.messages import msg
 from runner.run import events as ev
-from runner.run.step_runner import StepRunner
+from runner.run.step_runner import StepContext, StepRunner
 from runner.shell.session import ShellSession
 from runner.shell.student import StudentWork
 
@@ -149,7 +149,7 @@ class LabRunner:
             return None
         if choice == "skip":
             return self._skip(step, index, total, msg("engine.step_skipped_by_user"))
-        runner = StepRunner(self, step, commands)
+        runner = StepRunner(self._step_context(), step, commands)
         if step.destructive and not runner.destructive_allowed():
             return self._skip(step, index, total, msg("engine.destructive_declined"))
         if self.run_.pre_checks:
@@ -161,6 +161,12 @@ class LabRunner:
         self.emit(ev.StepFinished(step, passed))
         return _summary(step, self.run_.language, "passed" if passed else "failed", outcomes,
                         runner.attempts)
+
+    def _step_context(self) -> StepContext:
+        return StepContext(shell=self.shell, values=self.values, profile=self.run_.profile,
+                           docker=self.docker, emit=self.emit, pacer=self.run_.pacer,
+                           environ=self.shell_environment(), timeout=self.lab.timeout,
+                           follow_directory=self.follow_directory)
 
     def _localized(self, text: LocalizedText) -> LocalizedText:
         """Explanations and titles may name variables, e.g. `{docker_root}`."""

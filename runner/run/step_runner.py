@@ -1,53 +1,72 @@
-"""One step of a lab: the destructive guard, pre-checks, commands (retried), task, checks.
+"""One step of a lab: the destructive guard, pre-checks, commands (run again on failure when
+the step says `rerun`), the student's task, checks.
 
-The engine (runner/engine.py) walks the lab and owns the shell; a StepRunner runs one step in
-it and reports everything as events. It never prints and never reads the keyboard: the
-pacer decides (Enter, a confirmation, the student's own shell).
+The lab runner (runner/run/lab_runner.py) walks the lab and owns the shell; a StepRunner runs
+one step in it, with exactly what a StepContext gives it, and reports everything as events.
+It never prints and never reads the keyboard: the pacer decides (Enter, a confirmation, the
+student's own shell).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from runner.checks import evaluate
 from runner.checks.base import CheckContext, CheckOutcome
-from runner.engines.inventory import KINDS, take
-from runner.lab.model import OutputCheck, Step
+from runner.checks.output import OutputCheck
+from runner.engines.profile import EngineProfile
+from runner.lab.model import Step
 from runner.lab.variables import substitute
+from runner.run import destructive
 from runner.run import events as ev
-from runner.run.destructive import deleted_kinds
-from runner.shell.session import Answer, CommandResult
+from runner.run.status import CheckStatus, Decision
+from runner.shell.session import Answer, CommandResult, ShellSession
 
 Outcomes = list[CheckOutcome]
 
 
+@dataclass
+class StepContext:
+    """What one step needs from the run, and nothing more."""
+
+    shell: ShellSession  # the lab's persistent shell
+    values: Mapping[str, str]  # variables, built-ins included
+    profile: EngineProfile  # the Docker engine the lab runs on
+    docker: Callable[[], Any]  # the run's one Docker SDK client, created on first use
+    emit: Callable[[ev.Event], None]
+    pacer: Any  # runner.run.lab_runner.Pacer
+    environ: Mapping[str, str]  # the lab shell's environment: the student's shell and probes
+    timeout: float  # the lab's default seconds per command
+    follow_directory: Callable[[str], None]  # the lab shell goes where the student ended
+
+
 class StepRunner:
-    def __init__(self, engine: Any, step: Step, commands: list[str]) -> None:
-        self.engine = engine  # LabRunner: run_, shell, values, docker(), emit()
+    def __init__(self, context: StepContext, step: Step, commands: list[str]) -> None:
+        self.context = context
         self.step = step
         self.commands = commands
         self.attempts = 1
 
     def destructive_allowed(self) -> bool:
-        """The sandbox allows it; elsewhere the student sees what would go, and decides."""
-        if self.engine.run_.profile.sandbox:
-            return True
-        kinds = deleted_kinds(self.commands) or frozenset(KINDS)
-        inventory = take(self.engine.docker().api)
-        objects = {kind: inventory.names(kind) for kind in KINDS if kind in kinds}
-        self.engine.emit(ev.DestructivePreview(self.step, objects))
-        return self.engine.run_.pacer.confirm_destructive(self.step)
+        """May this destructive step run here (runner/run/destructive.py decides)?"""
+        context = self.context
+        return destructive.may_run(self.step, self.commands, context.profile,
+                                   context.docker().api, context.emit,
+                                   context.pacer.confirm_destructive)
 
     def pre_check(self) -> None:
         """Evaluate the checks before the step (`labrunner test`): each must not pass yet.
 
-        Output checks look at the step's own output, which does not exist yet: not evaluated."""
+        Output checks look at the step's own output, which does not exist yet: not evaluated.
+        One attempt each: a check that is expected to fail is not retried."""
         for check in self.step.checks:
             if check.pre == "skip" or isinstance(check, OutputCheck):
                 continue
-            result = evaluate(check, self._context([], typed=[]))
-            self.engine.emit(ev.PreCheckEvaluated(self.step, check, result))
+            result = evaluate(check, self._check_context([], typed=[]), once=True)
+            self.context.emit(ev.PreCheckEvaluated(self.step, check, result))
 
     def run(self) -> Outcomes | None:
         """Commands (or the student's task), then the checks; None when the student quits."""
@@ -56,56 +75,56 @@ class StepRunner:
         return self._check_all(self._run_commands())
 
     def _task(self) -> Outcomes | None:
-        pacer = self.engine.run_.pacer
+        context = self.context
         while True:
-            self.engine.emit(ev.TaskOpened(self.step, self.attempts))
-            work = pacer.student_task(self.step, self.engine.shell_environment(),
-                                      self.engine.shell.cwd)
+            context.emit(ev.TaskOpened(self.step, self.attempts))
+            work = context.pacer.student_task(self.step, context.environ, context.shell.cwd)
             if work is None:  # unattended (--auto, labrunner test): the solution runs
                 return self._check_all(self._run_commands())
-            self.engine.emit(ev.TaskTyped(self.step, tuple(work.typed)))
-            self.engine.follow_directory(work.cwd)
+            context.emit(ev.TaskTyped(self.step, tuple(work.typed)))
+            context.follow_directory(work.cwd)
             outcomes = self._check_all([], typed=work.typed)
-            if all(o.status != "fail" for o in outcomes):
+            if all(o.status != CheckStatus.FAIL for o in outcomes):
                 return outcomes
-            decision = pacer.after_failed_task(self.step)
-            if decision == "quit":
+            decision = context.pacer.after_failed_task(self.step)
+            if decision == Decision.QUIT:
                 return None
-            if decision != "retry":
+            if decision != Decision.RETRY:
                 return outcomes
             self.attempts += 1
 
     def _run_commands(self) -> list[CommandResult]:
-        retry = self.step.retry
-        attempts = retry.attempts if retry else 1
+        rerun = self.step.rerun
+        attempts = rerun.attempts if rerun else 1
         for attempt in range(1, attempts + 1):
             results = [self._run_command(command) for command in self.commands]
             failed = next((r for r in results if r.exit_code != 0), None)
             if failed is None or attempt == attempts:
                 return results
-            self.engine.emit(ev.StepRetried(self.step, attempt + 1, attempts, failed))
-            time.sleep(retry.delay)
+            self.context.emit(ev.StepRetried(self.step, attempt + 1, attempts, failed))
+            time.sleep(rerun.delay)
         raise AssertionError("unreachable")
 
     def _run_command(self, text: str) -> CommandResult:
-        engine = self.engine
-        engine.emit(ev.CommandStarted(self.step, text))
-        answers = [Answer(substitute(a.expect, engine.values), substitute(a.send, engine.values))
-                   for a in self.step.answers]
-        timeout = self.step.timeout or engine.lab.timeout
-        result = engine.shell.run(text, timeout=timeout, answers=answers)
-        engine.emit(ev.CommandFinished(self.step, result))
+        context = self.context
+        context.emit(ev.CommandStarted(self.step, text))
+        answers = [Answer(substitute(a.expect, context.values),
+                          substitute(a.send, context.values)) for a in self.step.answers]
+        timeout = self.step.timeout or context.timeout
+        result = context.shell.run(text, timeout=timeout, answers=answers)
+        context.emit(ev.CommandFinished(self.step, result))
         return result
 
     def _check_all(self, results: list[CommandResult], typed: list[str] | None = None) -> Outcomes:
         outcomes = []
         for check in self.step.checks:
-            result = evaluate(check, self._context(results, typed))
-            self.engine.emit(ev.CheckEvaluated(self.step, check, result))
+            result = evaluate(check, self._check_context(results, typed))
+            self.context.emit(ev.CheckEvaluated(self.step, check, result))
             outcomes.append(result)
         return outcomes
 
-    def _context(self, results: list[CommandResult], typed: list[str] | None) -> CheckContext:
-        engine = self.engine
-        return CheckContext(results, engine.run_.profile, engine.values, engine.docker,
-                            cwd=engine.shell.cwd, typed=typed)
+    def _check_context(self, results: list[CommandResult], typed: list[str] | None
+                       ) -> CheckContext:
+        context = self.context
+        return CheckContext(results, context.profile, context.values, context.docker,
+                            cwd=context.shell.cwd, typed=typed, environ=context.environ)

@@ -8,9 +8,12 @@ import pytest
 
 from runner.checks import evaluate
 from runner.checks.base import CheckContext
+from runner.checks.container import ContainerCheck
+from runner.checks.container_layer import ContainerLayerCheck
+from runner.checks.image import ImageCheck
+from runner.checks.path import PathCheck
 from runner.engines.endpoint import docker_client, engine_info
 from runner.engines.profile import detect_profile
-from runner.lab.model import ContainerChangeCheck, ContainerCheck, ImageCheck, PathCheck
 
 
 @pytest.fixture
@@ -45,7 +48,7 @@ def test_image_check(ctx, www):
     assert evaluate(ImageCheck(type="image", name="nginx:latest"), ctx).passed
     www("tag", "nginx:latest", "nginx:monblog_prod")
     assert evaluate(ImageCheck(type="image", name="nginx:monblog_prod",
-                               same_id_as="nginx:latest"), ctx).passed
+                               same_as="nginx:latest"), ctx).passed
     assert not evaluate(ImageCheck(type="image", name="nginx:latest", state="absent"), ctx).passed
     assert not evaluate(ImageCheck(type="image", name="memcached:latest"), ctx).passed
 
@@ -61,24 +64,24 @@ def test_container_check(ctx, www):
 
 
 @pytest.mark.parametrize(("path", "change"), [("/MYFILE", "added"), ("/bin/cat", "deleted")])
-def test_container_change_check_reads_the_upper_dir(ctx, www, path, change):
-    passed = evaluate(ContainerChangeCheck(type="container_change", container="www", path=path,
+def test_container_layer_check_reads_the_upper_dir(ctx, www, path, change):
+    passed = evaluate(ContainerLayerCheck(type="container_layer", name="www", path=path,
                                            change=change), ctx)
     assert passed.passed and passed.note.key == "check.change_via_upperdir"
     wrong = "changed" if change == "added" else "added"
-    assert not evaluate(ContainerChangeCheck(type="container_change", container="www", path=path,
+    assert not evaluate(ContainerLayerCheck(type="container_layer", name="www", path=path,
                                              change=wrong), ctx).passed
 
 
-def test_container_change_check_via_the_engine_api(ctx, www):
+def test_container_layer_check_via_the_engine_api(ctx, www):
     from dataclasses import replace
 
     hidden = CheckContext([], replace(ctx.profile, host_paths_visible=False), ctx.values,
                           ctx.docker_factory)
-    outcome = evaluate(ContainerChangeCheck(type="container_change", container="www",
+    outcome = evaluate(ContainerLayerCheck(type="container_layer", name="www",
                                             path="/MYFILE"), hidden)
     assert outcome.passed and outcome.note.key == "check.change_via_api"
-    assert not evaluate(ContainerChangeCheck(type="container_change", container="www",
+    assert not evaluate(ContainerLayerCheck(type="container_layer", name="www",
                                              path="/NOTHING"), hidden).passed
 
 

@@ -16,17 +16,14 @@ import pytest
 
 from runner.checks import evaluate
 from runner.checks.base import CheckContext
-from runner.checks.layer_db import chain_ids
+from runner.checks.container_layer import ContainerLayerCheck
+from runner.checks.engine_empty import EngineEmptyCheck
+from runner.checks.image import ImageCheck
+from runner.checks.image_archive import ImageArchiveCheck
+from runner.checks.layer_store import LayerStoreCheck, chain_ids
+from runner.checks.typed import TypedCheck
 from runner.engines.endpoint import docker_client, engine_info
 from runner.engines.profile import detect_profile
-from runner.lab.model import (
-    ContainerStorageCheck,
-    EngineEmptyCheck,
-    ImageArchiveCheck,
-    ImageLayersCheck,
-    LayerDbCheck,
-    TypedCheck,
-)
 from runner.shell.session import CommandResult
 
 
@@ -62,10 +59,10 @@ def test_image_layers_same_as_a_tag_and_not_another_image(ctx, docker):
     docker("pull", "-q", "nginx")
     docker("pull", "-q", "alpine")
     docker("tag", "nginx", "nginx:monblog_prod")
-    assert evaluate(ImageLayersCheck(type="image_layers", image="nginx:monblog_prod",
-                                     same_as="nginx:latest"), ctx).passed
-    failed = evaluate(ImageLayersCheck(type="image_layers", image="alpine",
-                                       same_as="nginx:latest"), ctx)
+    assert evaluate(ImageCheck(type="image", name="nginx:monblog_prod",
+                               layers={"same_as": "nginx:latest"}), ctx).passed
+    failed = evaluate(ImageCheck(type="image", name="alpine",
+                               layers={"same_as": "nginx:latest"}), ctx)
     assert failed.status == "fail" and failed.problems
 
 
@@ -75,21 +72,21 @@ def test_image_layers_extends_a_parent_by_what_commit_adds(ctx, docker):
     docker("commit", "note", "alpine-note")
     parent = layers(docker, "alpine")
     assert layers(docker, "alpine-note")[:len(parent)] == parent  # what the check must see
-    assert evaluate(ImageLayersCheck(type="image_layers", image="alpine-note", extends="alpine",
-                                     new_layers=1), ctx).passed
-    assert not evaluate(ImageLayersCheck(type="image_layers", image="alpine-note",
-                                         extends="alpine", new_layers=2), ctx).passed
+    assert evaluate(ImageCheck(type="image", name="alpine-note",
+                               layers={"extends": "alpine", "new": 1}), ctx).passed
+    assert not evaluate(ImageCheck(type="image", name="alpine-note",
+                               layers={"extends": "alpine", "new": 2}), ctx).passed
     # alpine does not extend its own child, and an image never extends itself
-    assert not evaluate(ImageLayersCheck(type="image_layers", image="alpine",
-                                         extends="alpine-note"), ctx).passed
-    assert not evaluate(ImageLayersCheck(type="image_layers", image="alpine",
-                                         extends="alpine"), ctx).passed
+    assert not evaluate(ImageCheck(type="image", name="alpine",
+                               layers={"extends": "alpine-note"}), ctx).passed
+    assert not evaluate(ImageCheck(type="image", name="alpine",
+                               layers={"extends": "alpine"}), ctx).passed
 
 
-def test_layer_db_finds_each_layer_and_its_parent(ctx, docker, tmp_path):
+def test_layer_store_finds_each_layer_and_its_parent(ctx, docker, tmp_path):
     docker("pull", "-q", "python:3.9")
     diff_ids = layers(docker, "python:3.9")
-    outcome = evaluate(LayerDbCheck(type="layer_db", image="python:3.9"), ctx)
+    outcome = evaluate(LayerStoreCheck(type="layer_store", name="python:3.9"), ctx)
     assert outcome.passed, outcome
     # Independently of the check: the top layer's folder names its parent's chain id.
     chains = chain_ids(diff_ids)
@@ -97,17 +94,17 @@ def test_layer_db_finds_each_layer_and_its_parent(ctx, docker, tmp_path):
                "sha256", chains[-1].split(":")[1])
     assert (top / "parent").read_text().strip() == chains[-2]
     elsewhere = replace(ctx, profile=replace(ctx.profile, docker_root=str(tmp_path)))
-    missing = evaluate(LayerDbCheck(type="layer_db", image="python:3.9"), elsewhere)
+    missing = evaluate(LayerStoreCheck(type="layer_store", name="python:3.9"), elsewhere)
     assert missing.status == "fail" and len(missing.problems) == len(diff_ids)
 
 
-def test_layer_db_is_skipped_where_the_root_is_not_visible(ctx, docker):
+def test_layer_store_is_skipped_where_the_root_is_not_visible(ctx, docker):
     docker("pull", "-q", "alpine")
     hidden = replace(ctx, profile=replace(ctx.profile, host_paths_visible=False,
                                           kind="desktop"))
-    assert evaluate(LayerDbCheck(type="layer_db", image="alpine"), hidden).status == "skip"
+    assert evaluate(LayerStoreCheck(type="layer_store", name="alpine"), hidden).status == "skip"
     containerd = replace(ctx, profile=replace(ctx.profile, kind="containerd"))
-    assert evaluate(LayerDbCheck(type="layer_db", image="alpine"), containerd).status == "skip"
+    assert evaluate(LayerStoreCheck(type="layer_store", name="alpine"), containerd).status == "skip"
 
 
 def test_image_archive_matches_the_saved_layers_and_notices_a_changed_one(ctx, docker,
@@ -134,10 +131,10 @@ def test_image_archive_matches_the_saved_layers_and_notices_a_changed_one(ctx, d
     assert evaluate(extracted, ctx).status == "fail"  # gone: a failure, not a traceback
 
 
-def test_container_storage_folders_while_running_stopped_and_removed(ctx, docker):
+def test_container_layer_folders_while_running_stopped_and_removed(ctx, docker):
     docker("pull", "-q", "nginx")
     docker("run", "-d", "--name", "www", "nginx")
-    check = ContainerStorageCheck(type="container_storage", container="www")
+    check = ContainerLayerCheck(type="container_layer", name="www", folders=True)
     assert evaluate(check, ctx).passed
     docker("stop", "www")  # the stand-in obeys SIGTERM: instant
     assert evaluate(check, ctx).passed, "stopped: MergedDir is unmounted, the rest stays"

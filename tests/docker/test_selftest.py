@@ -25,7 +25,7 @@ def step(step_id: str, checks: list, **fields) -> dict:
 
 
 def write_lab(tmp_path: Path, steps: list, **fields) -> Path:
-    lab = {"id": "mini", "title": TITLE, "steps": steps, **fields}
+    lab = {"format": 2, "id": "mini", "title": TITLE, "steps": steps, **fields}
     path = tmp_path / "mini.yaml"
     path.write_text(yaml.safe_dump(lab, allow_unicode=True), encoding="utf-8")
     return path
@@ -38,7 +38,7 @@ def self_test(path: Path, engine: str, capsys, *extra: str) -> tuple[int, str]:
 
 SOUND = [step("pull", [{"type": "image", "name": "alpine"}], run="docker pull -q alpine"),
          step("run", [{"type": "container", "name": "lr-mini", "state": "exited"},
-                      {"type": "container_change", "container": "lr-mini", "path": "/x"}],
+                      {"type": "container_layer", "name": "lr-mini", "path": "/x"}],
               run="docker run --name lr-mini alpine touch /x")]
 CLEANUP = ["docker rm -f lr-mini >/dev/null 2>&1 || true"]
 
@@ -115,7 +115,8 @@ def engine_run(sandbox_engine, tmp_path, data: dict, pacer, profile_changes=None
     listener = type("L", (), {"on_event": lambda self, e: heard.append(e)})()
     client = docker_client(url)
     finished = LabRunner(LabRun(
-        lab=Lab.model_validate(data), lab_path=tmp_path / "lab.yaml", profile=profile,
+        lab=Lab.model_validate({"format": 2, **data}), lab_path=tmp_path / "lab.yaml",
+        profile=profile,
         listener=listener, language="en", work_dir=tmp_path / "work",
         docker_factory=lambda: client, environ={"PATH": "/usr/local/bin:/usr/bin:/bin"},
         pacer=pacer)).run()
@@ -137,7 +138,7 @@ def test_outside_the_sandbox_a_destructive_step_lists_what_it_deletes_and_asks(
         sandbox_engine, clean_engine, docker_env, tmp_path):
     subprocess.run(["docker", "run", "--name", "precious", "busybox", "true"], env=docker_env,
                    check=True, capture_output=True)
-    data = {"id": "wipe", "title": TITLE, "steps": [step(
+    data = {"format": 2, "id": "wipe", "title": TITLE, "steps": [step(
         "wipe", [], destructive=True, run="docker rm -f $(docker ps -aq)")]}
     pacer = Declines()
     finished, heard = engine_run(sandbox_engine, tmp_path, data, pacer, {"sandbox": False})
@@ -154,13 +155,13 @@ def test_outside_the_sandbox_a_destructive_step_lists_what_it_deletes_and_asks(
 
 def test_a_failing_step_with_retry_runs_again_and_says_so(sandbox_engine, tmp_path):
     flaky = "test -e tried || { touch tried; echo 'network hiccup' >&2; false; }"
-    data = {"id": "flaky", "title": TITLE, "steps": [step(
+    data = {"format": 2, "id": "flaky", "title": TITLE, "steps": [step(
         "pull", [{"type": "output", "exit_code": 0}], run=flaky,
-        retry={"attempts": 3, "delay": 0})]}
+        rerun={"attempts": 3, "delay": 0})]}
     finished, heard = engine_run(sandbox_engine, tmp_path, data, AutoPacer())
     retried = [e for e in heard if isinstance(e, ev.StepRetried)]
     assert finished.status == "passed" and len(retried) == 1 and retried[0].attempt == 2
-    data["steps"][0]["retry"] = None
+    data["steps"][0]["rerun"] = None
     (tmp_path / "work" / "tried").unlink()
     finished, _ = engine_run(sandbox_engine, tmp_path, data, AutoPacer())
     assert finished.status == "failed", "without retry the first failure counts"
@@ -170,7 +171,7 @@ def test_run_writes_a_json_report_with_the_grade(sandbox_engine, clean_engine, t
                                                  capsys):
     task = step("pull-task", [{"type": "image", "name": "alpine"},
                               {"type": "typed", "regex": "docker (image )?pull"}],
-                solution="docker pull -q alpine")
+                task={"solution": "docker pull -q alpine"})
     path = write_lab(tmp_path, [task, *SOUND[1:]], cleanup=CLEANUP)
     report = tmp_path / "report.json"
     code = main(["run", str(path), "--auto", "--engine", sandbox_engine.docker_host,

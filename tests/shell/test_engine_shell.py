@@ -28,7 +28,8 @@ class Recorder:
 
 def run_lab(data: dict, tmp_path: Path, pacer=None) -> tuple[ev.LabFinished, Recorder]:
     recorder = Recorder()
-    spec = LabRun(lab=Lab.model_validate(data), lab_path=tmp_path / "lab.yaml", profile=PROFILE,
+    spec = LabRun(lab=Lab.model_validate({"format": 2, **data}), lab_path=tmp_path / "lab.yaml",
+                  profile=PROFILE,
                   listener=recorder, language="en", work_dir=tmp_path / "work",
                   docker_factory=lambda: None, environ={"PATH": "/usr/bin:/bin"})
     if pacer:

@@ -11,14 +11,12 @@ import pytest
 
 from runner.checks import evaluate
 from runner.checks.base import CheckContext
+from runner.checks.container import ContainerCheck
+from runner.checks.container_layer import ContainerLayerCheck
+from runner.checks.image import ImageCheck
+from runner.checks.output import OutputCheck
+from runner.checks.path import PathCheck
 from runner.engines.profile import EngineProfile
-from runner.lab.model import (
-    ContainerChangeCheck,
-    ContainerCheck,
-    ImageCheck,
-    OutputCheck,
-    PathCheck,
-)
 from runner.shell.session import CommandResult
 
 
@@ -129,9 +127,9 @@ class TestImage:
                                      "alpine:latest": "sha256:b"})
         ctx = context(docker=docker)
         assert evaluate(ImageCheck(type="image", name="nginx:latest"), ctx).status == "pass"
-        assert evaluate(ImageCheck(type="image", name="nginx:blog", same_id_as="nginx:latest"),
+        assert evaluate(ImageCheck(type="image", name="nginx:blog", same_as="nginx:latest"),
                         ctx).status == "pass"
-        wrong = evaluate(ImageCheck(type="image", name="alpine:latest", same_id_as="nginx:latest"),
+        wrong = evaluate(ImageCheck(type="image", name="alpine:latest", same_as="nginx:latest"),
                          ctx)
         assert wrong.status == "fail" and wrong.problems[0].actual == "sha256:a"
         absent = evaluate(ImageCheck(type="image", name="httpd:2", state="present"), ctx)
@@ -160,7 +158,7 @@ class TestContainer:
         assert evaluate(check, context()).status == "skip"
 
 
-class TestContainerChange:
+class TestContainerLayer:
     def layer(self, tmp_path):
         upper, lower = tmp_path / "upper", tmp_path / "lower"
         upper.mkdir()
@@ -178,12 +176,12 @@ class TestContainerChange:
     def test_reads_the_upper_dir_on_disk(self, tmp_path, path, change):
         _, details = self.layer(tmp_path)
         ctx = context(docker=fake_docker(containers={"www": details}))
-        outcome = evaluate(ContainerChangeCheck(type="container_change", container="www",
+        outcome = evaluate(ContainerLayerCheck(type="container_layer", name="www",
                                                 path=path, change=change), ctx)
         assert outcome.status == "pass"
         assert outcome.note.key == "check.change_via_upperdir"
         other = "deleted"
-        assert evaluate(ContainerChangeCheck(type="container_change", container="www",
+        assert evaluate(ContainerLayerCheck(type="container_layer", name="www",
                                              path=path, change=other), ctx).status == "fail"
 
     @pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a whiteout needs root")
@@ -191,7 +189,7 @@ class TestContainerChange:
         upper, details = self.layer(tmp_path)
         os.mknod(upper / "gone", stat.S_IFCHR | 0o600, os.makedev(0, 0))
         ctx = context(docker=fake_docker(containers={"www": details}))
-        check = ContainerChangeCheck(type="container_change", container="www", path="/gone",
+        check = ContainerLayerCheck(type="container_layer", name="www", path="/gone",
                                      change="deleted")
         assert evaluate(check, ctx).status == "pass"
 
@@ -200,15 +198,15 @@ class TestContainerChange:
         docker = fake_docker(containers={"www": details},
                              diffs={"www": [{"Path": "/MYFILE", "Kind": 1}]})
         ctx = context(docker=docker, visible=False, kind="desktop")
-        outcome = evaluate(ContainerChangeCheck(type="container_change", container="www",
+        outcome = evaluate(ContainerLayerCheck(type="container_layer", name="www",
                                                 path="MYFILE"), ctx)
         assert outcome.status == "pass" and outcome.note.key == "check.change_via_api"
-        absent = ContainerChangeCheck(type="container_change", container="www", path="/MYFILE",
-                                      state="absent")
+        absent = ContainerLayerCheck(type="container_layer", name="www", path="/MYFILE",
+                                      **{"not": True})
         assert evaluate(absent, ctx).status == "fail"
 
     def test_missing_container_fails(self):
         ctx = context(docker=fake_docker())
-        outcome = evaluate(ContainerChangeCheck(type="container_change", container="www",
+        outcome = evaluate(ContainerLayerCheck(type="container_layer", name="www",
                                                 path="/MYFILE"), ctx)
         assert outcome.status == "fail" and outcome.problems[0].actual == "absent"

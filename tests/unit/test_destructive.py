@@ -8,12 +8,11 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from runner.commands.run import _refuse_unconfirmed_destruction
 from runner.errors import LabError, UsageError
 from runner.i18n import set_language
 from runner.lab.loader import load_lab
 from runner.lab.model import Lab
-from runner.run.destructive import deleted_kinds
+from runner.run.destructive import deleted_kinds, unattended_refusal
 
 TITLE = {"fr": "titre", "en": "title"}
 
@@ -96,17 +95,16 @@ def test_a_task_cannot_have_an_output_check(tmp_path):
     assert "'output' check cannot prove a task" in raised.value.message()
 
 
-WIPE = Lab.model_validate({"id": "w", "title": TITLE, "steps": [{
+WIPE = Lab.model_validate({"format": 2, "id": "w", "title": TITLE, "steps": [{
     "id": "wipe", "title": TITLE, "explain": TITLE, "destructive": True,
     "run": "docker rm -f $(docker ps -aq)"}]})
 USERS_ENGINE = SimpleNamespace(sandbox=False, endpoint="unix:///var/run/docker.sock")
 
 
 def test_unattended_runs_refuse_destructive_labs_outside_the_sandbox():
-    with pytest.raises(UsageError) as raised:
-        _refuse_unconfirmed_destruction(WIPE, USERS_ENGINE, unattended=True, confirmed=False)
-    assert raised.value.exit_code == 2
-    assert "wipe" in raised.value.message() and "--yes-destructive" in raised.value.message()
+    refusal = unattended_refusal(WIPE, USERS_ENGINE, unattended=True, confirmed=False)
+    assert isinstance(refusal, UsageError) and refusal.exit_code == 2
+    assert "wipe" in refusal.message() and "--yes-destructive" in refusal.message()
 
 
 @pytest.mark.parametrize(("profile", "unattended", "confirmed"), [
@@ -116,4 +114,4 @@ def test_unattended_runs_refuse_destructive_labs_outside_the_sandbox():
 ])
 def test_destructive_labs_start_when_someone_confirmed_or_on_the_sandbox(profile, unattended,
                                                                           confirmed):
-    _refuse_unconfirmed_destruction(WIPE, profile, unattended, confirmed)
+    assert unattended_refusal(WIPE, profile, unattended, confirmed) is None

@@ -12,10 +12,17 @@ from typing import get_args
 import pytest
 
 from runner import i18n
+from runner.checks.container import ContainerCheck
+from runner.checks.container_layer import ContainerLayerCheck
+from runner.checks.image import ImageCheck
+from runner.checks.network import NetworkCheck
+from runner.checks.path import PathCheck
+from runner.checks.volume import VolumeCheck
 from runner.i18n import LANGUAGES, catalog, detect_language, set_language, t
-from runner.lab.model import ContainerChangeCheck, ContainerCheck, EngineKind, ImageCheck, PathCheck
+from runner.lab.types import EngineKind
 from runner.messages import msg
 from runner.resources import data_dir
+from runner.run.status import LabStatus, StepStatus
 
 CATALOGS = data_dir("i18n")
 AREAS = sorted(path.stem for path in (CATALOGS / "en").glob("*.toml"))
@@ -93,11 +100,12 @@ RUN_TIME_KEYS = {
     ("check.path_", ""): lambda: literal_values(PathCheck, "state"),
     ("check.image_", ""): lambda: literal_values(ImageCheck, "state"),
     ("check.container_", ""): lambda: literal_values(ContainerCheck, "state"),
-    ("check.change_", ""): lambda: literal_values(ContainerChangeCheck, "state"),
-    ("check.word_", ""): lambda: literal_values(ContainerChangeCheck, "change"),
+    ("check.volume_", ""): lambda: literal_values(VolumeCheck, "state"),
+    ("check.network_", ""): lambda: literal_values(NetworkCheck, "state"),
+    ("check.word_", ""): lambda: literal_values(ContainerLayerCheck, "change"),
     ("report.kind_", ""): lambda: get_args(EngineKind),
-    ("report.final_", ""): lambda: ("passed", "failed", "interrupted", "aborted"),  # LabFinished
-    ("report.status_", ""): lambda: ("passed", "failed", "skipped", "not_run"),  # StepSummary
+    ("report.final_", ""): lambda: tuple(LabStatus),  # LabFinished
+    ("report.status_", ""): lambda: tuple(StepStatus),  # StepSummary
     ("report.", "_failed"): lambda: ("setup", "cleanup"),  # CommandFailed.phase
     ("engine.source_", ""): lambda: ("option", "docker_host"),  # a configured Endpoint.source
     ("sandbox.help_", ""): sandbox_actions,

@@ -39,7 +39,13 @@ def lab(step: str = "run: echo hi\n", head: str = "") -> str:
             title: {fr: Un, en: One}
             explain: {fr: Explication, en: Explanation}
         """)
-    return top + textwrap.indent(textwrap.dedent(step), "    ")
+    # `format: 2` comes last so that the lines above keep the numbers the tests assert.
+    return top + textwrap.indent(textwrap.dedent(step), "    ") + "format: 2\n"
+
+
+def with_step(text: str, step: str) -> str:
+    """A lab made by `lab()` with one more step at the end of its steps."""
+    return text.removesuffix("format: 2\n") + step + "format: 2\n"
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -126,12 +132,12 @@ CASES = [
      "schema.not_greater", 8, 14, "'steps.0.timeout' must be greater than 0"),
     ("negative lab timeout", lab(head="timeout: -5\n"),
      "schema.not_greater", 3, 10, "'timeout' must be greater than 0"),
-    ("duplicate step id", lab("run: echo a\n") + textwrap.indent(textwrap.dedent("""\
+    ("duplicate step id", with_step(lab("run: echo a\n"), textwrap.indent(textwrap.dedent("""\
          - id: one
            title: {fr: Encore, en: Again}
            explain: {fr: x, en: x}
            run: echo b
-         """), "  "),
+         """), "  ")),
      "semantic.duplicate_step", 8, 9,
      "step id 'one' is already used (line 4); step ids must be unique"),
     ("undefined variable", lab("run: docker pull {image}\n", head="variables: {img: nginx}\n"),
@@ -237,7 +243,9 @@ def test_several_semantic_errors_are_all_reported_in_line_order(tmp_path):
           - type: output
             command: 2
             regex: '('
-        """) + "  - id: one\n    title: {fr: a, en: b}\n    explain: {fr: a, en: b}\n    run: x\n"
+        """)
+    text = with_step(text, "  - id: one\n    title: {fr: a, en: b}\n    explain: {fr: a, en: b}\n"
+                     "    run: x\n")
     error = load_error(tmp_path, text)
     assert isinstance(error, LabErrors)
     places = [(item.pos.line, item.key) for item in error.errors]
@@ -355,7 +363,7 @@ def test_a_bad_state_in_a_path_check_points_at_state(tmp_path):
             state: exist
         """))
     assert (error.pos.line, error.pos.column) == (11, 16)
-    assert "'steps.0.checks.0.state' must be one of 'exists' or 'absent'" in error.message()
+    assert "'steps.0.checks.0.state' must be one of 'present' or 'absent'" in error.message()
 
 
 def test_a_container_check_without_name_asks_for_name(tmp_path):
@@ -401,10 +409,10 @@ def test_a_variable_value_may_not_use_a_lab_variable(tmp_path, value):
     ("run: x\nengine_notes: {linuxx: {fr: a, en: b}}\n", "'steps.0.engine_notes.linuxx' "),
     ("run: {str: hi}\n", "'steps.0.run' "),
     ("run: x\nchecks:\n  - type: path\n    path: 3\n", "'steps.0.checks.0.path' "),
-    ("run: x\nchecks:\n  - type: container_change\n    container: 3\n    path: /x\n",
-     "'steps.0.checks.0.container' "),
+    ("run: x\nchecks:\n  - type: container_layer\n    name: 3\n    path: /x\n",
+     "'steps.0.checks.0.name' "),
 ], ids=["run is a mapping", "unknown engine kind", "run is a mapping with a key str",
-        "the path of a path check", "the container of a container_change check"])
+        "the path of a path check", "the name of a container_layer check"])
 def test_field_names_are_paths_of_the_file(tmp_path, step, field):
     assert field in load_error(tmp_path, lab(step)).message()
 

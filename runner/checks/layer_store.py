@@ -1,25 +1,37 @@
-"""layer_db: the engine's layer database holds the image's layers as a chain.
+"""layer_store: the engine's layer store on this machine holds the image's layers as a chain.
 
 Under `<Docker root>/image/<driver>/layerdb/sha256/` each folder is one layer, named by its
 *chain id*: the first layer's is its diff id, then chain(n) = sha256(chain(n-1) + " " +
 diff(n)). A folder's `diff` file holds the layer's diff id and its `parent` file the chain id
 below it: that is the tree the lab shows. The containerd image store has no such folder.
+
+Passes when every layer of the image is in `<Docker root>/image/<driver>/layerdb/sha256/<chain
+id>`, its `diff` file naming its diff id and its `parent` file the chain id below it (skipped
+on the containerd image store and where the Docker root is not visible).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from typing import Literal
 
-from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from pydantic import Field, StrictStr
+
+from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
 from runner.checks.image import inspect_image, layers_of
-from runner.lab.model import LayerDbCheck
-from runner.lab.variables import substitute
 from runner.messages import msg
 
 
-def evaluate(check: LayerDbCheck, ctx: CheckContext) -> CheckOutcome:
-    name = substitute(check.image, ctx.values)
+class LayerStoreCheck(CheckBase):
+    """The engine's layer store: one folder per layer, each naming its parent (a chain)."""
+
+    type: Literal["layer_store"]
+    name: StrictStr = Field(description="An image: every one of its layers must be in the store.")
+
+
+def evaluate(check: LayerStoreCheck, ctx: CheckContext) -> CheckOutcome:
+    name = ctx.text(check.name)
     summary = msg("check.layerdb", name=name)
     skipped = _why_invisible(ctx)
     if skipped is not None:

@@ -1,0 +1,59 @@
+"""network: a network — present or absent, its driver and labels, the containers on it.
+
+Passes when the network is in that state and, when present, has the driver and labels asked
+and every container listed is connected to it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, StrictStr
+
+from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.volume import attribute_problems
+from runner.messages import msg
+
+
+class NetworkCheck(CheckBase):
+    """A network (`docker network inspect`)."""
+
+    type: Literal["network"]
+    name: StrictStr = Field(description="The network's name.")
+    state: Literal["present", "absent"] = "present"
+    driver: StrictStr | None = Field(None, description="e.g. bridge")
+    labels: dict[StrictStr, StrictStr] | None = Field(
+        None, description="Labels that must be set to these values.")
+    containers: list[StrictStr] | None = Field(
+        None, description="Containers (names) that must be connected to it.")
+
+
+def evaluate(check: NetworkCheck, ctx: CheckContext) -> CheckOutcome:
+    from docker.errors import NotFound
+
+    name = ctx.text(check.name)
+    summary = msg(f"check.network_{check.state}", name=name)
+    try:
+        details = ctx.docker.api.inspect_network(name)
+    except NotFound:
+        details = None
+    actual = "present" if details else "absent"
+    if actual != check.state:
+        return outcome(summary, [Problem(msg("check.network_state"), check.state, actual)])
+    if details is None:
+        return outcome(summary, [])
+    problems = attribute_problems(check, details, ctx)
+    connected = sorted(c.get("Name", "") for c in (details.get("Containers") or {}).values())
+    for container in map(ctx.text, check.containers or []):
+        if container not in connected and not _attached(ctx, container, details["Name"]):
+            problems.append(Problem(msg("check.network_container", name=container), container,
+                                    ", ".join(connected) or "-"))
+    return outcome(summary, problems)
+
+
+def _attached(ctx: CheckContext, container: str, network: str) -> bool:
+    """A container that is not running is attached all the same (`docker network connect`,
+    `docker create --network`), but the network lists running containers only."""
+    from runner.checks.container import inspect_container
+
+    details = inspect_container(ctx, container) or {}
+    return network in ((details.get("NetworkSettings") or {}).get("Networks") or {})

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from runner.commands.common import add_lang_option
 from runner.i18n import t
+from runner.run.status import LabStatus
 
-EXIT_BY_STATUS = {"passed": 0, "failed": 1, "aborted": 1, "interrupted": 130}
+EXIT_BY_STATUS = {LabStatus.PASSED: 0, LabStatus.FAILED: 1, LabStatus.ABORTED: 1,
+                  LabStatus.INTERRUPTED: 130}
 
 
 def add_parser(subparsers) -> None:
@@ -60,17 +62,18 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_BY_STATUS[finished.status]
 
 
-def _pacer(args, reporter, language, notify):
+def _pacer(args, listener, language, notify):
     from runner.messages import msg
     from runner.run.lab_runner import AutoPacer
     from runner.run.pacing import KeyboardPacer
+    from runner.run.terminal import keyboard_terminal
 
     if args.auto:
         return AutoPacer(allow_destructive=args.yes_destructive)
     if not sys.stdin.isatty():
         notify(msg("cli.no_terminal_auto"))
         return AutoPacer(allow_destructive=args.yes_destructive)
-    return KeyboardPacer(reporter, language)
+    return KeyboardPacer(keyboard_terminal(listener, sys.stdout), language)
 
 
 def _refuse_unconfirmed_destruction(lab, profile, unattended: bool, confirmed: bool) -> None:

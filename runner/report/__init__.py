@@ -30,6 +30,3 @@ class Fanout:
     def on_event(self, event: object) -> None:
         for listener in self.listeners:
             listener.on_event(event)
-
-    def ask(self, prompt: str) -> str:
-        return self.listeners[0].ask(prompt)

@@ -20,20 +20,18 @@ from runner.report.text import (
     summary_line,
 )
 from runner.run import events as ev
+from runner.run.status import CheckStatus, LabStatus, StepStatus
 
-MARKS = {"pass": ("✔", "green"), "fail": ("✘", "bold red"), "skip": ("–", "yellow")}
-STATUS_STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow", "not_run": "dim"}
+MARKS = {CheckStatus.PASS: ("✔", "green"), CheckStatus.FAIL: ("✘", "bold red"),
+         CheckStatus.SKIP: ("–", "yellow")}
+STATUS_STYLE = {StepStatus.PASSED: "green", StepStatus.FAILED: "bold red",
+                StepStatus.SKIPPED: "yellow", StepStatus.NOT_RUN: "dim"}
 
 
 class RichReporter(Reporter):
     def __init__(self, stream: TextIO, language: str, console: Console | None = None) -> None:
         super().__init__(language)
         self.console = console or Console(file=stream, highlight=False)
-
-    def t(self, key: str, **params) -> str:
-        from runner.i18n import t
-
-        return t(key, self.language, **params)
 
     def on_lab_started(self, event: ev.LabStarted) -> None:
         lab = event.lab
@@ -123,12 +121,27 @@ class RichReporter(Reporter):
                           Text(self.t("report.status_" + step.status),
                                style=STATUS_STYLE[step.status]), checks)
         self.console.print(table)
-        style = "bold green" if event.status == "passed" else "bold red"
+        style = "bold green" if event.status == LabStatus.PASSED else "bold red"
         self.console.print(Text(summary_line(event, status_counts(event.steps), self.language),
                                 style=style))
         grade = grade_line(event, self.language)
         if grade:
             self.console.print(Text(grade, style="bold"))
 
-    def ask(self, prompt: str) -> str:
-        return self.console.input(prompt)
+    def on_prompt_shown(self, event: ev.PromptShown) -> None:
+        # Printed by the console that draws everything else (Text: a command's [brackets]
+        # are not markup); the Terminal then reads the answer on the same line.
+        self.console.print(Text(event.text), end="")
+
+    handles = {
+        ev.LabStarted: on_lab_started, ev.Notice: on_notice, ev.PromptShown: on_prompt_shown,
+        ev.StepStarted: on_step_started, ev.StepSkipped: on_step_skipped,
+        ev.CommandStarted: on_command_started, ev.CommandOutput: on_command_output,
+        ev.CommandFinished: on_command_finished, ev.CheckEvaluated: on_check_evaluated,
+        ev.StepRetried: on_step_retried, ev.DestructivePreview: on_destructive_preview,
+        ev.TaskOpened: on_task_opened, ev.TaskTyped: on_task_typed,
+        ev.PhaseFinished: on_phase_finished, ev.LabFinished: on_lab_finished,
+    }
+    # A step's end shows in its checks; setup and cleanup run quietly (only failures are
+    # shown); checks evaluated before their step are `labrunner test`'s business.
+    ignores = frozenset({ev.StepFinished, ev.PhaseStarted, ev.PreCheckEvaluated})

@@ -57,3 +57,12 @@ class JsonReport(Reporter):
         self.path.write_text(json.dumps(self.data, indent=2, ensure_ascii=False) + "\n",
                              encoding="utf-8")
 
+    handles = {ev.LabStarted: on_lab_started, ev.CheckEvaluated: on_check_evaluated,
+               ev.TaskOpened: on_task_opened, ev.TaskTyped: on_task_typed,
+               ev.LabFinished: on_lab_finished}
+    # The report is the run's result, not its transcript: what was shown on the way (live
+    # output, notices, prompts) or is summed up at the end (StepSummary) is left out.
+    ignores = frozenset({
+        ev.Notice, ev.PromptShown, ev.StepStarted, ev.StepSkipped, ev.CommandStarted,
+        ev.CommandOutput, ev.CommandFinished, ev.PreCheckEvaluated, ev.StepRetried,
+        ev.DestructivePreview, ev.StepFinished, ev.PhaseStarted, ev.PhaseFinished})

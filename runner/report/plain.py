@@ -15,9 +15,10 @@ from runner.report.text import (
     summary_line,
 )
 from runner.run import events as ev
+from runner.run.status import CheckStatus
 from runner.shell.session import strip_ansi
 
-MARKS = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}
+MARKS = {CheckStatus.PASS: "PASS", CheckStatus.FAIL: "FAIL", CheckStatus.SKIP: "SKIP"}
 CURSOR_UP = re.compile(r"\x1b\[\d*[AF]")
 
 
@@ -124,12 +125,19 @@ class PlainReporter(Reporter):
         if grade:
             self.write(grade)
 
-    def t(self, key: str, **params) -> str:
-        from runner.i18n import t
-
-        return t(key, self.language, **params)
-
-    def ask(self, prompt: str) -> str:
-        self.stream.write(prompt)
+    def on_prompt_shown(self, event: ev.PromptShown) -> None:
+        self.stream.write(event.text)  # no newline: the answer is typed on the same line
         self.stream.flush()
-        return input()
+
+    handles = {
+        ev.LabStarted: on_lab_started, ev.Notice: on_notice, ev.PromptShown: on_prompt_shown,
+        ev.StepStarted: on_step_started, ev.StepSkipped: on_step_skipped,
+        ev.CommandStarted: on_command_started, ev.CommandOutput: on_command_output,
+        ev.CommandFinished: on_command_finished, ev.CheckEvaluated: on_check_evaluated,
+        ev.StepRetried: on_step_retried, ev.DestructivePreview: on_destructive_preview,
+        ev.TaskOpened: on_task_opened, ev.TaskTyped: on_task_typed,
+        ev.PhaseFinished: on_phase_finished, ev.LabFinished: on_lab_finished,
+    }
+    # As the rich reporter: a step's end shows in its checks, setup and cleanup are quiet
+    # unless they fail, and pre-checks are `labrunner test`'s (its Recorder reports them).
+    ignores = frozenset({ev.StepFinished, ev.PhaseStarted, ev.PreCheckEvaluated})

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from runner.checks.base import CheckOutcome
 from runner.engines.inventory import KIND_WORDS
 from runner.engines.profile import EngineProfile
 from runner.i18n import t
 from runner.run.events import DestructivePreview, LabFinished, StepRetried
+from runner.run.status import CheckStatus, LabStatus, StepStatus
 
 
 def engine_line(profile: EngineProfile, language: str) -> str:
@@ -24,22 +27,24 @@ def check_lines(outcome: CheckOutcome, language: str) -> list[str]:
         lines.append(f"{problem.what.text(language)}:")
         lines.append(f"  {t('report.expected', language)}: {_indent(problem.expected)}")
         lines.append(f"  {t('report.actual', language)}:   {_indent(problem.actual)}")
-    if outcome.note is not None and (outcome.problems or outcome.status == "skip"):
+    if outcome.note is not None and (outcome.problems or outcome.status == CheckStatus.SKIP):
         lines.append(outcome.note.text(language))
     if outcome.attempts > 1:
         lines.append(t("report.attempts", language, count=outcome.attempts))
     return lines
 
 
-def summary_line(event: LabFinished, counts: dict[str, int], language: str) -> str:
-    checks = [sum(getattr(s, f"checks_{k}") for s in event.steps)
-              for k in ("passed", "failed", "skipped")]
+def summary_line(event: LabFinished, counts: Mapping[str, int], language: str) -> str:
+    """The closing sentence: one catalog key per LabStatus (`counts`: steps by StepStatus)."""
+    skipped = counts.get(StepStatus.SKIPPED, 0)
     key = f"report.final_{event.status}"
-    if event.status == "passed" and counts.get("skipped"):
+    if event.status == LabStatus.PASSED and skipped:
         key = "report.final_passed_with_skips"
-    return t(key, language, steps=len(event.steps), skipped=counts.get("skipped", 0),
-             passed=counts.get("passed", 0), failed=counts.get("failed", 0),
-             checks_passed=checks[0], checks_failed=checks[1], checks_skipped=checks[2],
+    return t(key, language, steps=len(event.steps), skipped=skipped,
+             passed=counts.get(StepStatus.PASSED, 0), failed=counts.get(StepStatus.FAILED, 0),
+             checks_passed=sum(s.checks_passed for s in event.steps),
+             checks_failed=sum(s.checks_failed for s in event.steps),
+             checks_skipped=sum(s.checks_skipped for s in event.steps),
              seconds=f"{event.duration:.1f}")
 
 

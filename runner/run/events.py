@@ -1,7 +1,9 @@
 """What the engine reports while it runs a lab. Reporters listen; the engine never prints.
 
-Every event is a small frozen dataclass; a reporter gets them in order through
-`Listener.on_event` (see runner/report/base.py for the dispatching base class).
+Every event is a small frozen dataclass deriving from `Event`; a reporter gets them in order
+through `Listener.on_event` and declares, in a table, which it handles and which it ignores
+(runner/report/base.py). `ALL_EVENTS` lists them, derived from this module, so a test can
+send every one of them through every reporter.
 """
 
 from __future__ import annotations
@@ -13,15 +15,20 @@ from runner.checks.base import CheckOutcome
 from runner.engines.profile import EngineProfile
 from runner.lab.model import Lab, LocalizedText, Step
 from runner.messages import Message
+from runner.run.status import LabStatus, StepStatus
 from runner.shell.session import CommandResult
 
 
+class Event:
+    """Marks the classes below as events (StepSummary, carried by LabFinished, is not one)."""
+
+
 class Listener(Protocol):
-    def on_event(self, event: object) -> None: ...
+    def on_event(self, event: Event) -> None: ...
 
 
 @dataclass(frozen=True)
-class LabStarted:
+class LabStarted(Event):
     lab: Lab
     language: str
     profile: EngineProfile
@@ -29,7 +36,7 @@ class LabStarted:
 
 
 @dataclass(frozen=True)
-class Notice:
+class Notice(Event):
     """Something the user should know that is not a step (sandbox started, setup failed…)."""
 
     message: Message
@@ -38,7 +45,15 @@ class Notice:
 
 
 @dataclass(frozen=True)
-class StepStarted:
+class PromptShown(Event):
+    """A question for the person at the keyboard: the screen reporter shows it (so a rich
+    display stays coherent), then the Terminal reads the answer (runner/run/terminal.py)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class StepStarted(Event):
     step: Step
     index: int  # 1-based
     total: int
@@ -47,7 +62,7 @@ class StepStarted:
 
 
 @dataclass(frozen=True)
-class StepSkipped:
+class StepSkipped(Event):
     step: Step
     index: int
     total: int
@@ -56,31 +71,31 @@ class StepSkipped:
 
 
 @dataclass(frozen=True)
-class CommandStarted:
+class CommandStarted(Event):
     step: Step
     command: str  # as it will run, variables substituted
 
 
 @dataclass(frozen=True)
-class CommandOutput:
+class CommandOutput(Event):
     chunk: str  # live output, as the terminal would show it
 
 
 @dataclass(frozen=True)
-class CommandFinished:
+class CommandFinished(Event):
     step: Step
     result: CommandResult
 
 
 @dataclass(frozen=True)
-class CheckEvaluated:
+class CheckEvaluated(Event):
     step: Step
     check: object  # a model check
     outcome: CheckOutcome
 
 
 @dataclass(frozen=True)
-class PreCheckEvaluated:
+class PreCheckEvaluated(Event):
     """`labrunner test` only: a check evaluated BEFORE its step (it must not pass yet)."""
 
     step: Step
@@ -89,7 +104,7 @@ class PreCheckEvaluated:
 
 
 @dataclass(frozen=True)
-class StepRetried:
+class StepRetried(Event):
     """A command of a step with `retry` failed: all its commands run again."""
 
     step: Step
@@ -99,7 +114,7 @@ class StepRetried:
 
 
 @dataclass(frozen=True)
-class DestructivePreview:
+class DestructivePreview(Event):
     """A destructive step on an engine that is not the sandbox: what it would delete now."""
 
     step: Step
@@ -107,7 +122,7 @@ class DestructivePreview:
 
 
 @dataclass(frozen=True)
-class TaskOpened:
+class TaskOpened(Event):
     """A task: the student's own shell opens (interactive runs only)."""
 
     step: Step
@@ -115,7 +130,7 @@ class TaskOpened:
 
 
 @dataclass(frozen=True)
-class TaskTyped:
+class TaskTyped(Event):
     """What the student typed in their shell for a task."""
 
     step: Step
@@ -123,20 +138,20 @@ class TaskTyped:
 
 
 @dataclass(frozen=True)
-class StepFinished:
+class StepFinished(Event):
     step: Step
     passed: bool
 
 
 @dataclass(frozen=True)
-class PhaseStarted:
+class PhaseStarted(Event):
     """setup or cleanup begins (their commands run quietly)."""
 
     phase: str
 
 
 @dataclass(frozen=True)
-class PhaseFinished:
+class PhaseFinished(Event):
     phase: str
     failures: tuple[CommandResult, ...] = ()
 
@@ -145,7 +160,7 @@ class PhaseFinished:
 class StepSummary:
     step_id: str
     title: str
-    status: str  # passed | failed | skipped | not_run
+    status: StepStatus
     checks_passed: int = 0
     checks_failed: int = 0
     checks_skipped: int = 0
@@ -155,9 +170,9 @@ class StepSummary:
 
 
 @dataclass(frozen=True)
-class LabFinished:
+class LabFinished(Event):
     lab: Lab
-    status: str  # passed | failed | interrupted | aborted
+    status: LabStatus
     steps: tuple[StepSummary, ...] = field(default_factory=tuple)
     duration: float = 0.0
     work_dir: str = ""
@@ -168,4 +183,13 @@ class LabFinished:
         not apply to this engine is not counted; one skipped or not reached is not done."""
         graded = [step for step in self.steps if step.task] or list(self.steps)
         counted = [step for step in graded if step.applies]
-        return sum(1 for step in counted if step.status == "passed"), len(counted)
+        return sum(1 for step in counted if step.status == StepStatus.PASSED), len(counted)
+
+
+def _events_defined_here() -> tuple[type[Event], ...]:
+    """Every Event class of this module, in the order written: derived, never hand-listed."""
+    return tuple(value for value in globals().values()
+                 if isinstance(value, type) and issubclass(value, Event) and value is not Event)
+
+
+ALL_EVENTS = _events_defined_here()

@@ -1,7 +1,9 @@
 """The step-by-step pacer: shows what will run next and waits for Enter (s: skip, q: quit).
 
 It also takes the other decisions a person makes during a run: confirming a destructive step
-outside the sandbox, doing a task in their own shell, trying a failed task again.
+outside the sandbox, doing a task in their own shell, trying a failed task again. Only the
+documented answers act; anything else asks again, so `docker ps` typed at the step prompt
+does not run the step and `suivant` does not skip it.
 """
 
 from __future__ import annotations
@@ -10,42 +12,62 @@ from collections.abc import Mapping
 
 from runner.i18n import t
 from runner.lab.model import Step
+from runner.run.status import Decision
+from runner.run.terminal import Terminal
 from runner.shell.student import StudentWork, open_student_shell
+
+# Each lettered answer: its key, and the catalog word the prompt shows beside it (accepted too).
+KEYS = {Decision.SKIP: ("s", "report.answer_skip"), Decision.QUIT: ("q", "report.answer_quit"),
+        Decision.RETRY: ("r", "report.answer_retry")}
+YES = ("yes", "oui")  # either language: the one answer that lets a step delete anything
 
 
 class KeyboardPacer:
-    def __init__(self, reporter, language: str) -> None:
-        self.reporter = reporter
+    def __init__(self, terminal: Terminal, language: str) -> None:
+        self.terminal = terminal
         self.language = language
 
-    def before_step(self, step: Step, commands: list[str]) -> str:
+    def before_step(self, step: Step, commands: list[str]) -> Decision:
+        answers = self._answers(Decision.RUN, Decision.SKIP, Decision.QUIT)
         if step.is_task:  # the solution is not shown: the student works it out
-            return self._choice(t("report.prompt_task", self.language), {"s": "skip", "q": "quit"})
+            return self._decide(self._t("report.prompt_task"), "report.reask_task", answers)
         lines = "\n".join(f"  $ {command}" for command in commands)
-        return self._choice(f"{t('report.prompt_commands', self.language)}\n{lines}\n"
-                            f"{t('report.prompt', self.language)}", {"s": "skip", "q": "quit"})
+        intro = f"{self._t('report.prompt_commands')}\n{lines}\n"
+        return self._decide(self._t("report.prompt"), "report.reask_step", answers, intro)
 
     def confirm_destructive(self, step: Step) -> bool:
-        """Only a typed "yes" (or "oui") deletes: Enter alone must never destroy anything."""
-        answer = self._ask(t("report.prompt_destructive", self.language)) or ""
-        return answer.strip().lower() in ("yes", "oui")
+        """Only a typed "yes" (or "oui") deletes: Enter alone must never destroy anything.
+        A yes/no question: any other answer, or none, declines without asking again."""
+        answer = self.terminal.ask(self._t("report.prompt_destructive"))
+        return answer is not None and answer.strip().casefold() in YES
 
     def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> StudentWork:
-        label = t("report.task_prompt_label", self.language, id=step.id)
+        label = self._t("report.task_prompt_label", id=step.id)
         return open_student_shell(env, cwd, label)
 
-    def after_failed_task(self, step: Step) -> str:
-        return self._choice(t("report.prompt_task_failed", self.language),
-                            {"r": "retry", "q": "quit"}, default="continue")
+    def after_failed_task(self, step: Step) -> Decision:
+        answers = self._answers(Decision.CONTINUE, Decision.RETRY, Decision.QUIT)
+        return self._decide(self._t("report.prompt_task_failed"), "report.reask_task_failed",
+                            answers)
 
-    def _choice(self, prompt: str, keys: dict[str, str], default: str = "run") -> str:
-        answer = self._ask(prompt)
-        if answer is None:
-            return "quit"
-        return keys.get(answer.strip().lower()[:1], default)
+    def _decide(self, prompt: str, reask: str, answers: Mapping[str, Decision],
+                intro: str = "") -> Decision:
+        """Ask until the answer is one of `answers`, saying which they are; end of input quits."""
+        question = intro + prompt
+        while (answer := self.terminal.ask(question)) is not None:
+            decision = answers.get(answer.strip().casefold())
+            if decision is not None:
+                return decision
+            question = f"{self._t(reask, answer=answer.strip())}\n{prompt}"
+        return Decision.QUIT
 
-    def _ask(self, prompt: str) -> str | None:
-        try:
-            return self.reporter.ask(prompt)
-        except EOFError:
-            return None
+    def _answers(self, on_enter: Decision, *lettered: Decision) -> dict[str, Decision]:
+        """Enter (an empty line), each decision's letter and its word in this language."""
+        answers = {"": on_enter}
+        for decision in lettered:
+            letter, word = KEYS[decision]
+            answers[letter] = answers[self._t(word).casefold()] = decision
+        return answers
+
+    def _t(self, key: str, **params: object) -> str:
+        return t(key, self.language, **params)

@@ -24,6 +24,7 @@ from runner.messages import Message, msg
 from runner.report.base import Reporter
 from runner.run import events as ev
 from runner.run.lab_runner import AutoPacer, LabRun, LabRunner
+from runner.run.status import CheckStatus, LabStatus, StepStatus
 
 PHASE_FAILED = {"setup": "selftest.setup_failed", "cleanup": "selftest.cleanup_failed"}
 
@@ -31,7 +32,7 @@ PHASE_FAILED = {"setup": "selftest.setup_failed", "cleanup": "selftest.cleanup_f
 @dataclass
 class StepVerdict:
     step_id: str
-    status: str  # the step's own: passed | failed | skipped | not_run
+    status: StepStatus  # the step's own
     not_yet: int = 0  # checks that failed before the step, as they should
     passed_after: int = 0
     problems: list[Message] = field(default_factory=list)
@@ -66,20 +67,20 @@ class Recorder(Reporter):
             self.forward.on_event(event)
 
     def _step(self, step_id: str) -> StepVerdict:
-        return self.steps.setdefault(step_id, StepVerdict(step_id, "not_run"))
+        return self.steps.setdefault(step_id, StepVerdict(step_id, StepStatus.NOT_RUN))
 
     def on_pre_check_evaluated(self, event: ev.PreCheckEvaluated) -> None:
         verdict = self._step(event.step.id)
-        if event.outcome.status == "pass":
+        if event.outcome.status == CheckStatus.PASS:
             verdict.problems.append(msg("selftest.passes_before", summary=event.outcome.summary))
-        elif event.outcome.status == "fail":
+        elif event.outcome.status == CheckStatus.FAIL:
             verdict.not_yet += 1
 
     def on_check_evaluated(self, event: ev.CheckEvaluated) -> None:
         verdict = self._step(event.step.id)
-        if event.outcome.status == "pass":
+        if event.outcome.status == CheckStatus.PASS:
             verdict.passed_after += 1
-        elif event.outcome.status == "fail":
+        elif event.outcome.status == CheckStatus.FAIL:
             detail = "; ".join(f"{p.what.text(self.language)}: {p.expected} ≠ {p.actual}"
                                for p in event.outcome.problems)
             verdict.problems.append(msg("selftest.fails_after", summary=event.outcome.summary,
@@ -99,8 +100,18 @@ class Recorder(Reporter):
             verdict = self._step(summary.step_id)
             verdict.status = summary.status
             self.verdict.steps.append(verdict)
-        if event.status in ("aborted", "interrupted"):
+        if event.status in (LabStatus.ABORTED, LabStatus.INTERRUPTED):
             self.verdict.problems.append(msg("selftest.lab_stopped", status=event.status))
+
+    handles = {ev.PreCheckEvaluated: on_pre_check_evaluated,
+               ev.CheckEvaluated: on_check_evaluated, ev.StepRetried: on_step_retried,
+               ev.PhaseFinished: on_phase_finished, ev.LabFinished: on_lab_finished}
+    # The verdict is made of checks (before and after), retries, setup/cleanup failures and
+    # the summaries; the rest is the run's transcript, which `forward` shows with --verbose.
+    ignores = frozenset({
+        ev.LabStarted, ev.Notice, ev.PromptShown, ev.StepStarted, ev.StepSkipped,
+        ev.CommandStarted, ev.CommandOutput, ev.CommandFinished, ev.DestructivePreview,
+        ev.TaskOpened, ev.TaskTyped, ev.StepFinished, ev.PhaseStarted})
 
 
 @dataclass

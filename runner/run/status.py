@@ -1,0 +1,46 @@
+"""The closed sets of a run: how a step, a lab and a check end, and what a person decides.
+
+They are `StrEnum`s whose values are the words the JSON report and the catalogs use
+(`report.status_not_run`), so a member equals its string and tests iterate over the members
+instead of re-listing the words.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class StepStatus(StrEnum):
+    """How one step ended (StepSummary.status)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    NOT_RUN = "not_run"  # the run stopped before this step
+
+
+class LabStatus(StrEnum):
+    """How the whole run ended (LabFinished.status); the CLI maps it to an exit code."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # Ctrl-C, or the person quit
+    ABORTED = "aborted"  # setup failed or the shell died
+
+
+class CheckStatus(StrEnum):
+    """One check's verdict (CheckOutcome.status)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    SKIP = "skip"  # not evaluated here, e.g. a path on an engine whose disk is not visible
+
+
+class Decision(StrEnum):
+    """What the person (or AutoPacer) decides before a step or after a failed task."""
+
+    RUN = "run"
+    SKIP = "skip"
+    QUIT = "quit"
+    RETRY = "retry"
+    CONTINUE = "continue"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from runner.engines import sdk
 from runner.engines.endpoint import DEFAULT_SOCKET, Endpoint, configured_endpoint, engine_info
 from runner.engines.profile import EngineProfile, detect_profile
 from runner.errors import EngineUnreachable
@@ -24,7 +25,7 @@ def connect(option: str | None, environ: Mapping[str, str], notify: Progress) ->
     endpoint = configured_endpoint(option, environ)
     info = engine_info(endpoint.url)
     if info is not None:
-        return detect_profile(info, endpoint.url)
+        return _answering(info, endpoint.url)
     if endpoint.configured:
         raise EngineUnreachable("engine.unreachable", url=endpoint.url,
                                 source=_source_text(endpoint))
@@ -54,6 +55,13 @@ def profile_at(url: str, source: str) -> EngineProfile:
     info = engine_info(url)
     if info is None:
         raise EngineUnreachable("engine.unreachable", url=url, source=source)
+    return _answering(info, url)
+
+
+def _answering(info: dict, url: str) -> EngineProfile:
+    """The engine answered: the run will use it, so the Docker SDK's import starts now, in
+    the background, while the lab's first commands run."""
+    sdk.preload()
     return detect_profile(info, url)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
+_api_versions: dict[str, str] = {}  # url -> the engine's API version, from its /info answer
 
 
 @dataclass(frozen=True)
@@ -59,22 +60,39 @@ def _json(path: Path) -> dict:
 
 
 def docker_client(url: str, timeout: float = 60):
-    """A Docker SDK client for `url` (imported here: the SDK is slow to import)."""
-    import docker
+    """The Docker SDK client for `url`, shared by the whole process (see runner/engines/sdk)."""
+    from runner.engines import sdk
 
-    return docker.DockerClient(base_url=url, timeout=timeout)
+    return sdk.client(url, timeout, _api_versions.get(url))
 
 
 def engine_info(url: str, timeout: float = 5) -> dict | None:
-    """`docker info` of the engine at `url`, or None when it does not answer."""
+    """`docker info` of the engine at `url`, or None when it does not answer.
+
+    One plain HTTP request where we can (no SDK import on the way to the first command);
+    the engine's API version comes with it, so the SDK client made later needs no round trip."""
+    from runner.engines.api import TRANSPORT_ERRORS, EngineAPI, speaks_plain_http
+
+    if not speaks_plain_http(url):
+        return _sdk_info(url, timeout)
+    try:
+        with EngineAPI(url, timeout) as api:
+            response = api.get("/info")
+    except TRANSPORT_ERRORS:
+        return None
+    if response.status != 200 or not isinstance(response.body, dict):
+        return None
+    if response.api_version:
+        _api_versions[url] = response.api_version
+    return response.body
+
+
+def _sdk_info(url: str, timeout: float) -> dict | None:
+    """ssh:// and the like: the SDK knows how to reach them."""
     from docker.errors import DockerException
     from requests.exceptions import RequestException
 
     try:
-        client = docker_client(url, timeout)
-        try:
-            return client.info()
-        finally:
-            client.close()
+        return docker_client(url, timeout).info()
     except (DockerException, RequestException, OSError):
         return None

@@ -1,30 +1,46 @@
 #!/usr/bin/env python3
 """Speed figures for the closing notes: medians of several runs, never a pass/fail test.
 
-  python bench/bench.py [--runs 5] [--engine URL]
+  python bench/bench.py [--runs 5] [--engine URL] [--source DIR] [--no-selftest]
 
-1. `labrunner --version` cold start (target ≤ 0.15 s);
-2. `labrunner validate` of every bundled lab (target ≤ 0.4 s);
-3. the whole inspect-overlay2 lab with --auto, divided by the same commands in a plain
-   `bash -e` script on the same engine (target ≤ 1.3×). Each run starts without the nginx
-   image so both really pull. Without --engine the sandbox engine is started (and left up);
+Each figure is a median of wall time and of CPU time (user + sys of the whole process tree,
+from `getrusage(RUSAGE_CHILDREN)` deltas), printed beside its target:
+1. `labrunner --version` cold start;
+2. `labrunner validate` of every bundled lab;
+3. the whole inspect-overlay2 lab with --auto against the same commands in a plain `bash -e`
+   script on the same engine. The two run as interleaved pairs (which one goes first
+   alternates), each without the nginx image so both really pull; the figures are the
+   median ratio of wall times and the median extra CPU of labrunner over bash;
 4. `labrunner test` of every bundled lab in one language (the engine must be a sandbox).
+
+Without --engine the sandbox engine is started (and left up). --source DIR runs the
+labrunner found in DIR (e.g. a `git archive` of an older commit), to compare before/after.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+TARGETS = {"version": 0.05, "validate": 0.3, "ratio": 1.15, "extra_cpu": 0.25}
+
+
+@dataclass(frozen=True)
+class Sample:
+    wall: float  # seconds
+    cpu: float  # user + sys seconds of the child and every process it waited for
 
 
 def labrunner() -> list[str]:
@@ -32,20 +48,25 @@ def labrunner() -> list[str]:
     return [installed] if os.path.exists(installed) else [sys.executable, "-m", "runner"]
 
 
-def timed(command: list[str], env: dict | None = None) -> float:
+def measured(command: list[str], env: dict | None = None) -> Sample:
+    """Run `command` (it must succeed) and return its wall and CPU time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env=env, cwd=ROOT)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Sample(wall, cpu)
 
 
-def median_of(runs: int, command: list[str], before=None, env=None) -> float:
-    samples = []
-    for _ in range(runs):
-        if before:
-            before()
-        samples.append(timed(command, env))
-    return statistics.median(samples)
+def medians(samples: list[Sample]) -> Sample:
+    return Sample(statistics.median(s.wall for s in samples),
+                  statistics.median(s.cpu for s in samples))
+
+
+def repeated(runs: int, command: list[str], env: dict | None = None) -> Sample:
+    return medians([measured(command, env) for _ in range(runs)])
 
 
 def plain_script(lab_id: str, docker_root: str, work_dir: str, url: str) -> str:
@@ -70,17 +91,42 @@ def engine_url(option: str | None) -> str:
     return Sandbox().up().docker_host
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--engine")
-    args = parser.parse_args()
-    cli = labrunner()
-    print(f"labrunner --version: {median_of(args.runs, [*cli, '--version']):.3f} s (median)")
-    print(f"labrunner validate (all labs): {median_of(args.runs, [*cli, 'validate']):.3f} s")
+def paired(runs: int, lab: list[str], bare: list[str], before, env: dict
+           ) -> tuple[list[Sample], list[Sample]]:
+    """Interleaved runs of the lab and its bare script; who goes first alternates, so a
+    machine that slows down or warms up over time weighs on both alike."""
+    lab_samples, bare_samples = [], []
+    for index in range(runs):
+        order = [(lab, lab_samples), (bare, bare_samples)]
+        for command, samples in order if index % 2 == 0 else reversed(order):
+            before()
+            samples.append(measured(command, env))
+    return lab_samples, bare_samples
 
-    url = engine_url(args.engine)
-    env = dict(os.environ, DOCKER_HOST=url)
+
+def show(name: str, sample: Sample, target: float) -> None:
+    verdict = "ok" if sample.wall <= target else "over"
+    print(f"{name:32} wall {sample.wall:6.3f} s  cpu {sample.cpu:6.3f} s  "
+          f"(target wall ≤ {target} s: {verdict})")
+
+
+def show_lab(lab_samples: list[Sample], bare_samples: list[Sample]) -> None:
+    lab, bare = medians(lab_samples), medians(bare_samples)
+    pairs = list(zip(lab_samples, bare_samples, strict=True))
+    ratio = statistics.median(a.wall / b.wall for a, b in pairs)
+    extra = statistics.median(a.cpu - b.cpu for a, b in pairs)
+    print(f"{'inspect-overlay2 --auto':32} wall {lab.wall:6.3f} s  cpu {lab.cpu:6.3f} s")
+    print(f"{'same commands in bash -e':32} wall {bare.wall:6.3f} s  cpu {bare.cpu:6.3f} s")
+    print(f"{'  ratio (median of pairs)':32} {ratio:.2f}x  (target ≤ {TARGETS['ratio']}x: "
+          f"{'ok' if ratio <= TARGETS['ratio'] else 'over'})")
+    print(f"{'  extra CPU (median of pairs)':32} {extra:.3f} s  (target ≤ "
+          f"{TARGETS['extra_cpu']} s: {'ok' if extra <= TARGETS['extra_cpu'] else 'over'})")
+    print("  pairs (lab/bash wall, lab/bash cpu): " + "; ".join(
+        f"{a.wall:.2f}/{b.wall:.2f} {a.cpu:.2f}/{b.cpu:.2f}"
+        for a, b in pairs))
+
+
+def bench_lab(runs: int, cli: list[str], url: str, env: dict) -> None:
     from runner.engines.endpoint import engine_info
 
     docker_root = engine_info(url)["DockerRootDir"]
@@ -89,15 +135,36 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         script = Path(work) / "lab.sh"
         script.write_text(plain_script("inspect-overlay2", docker_root, work, url))
-        bare = median_of(args.runs, ["bash", "-e", str(script)], forget_image, env)
-        lab = median_of(args.runs, [*cli, "run", "inspect-overlay2", "--auto", "--reporter",
-                                    "plain", "--engine", url, "--workdir", work],
-                        forget_image, env)
-    print(f"inspect-overlay2 --auto: {lab:.3f} s; plain bash -e: {bare:.3f} s; "
-          f"ratio {lab / bare:.2f}x (median of {args.runs})")
-    # The engine must be a labrunner sandbox: the self-test empties it before each lab.
-    selftest = median_of(max(1, args.runs // 2), [*cli, "test", "--in", "en", "--engine", url])
-    print(f"labrunner test, every bundled lab in one language: {selftest:.2f} s (median)")
+        lab = [*cli, "run", "inspect-overlay2", "--auto", "--reporter", "plain", "--engine",
+               url, "--workdir", work]
+        show_lab(*paired(runs, lab, ["bash", "-e", str(script)], forget_image, env))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--engine")
+    parser.add_argument("--source", type=Path, help="run the labrunner of this source tree")
+    parser.add_argument("--no-selftest", action="store_true")
+    args = parser.parse_args()
+    cli = labrunner()
+    env = dict(os.environ)
+    if args.source:
+        env["PYTHONPATH"] = str(args.source.resolve())
+    print(f"medians of {args.runs} runs; source: {args.source or ROOT}")
+    show("labrunner --version", repeated(args.runs, [*cli, "--version"], env),
+         TARGETS["version"])
+    show("labrunner validate (all labs)", repeated(args.runs, [*cli, "validate"], env),
+         TARGETS["validate"])
+    url = engine_url(args.engine)
+    env["DOCKER_HOST"] = url
+    bench_lab(args.runs, cli, url, env)
+    if not args.no_selftest:
+        # The engine must be a labrunner sandbox: the self-test empties it before each lab.
+        selftest = repeated(max(1, args.runs // 2), [*cli, "test", "--in", "en", "--engine", url],
+                            env)
+        print(f"{'labrunner test, all labs, en':32} wall {selftest.wall:6.2f} s  "
+              f"cpu {selftest.cpu:6.2f} s")
 
 
 if __name__ == "__main__":

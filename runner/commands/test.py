@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from runner.report.selftest_text import total_line, verdict_lines
 
     paths = [resolve_lab(name) for name in args.labs] or bundled_labs()
-    labs = [(path, load_lab(path, print_notice)) for path in paths]  # every lab valid before any runs
+    # every lab valid before any runs
+    labs = [(path, load_lab(path, print_notice)) for path in paths]
     language = current_language()
     languages = LANGUAGES if args.languages == "all" else (args.languages,)
     verdicts = []

@@ -15,7 +15,6 @@ from pathlib import Path
 from runner.commands.common import add_lang_option
 from runner.i18n import t
 
-LAB_SUFFIXES = (".yaml", ".yml")  # as the loader's; not imported: it pulls in the lab model
 EXIT_WOULD_CHANGE = 1
 EXIT_BAD_INPUT = 2
 
@@ -36,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
         print(args.upgrade_usage, end="", file=sys.stderr)
         raise UsageError("upgrade.no_files")
     failed = changed = 0
-    for path in _lab_paths(args.files):
+    from runner.lab.loader import lab_files
+
+    for path in lab_files(args.files):
         try:
             changed += _upgrade_file(path, write=not args.check)
         except LabError as error:
@@ -48,18 +49,6 @@ def run(args: argparse.Namespace) -> int:
         print(t("upgrade.check_failed", count=changed), file=sys.stderr)
         return EXIT_WOULD_CHANGE
     return 0
-
-
-def _lab_paths(names: list[str]) -> list[Path]:
-    """The files named, and the lab files found under each folder named."""
-    paths: list[Path] = []
-    for name in names:
-        path = Path(name)
-        if path.is_dir():
-            paths += sorted(p for p in path.rglob("*") if p.suffix in LAB_SUFFIXES)
-        else:
-            paths.append(path)
-    return paths
 
 
 def _upgrade_file(path: Path, write: bool) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from runner.commands.common import add_lang_option, print_notice
 from runner.i18n import t
@@ -19,10 +18,10 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from runner.errors import LabError, LabErrors
-    from runner.lab.loader import load_lab
+    from runner.lab.loader import bundled_labs, lab_files, load_lab
 
     failed = 0
-    paths = _lab_paths(args.labs)
+    paths = lab_files(args.labs) if args.labs else bundled_labs()
     for path in paths:
         try:
             load_lab(path, print_notice)
@@ -36,17 +35,3 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         print(t("cli.invalid_count", failed=failed, total=len(paths)), file=sys.stderr)
     return 2 if failed else 0
-
-
-def _lab_paths(names: list[str]) -> list[Path]:
-    from runner.lab.loader import LAB_SUFFIXES, bundled_labs, resolve_lab
-
-    if not names:
-        return bundled_labs()
-    paths: list[Path] = []
-    for name in names:
-        if Path(name).is_dir():
-            paths += sorted(p for p in Path(name).rglob("*") if p.suffix in LAB_SUFFIXES)
-        else:
-            paths.append(resolve_lab(name))
-    return paths

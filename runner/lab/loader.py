@@ -40,6 +40,21 @@ def resolve_lab(name: str) -> Path:
                        known=", ".join(p.stem for p in bundled_labs()))
 
 
+def lab_files(names: list[str]) -> list[Path]:
+    """The lab files named on a command line: a folder stands for the lab files below it, a
+    bundled lab's id for its file; a missing file stays, for its reader to report."""
+    paths: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            paths += sorted(p for p in path.rglob("*") if p.suffix in LAB_SUFFIXES)
+        elif path.suffix in LAB_SUFFIXES:
+            paths.append(path)
+        else:
+            paths.append(resolve_lab(name))
+    return paths
+
+
 def load_lab(path: Path, notify: Notify | None = None):
     """Read, validate and return the Lab in `path`; raise LabError/LabErrors otherwise.
 

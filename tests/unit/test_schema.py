@@ -108,3 +108,24 @@ def test_the_loader_rejects_a_quoted_timeout_like_the_schema(lab_data, validator
 
     with pytest.raises(LabFileError):
         load_lab(path)
+
+
+@pytest.mark.parametrize("keys", [("run", "task"), ()], ids=["both", "neither"])
+def test_the_schema_itself_wants_exactly_one_of_run_and_task(lab_data, validator, keys):
+    step = lab_data["steps"][1]
+    step.pop("run", None)
+    step.pop("task", None)
+    step.update({"run": "echo hi", "task": {"solution": "echo hi"}} if keys else {})
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(lab_data)
+    step.pop("task", None) if keys else step.update(task={"solution": "echo hi"})
+    validator.validate(lab_data)
+
+
+def test_the_schema_refuses_a_lab_without_format_2(lab_data, validator):
+    lab_data["format"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(lab_data)
+    del lab_data["format"]
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(lab_data)

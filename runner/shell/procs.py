@@ -12,21 +12,20 @@ import contextlib
 import os
 import signal
 import time
-from pathlib import Path
 
-_GONE_STATES = ("Z", "X")  # a zombie has ended; its parent (or init) reaps it
+_GONE_STATES = (b"Z", b"X")  # a zombie has ended; its parent (or init) reaps it
 
 
 def session_members(session_id: int) -> dict[int, int]:
     """{pid: process group} of the live processes in a session, from /proc (Linux)."""
     members: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
             continue
-        stat = _stat_fields(entry / "stat")
+        stat = _stat_fields(name)
         # Fields after "(comm)": state ppid pgrp session ...
         if stat and int(stat[3]) == session_id and stat[0] not in _GONE_STATES:
-            members[int(entry.name)] = int(stat[2])
+            members[int(name)] = int(stat[2])
     return members
 
 
@@ -55,8 +54,10 @@ def end_jobs(session_id: int, grace: float) -> None:
 
     SIGHUP is what a closed terminal sends, and the grace lets servers exit cleanly. Called
     while bash (pid == session id) is alive, so that bash reaps them: no zombie is left."""
-    groups = {group for pid, group in session_members(session_id).items() if pid != session_id}
-    groups.discard(session_id)  # bash's own group: its caller ends bash itself
+    others = [group for pid, group in session_members(session_id).items() if pid != session_id]
+    if not others:
+        return  # the usual case: the lab left nothing running
+    groups = set(others) - {session_id}  # bash's own group: its caller ends bash itself
     for group in groups:
         signal_group(group, signal.SIGHUP)
         signal_group(group, signal.SIGCONT)  # a stopped job must run to see the SIGHUP
@@ -76,10 +77,13 @@ def _others(session_id: int) -> list[int]:
     return [pid for pid in session_members(session_id) if pid != session_id]
 
 
-def _stat_fields(path: Path) -> list[str] | None:
+def _stat_fields(pid: str) -> list[bytes] | None:
+    """The fields of /proc/<pid>/stat after the command name (read as bytes: at close this
+    runs for every process of the machine, so it must stay cheap)."""
     try:
-        text = path.read_text()
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            data = handle.read()
     except OSError:  # the process ended while we listed /proc
         return None
     # comm may contain spaces and parentheses: the fields start after the last ")".
-    return text[text.rfind(")") + 2:].split()
+    return data[data.rfind(b")") + 2:].split()

@@ -75,18 +75,6 @@ def test_docker_info_says_the_engine_is_a_sandbox(sandbox_engine, docker_env):
     assert is_sandbox_info(get_json(Path(sandbox_engine.docker_host[7:]), "/info"))
 
 
-@pytest.mark.parametrize(("info", "expected"), [
-    ({"Labels": ["io.labrunner.sandbox=true"]}, True),
-    ({"Labels": ["other=1", "io.labrunner.sandbox=true"]}, True),
-    ({"Labels": ["io.labrunner.sandbox=false"]}, False),
-    ({"Labels": None}, False),
-    ({"Labels": []}, False),
-    ({}, False),
-])
-def test_is_sandbox_info_reads_the_labels_of_info(info, expected):
-    assert is_sandbox_info(info) is expected
-
-
 def test_nginx_stand_in_serves_on_a_published_loopback_port_and_stops_at_once(
         sandbox_engine, clean_engine, docker_env):
     container = docker(docker_env, "run", "-d", "-p", "127.0.0.1::80", "nginx")

@@ -202,17 +202,3 @@ def test_import_starts_a_stopped_sandbox_like_up(sandbox_engine, docker_env, cle
     assert lines[-1].startswith(f"Imported {USER_IMAGE} ")
     assert served.origin(USER_IMAGE) == "imported"
 
-
-@pytest.mark.parametrize(("reference", "host", "mirror_path", "familiar"), [
-    ("python:3.9", "", "library/python:3.9", "python:3.9"),
-    ("nginx", "", "library/nginx:latest", "nginx:latest"),
-    ("user/repo:tag", "", "user/repo:tag", "user/repo:tag"),
-    ("docker.io/library/python:3.9", "", "library/python:3.9", "python:3.9"),
-    ("index.docker.io/user/repo:1", "", "user/repo:1", "user/repo:1"),
-    ("ghcr.io/x/y:1", "ghcr.io", "x/y:1", "ghcr.io/x/y:1"),
-    ("localhost:5000/app", "localhost:5000", "app:latest", "localhost:5000/app:latest"),
-    ("localhost/app:2", "localhost", "app:2", "localhost/app:2"),
-])
-def test_mirror_naming(reference, host, mirror_path, familiar):
-    parsed = parse(reference)
-    assert (parsed.host, parsed.mirror_path, parsed.familiar) == (host, mirror_path, familiar)

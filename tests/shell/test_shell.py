@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from runner.errors import ShellError
-from runner.shell.session import Answer, ShellSession, strip_ansi
-from runner.shell.stream import MarkerScanner
+from runner.shell.session import Answer, ShellSession
 
 pytestmark = pytest.mark.shell
 
@@ -217,39 +216,6 @@ def test_no_marker_ever_leaks(shell):
     assert streamed.count("no newline") == 300
 
 
-def test_a_marker_split_anywhere_never_leaks():
-    nonce = "0123456789abcdef"
-    stream = (f"out\r\nmore\r\n\x1b]__LR_ fake\x1b[0m\r\n"
-              f"\x1b]__LR_{nonce}_3_RC=5_PWD=/a b_{nonce}__\x07late")
-    for size in (1, 2, 3, 7, 64):
-        scanner, shown, after, marker = MarkerScanner(nonce), "", "", None
-        for start in range(0, len(stream), size):
-            text, found = scanner.feed(stream[start:start + size])
-            if marker is None:
-                shown += text
-            else:
-                after += text  # late output is the next command's
-            marker = marker or found
-        assert shown == "out\nmore\n\x1b]__LR_ fake\x1b[0m\n", size
-        assert after + scanner.feed("!")[0] == "late!"
-        assert (marker.seq, marker.exit_code, marker.pwd) == (3, 5, "/a b")
-
-
-def test_text_that_only_looks_like_a_marker_is_shown():
-    nonce = "0123456789abcdef"
-    scanner = MarkerScanner(nonce)
-    assert scanner.feed(f"\x1b]__LR_{nonce}_$x_RC=1\n") == (f"\x1b]__LR_{nonce}_$x_RC=1\n", None)
-    assert scanner.feed(f"\x1b]__LR_{nonce}_12_RC=0_P") == ("", None)  # may still be one
-    assert scanner.feed("x\n") == (f"\x1b]__LR_{nonce}_12_RC=0_Px\n", None)
-
-
-def test_complete_lines_are_shown_at_once():
-    scanner = MarkerScanner("0123456789abcdef")
-    assert scanner.feed("a\r\n") == ("a\n", None)
-    assert scanner.feed("50%\r") == ("50%", None)  # the \r may be half of a \r\n
-    assert scanner.feed("60%\r\n") == ("\r60%\n", None)
-
-
 # --- the end of a session ---
 
 def test_bash_exiting_raises_a_clear_error(shell):
@@ -303,12 +269,3 @@ def test_start_failure_is_a_translated_error(tmp_path):
     with pytest.raises(ShellError) as caught:
         ShellSession(env={"PATH": "/nonexistent"}, cwd=tmp_path).start()
     assert caught.value.key == "shell.cannot_start"
-
-
-def test_strip_ansi():
-    assert strip_ansi("\x1b[1;32mgreen\x1b[0m") == "green"
-    assert strip_ansi("abc: Downloading 10%\rabc: Pull complete\n") == "abc: Pull complete\n"
-    assert strip_ansi("\x1b]0;title\x07text") == "text"
-    assert strip_ansi("\x1b]8;;http://x\x1b\\link") == "link"
-    assert strip_ansi("a\r\nb") == "a\nb"
-    assert strip_ansi("\x1b[2K\r1/3\r2/3\r3/3\nnext") == "3/3\nnext"

@@ -7,6 +7,9 @@ import sys
 import textwrap
 
 import pexpect
+import pytest
+
+pytestmark = pytest.mark.shell
 
 SCRIPT = textwrap.dedent("""
     import json, os, sys

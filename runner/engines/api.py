@@ -13,7 +13,7 @@ import json
 import socket
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 # Errors that mean "the engine did not answer properly": no socket, reset, bad HTTP, bad JSON.
 TRANSPORT_ERRORS = (OSError, http.client.HTTPException, ValueError)
@@ -97,11 +97,6 @@ class EngineAPI:
             body = response.body if isinstance(response.body, dict) else {}
             raise EngineHTTPError(path, response.status, str(body.get("message", "")))
         return response.body
-
-    def inspect(self, kind: str, name: str) -> dict | None:
-        """`docker <kind> inspect NAME` (kind: containers, images, volumes, networks)."""
-        suffix = "" if kind in ("volumes", "networks") else "/json"
-        return self.get_json(f"/{kind}/{quote(name, safe='/:')}{suffix}")  # as the SDK quotes
 
     def close(self) -> None:
         connection, self._connection = self._connection, None

@@ -17,8 +17,12 @@ import pytest
 
 from runner.engines import endpoint, sdk
 from runner.engines.api import EngineAPI, EngineHTTPError, speaks_plain_http
+from runner.engines.reader import ReaderClient
 
 INFO = {"DockerRootDir": "/var/lib/docker", "Driver": "overlay2", "ServerVersion": "28.2.2"}
+ANSWERS = {"/info": (200, INFO), "/images/nginx:latest/json": (200, {"Id": "sha256:1"}),
+           "/volumes/data": (200, {"Name": "data"}),
+           "/images/broken/json": (500, {"message": "boom"})}
 
 
 class FakeEngine(socketserver.ThreadingUnixStreamServer):
@@ -46,9 +50,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         self.server.paths.append(self.path)
-        answers = {"/info": (200, INFO), "/images/nginx:latest/json": (200, {"Id": "sha256:1"}),
-                   "/volumes/data": (200, {"Name": "data"}), "/broken": (500, {"message": "boom"})}
-        status, body = answers.get(self.path, (404, {"message": "No such object"}))
+        status, body = ANSWERS.get(self.path, (404, {"message": "No such object"}))
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Api-Version", "1.47")
@@ -88,8 +90,8 @@ def test_requests_share_one_connection(engine):
     with EngineAPI(url_of(engine)) as api:
         answer = api.get("/info")
         assert (answer.status, answer.api_version, answer.body) == (200, "1.47", INFO)
-        assert api.inspect("images", "nginx:latest") == {"Id": "sha256:1"}
-        assert api.inspect("volumes", "data") == {"Name": "data"}
+        assert api.get_json("/images/nginx:latest/json") == {"Id": "sha256:1"}
+        assert api.get_json("/volumes/data") == {"Name": "data"}
     assert engine.paths == ["/info", "/images/nginx:latest/json", "/volumes/data"]
     assert engine.connections == 1
 
@@ -104,9 +106,9 @@ def test_a_connection_the_engine_closed_is_opened_again(engine):
 
 def test_missing_object_is_none_and_an_engine_error_raises(engine):
     with EngineAPI(url_of(engine)) as api:
-        assert api.inspect("containers", "www") is None
-        with pytest.raises(EngineHTTPError, match="500 /broken: boom"):
-            api.get_json("/broken")
+        assert api.get_json("/containers/www/json") is None
+        with pytest.raises(EngineHTTPError, match="500 /images/broken/json: boom"):
+            api.get_json("/images/broken/json")
 
 
 def test_engine_info_is_one_request_and_gives_the_sdk_its_api_version(engine):
@@ -138,3 +140,23 @@ def test_the_client_waits_for_the_background_import(monkeypatch, engine):
     assert sdk._import_thread is first and not imported.is_set()
     sdk.client(url_of(engine), api_version="1.47")
     assert imported.is_set()  # never two imports of the SDK racing each other
+
+
+def test_the_reader_answers_like_the_sdk_with_none_for_a_missing_object(engine):
+    reader = ReaderClient(url_of(engine)).api
+    assert reader.inspect_image("nginx:latest") == {"Id": "sha256:1"}
+    assert reader.inspect_volume("data") == {"Name": "data"}
+    assert reader.inspect_container("www") is None
+    assert reader.containers(all=True) == []  # 404 here: an empty list, as for no container
+    assert engine.paths[-1] == "/containers/json?all=1"
+    reader.close()
+
+
+def test_a_failing_engine_is_the_sdks_docker_exception(engine, tmp_path):
+    from docker.errors import DockerException
+
+    reader = ReaderClient(url_of(engine)).api
+    with pytest.raises(DockerException, match="500 /images/broken/json: boom"):
+        reader.inspect_image("broken")
+    with pytest.raises(DockerException):  # what checks turn into a failed check
+        ReaderClient(f"unix://{tmp_path}/nobody.sock").api.inspect_image("nginx")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -20,6 +23,9 @@ from runner.sandbox.paths import DEEPEST_SOCKET, SOCKET_MAX
 from runner.sandbox.processes import alive, processes_mentioning
 
 ROOT = Path(__file__).resolve().parents[2]
+# rtnetlink (linux/netlink.h, linux/rtnetlink.h): ask for a route, read the error answer.
+RTM_GETROUTE, NLM_F_REQUEST, NLMSG_ERROR = 26, 1, 2
+RTA_DST, RTA_SRC, RTA_IIF = 1, 2, 3
 STAND_INS = ["alpine:latest", "busybox:latest", "httpd:2-alpine", "memcached:latest",
              "nginx:alpine", "nginx:latest", "python:3.9"]
 
@@ -141,11 +147,17 @@ def test_containers_cannot_reach_beyond_this_machine(sandbox_engine):
     if not sandbox_engine.bridge:
         pytest.skip("no bridge: containers have no network at all")
     subnet_host = sandbox_engine.subnet.rsplit(".", 1)[0] + ".2"
-    # Asks the kernel's routing decision only: nothing is sent (198.51.100.1 is TEST-NET-2).
-    route = subprocess.run(["ip", "route", "get", "198.51.100.1", "from", subnet_host, "iif",
-                            sandbox_engine.bridge], capture_output=True, text=True)
-    # An `unreachable` rule answers EHOSTUNREACH, which iproute2 prints as "No route to host".
-    assert route.returncode != 0 and "no route to host" in route.stderr.lower()
+    # The kernel's routing decision for what a container would send out, asked, never sent
+    # (198.51.100.1 is TEST-NET-2). Where the host forwards (another Docker engine turns that
+    # on) the bridge's `unreachable` rule answers ENETUNREACH; a host that forwards nothing
+    # answers EHOSTUNREACH before any rule. Either way, no route: nothing leaves.
+    refusal = _input_route_error("198.51.100.1", subnet_host, sandbox_engine.bridge)
+    assert refusal in (errno.ENETUNREACH, errno.EHOSTUNREACH), errno.errorcode.get(refusal)
+    # What keeps it so once the host forwards: every packet coming in on the bridge meets the
+    # rule (without it, the main table's default route would take the packet out).
+    rules = json.loads(subprocess.run(["ip", "-j", "rule", "show", "iif", sandbox_engine.bridge],
+                                      capture_output=True, text=True, check=True).stdout)
+    assert [rule.get("action") for rule in rules] == ["unreachable"], rules
 
 
 def test_a_pull_the_mirror_cannot_serve_fails_at_once_without_leaving_the_machine(
@@ -250,6 +262,25 @@ def _listening_addresses(port: int) -> set[str]:
             if state == "0A" and int(hex_port, 16) == port:
                 found.add(address)
     return found
+
+
+def _input_route_error(destination: str, source: str, interface: str) -> int:
+    """The errno with which the kernel refuses to route a packet from `source` arriving on
+    `interface` to `destination` (0: it would route it). A netlink question: nothing is sent."""
+    def attribute(kind: int, data: bytes) -> bytes:  # struct rtattr, padded to 4 bytes
+        return struct.pack("HH", 4 + len(data), kind) + data + b"\0" * (-len(data) % 4)
+
+    # struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
+    question = struct.pack("BBBBBBBBI", socket.AF_INET, 32, 32, 0, 0, 0, 0, 0, 0)
+    question += attribute(RTA_DST, socket.inet_aton(destination))
+    question += attribute(RTA_SRC, socket.inet_aton(source))
+    question += attribute(RTA_IIF, struct.pack("I", socket.if_nametoindex(interface)))
+    header = struct.pack("IHHII", 16 + len(question), RTM_GETROUTE, NLM_F_REQUEST, 1, 0)
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE) as netlink:
+        netlink.send(header + question)
+        answer = netlink.recv(65536)
+    (kind,) = struct.unpack_from("H", answer, 4)
+    return -struct.unpack_from("i", answer, 16)[0] if kind == NLMSG_ERROR else 0
 
 
 def _link_exists(name: str) -> bool:

@@ -138,10 +138,11 @@ def _folder_problems(key: str, data: dict, running: bool) -> list[Problem]:
     for folder in (data.get(key) or "").split(":"):
         if folder and os.path.isdir(folder) != wanted:
             expected, actual = ("present", "absent") if wanted else ("absent", "present")
-            problems.append(Problem(msg("check.storage_dir", key=key, dir=folder), expected,
+            problems.append(Problem(msg("check.storage_folder", field=key, dir=folder), expected,
                                     actual))
     if wanted and not data.get(key):
-        problems.append(Problem(msg("check.storage_dir", key=key, dir="-"), "present", "absent"))
+        problems.append(Problem(msg("check.storage_folder", field=key, dir="-"), "present",
+                                "absent"))
     return problems
 
 

@@ -179,9 +179,6 @@ def _parse_port(port: str) -> tuple[str, str, str]:
 
 def inspect_container(ctx: CheckContext, name: str) -> dict | None:
     """`docker container inspect NAME` as a mapping, or None when there is no such container."""
-    from docker.errors import NotFound
+    from runner.checks.image import absent_as_none
 
-    try:
-        return ctx.docker.api.inspect_container(name)
-    except NotFound:
-        return None
+    return absent_as_none(ctx.docker.api.inspect_container, name)

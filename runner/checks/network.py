@@ -28,14 +28,11 @@ class NetworkCheck(CheckBase):
 
 
 def evaluate(check: NetworkCheck, ctx: CheckContext) -> CheckOutcome:
-    from docker.errors import NotFound
+    from runner.checks.image import absent_as_none
 
     name = ctx.text(check.name)
     summary = msg(f"check.network_{check.state}", name=name)
-    try:
-        details = ctx.docker.api.inspect_network(name)
-    except NotFound:
-        details = None
+    details = absent_as_none(ctx.docker.api.inspect_network, name)
     actual = "present" if details else "absent"
     if actual != check.state:
         return outcome(summary, [Problem(msg("check.network_state"), check.state, actual)])

@@ -24,14 +24,11 @@ class VolumeCheck(CheckBase):
 
 
 def evaluate(check: VolumeCheck, ctx: CheckContext) -> CheckOutcome:
-    from docker.errors import NotFound
+    from runner.checks.image import absent_as_none
 
     name = ctx.text(check.name)
     summary = msg(f"check.volume_{check.state}", name=name)
-    try:
-        details = ctx.docker.api.inspect_volume(name)
-    except NotFound:
-        details = None
+    details = absent_as_none(ctx.docker.api.inspect_volume, name)
     actual = "present" if details else "absent"
     if actual != check.state:
         return outcome(summary, [Problem(msg("check.volume_state"), check.state, actual)])

@@ -15,20 +15,21 @@ from runner.checks.base import CheckContext, CheckOutcome, Problem
 from runner.checks.registry import check_module
 from runner.lab.variables import substitute
 from runner.messages import msg
+from runner.run.status import CheckStatus
 
 
 def evaluate(check, ctx: CheckContext, *, once: bool = False) -> CheckOutcome:
     """Evaluate `check`, retrying as it asks (`once`: a single attempt, as `labrunner test`
     does before the step, where the check is expected to fail)."""
     if check.only_on and ctx.profile.kind not in check.only_on:
-        return CheckOutcome("skip", msg("check.only_on_summary", type=check.type),
+        return CheckOutcome(CheckStatus.SKIP, msg("check.only_on_summary", type=check.type),
                             note=msg("check.only_on", kinds=", ".join(check.only_on),
                                      kind=ctx.profile.kind))
     retry = check.retry or getattr(check_module(check.type), "DEFAULT_RETRY", None)
     attempts = 1 if once or retry is None else retry.attempts
     for attempt in range(1, attempts + 1):
         result = _evaluate_once(check, ctx)
-        if result.status != "fail" or attempt == attempts:
+        if result.status != CheckStatus.FAIL or attempt == attempts:
             return replace(result, attempts=attempt)
         time.sleep(retry.delay)
     raise AssertionError("unreachable")
@@ -42,7 +43,7 @@ def _evaluate_once(check, ctx: CheckContext) -> CheckOutcome:
 
         if not isinstance(error, DockerException):
             raise
-        result = CheckOutcome("fail", msg("check.engine_error_summary", type=check.type),
+        result = CheckOutcome(CheckStatus.FAIL, msg("check.engine_error_summary", type=check.type),
                               (Problem(msg("check.engine_error"), "", str(error)),))
         return _described(check, ctx, result)
     if check.negate:
@@ -53,12 +54,12 @@ def _evaluate_once(check, ctx: CheckContext) -> CheckOutcome:
 def _negated(result: CheckOutcome) -> CheckOutcome:
     """`not: true`: a pass becomes a failure and a failure a pass; a skip stays a skip."""
     summary = msg("check.negated", summary=result.summary)
-    if result.status == "skip":
+    if result.status == CheckStatus.SKIP:
         return replace(result, summary=summary)
-    if result.status == "fail":
-        return CheckOutcome("pass", summary, note=result.note)
-    return CheckOutcome("fail", summary, (Problem(msg("check.negated_holds"), "false", "true"),),
-                        result.note)
+    if result.status == CheckStatus.FAIL:
+        return CheckOutcome(CheckStatus.PASS, summary, note=result.note)
+    holds = Problem(msg("check.negated_holds"), "false", "true")
+    return CheckOutcome(CheckStatus.FAIL, summary, (holds,), result.note)
 
 
 def _described(check, ctx: CheckContext, result: CheckOutcome) -> CheckOutcome:

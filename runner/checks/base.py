@@ -15,9 +15,9 @@ from pydantic import Field, StrictBool, StrictStr
 from runner.lab.types import EngineKind, LocalizedText, Retry, Strict, StrList, as_list
 from runner.lab.variables import substitute
 from runner.messages import Message, msg
+from runner.run.status import CheckStatus
 from runner.shell.session import CommandResult
 
-Status = Literal["pass", "fail", "skip"]
 TAIL_LINES = 15  # enough of a text to see what went wrong, short enough for a projector
 
 
@@ -72,7 +72,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    status: Status
+    status: CheckStatus
     summary: Message  # what was checked, e.g. "container www is running"
     problems: tuple[Problem, ...] = ()
     note: Message | None = None  # how it was checked, or why it was skipped
@@ -80,7 +80,7 @@ class CheckOutcome:
 
     @property
     def passed(self) -> bool:
-        return self.status == "pass"
+        return self.status == CheckStatus.PASS
 
 
 @dataclass
@@ -117,7 +117,7 @@ class CheckContext:
 
 
 def outcome(summary: Message, problems: list[Problem], note: Message | None = None) -> CheckOutcome:
-    return CheckOutcome("fail" if problems else "pass", summary, tuple(problems), note)
+    return CheckOutcome(CheckStatus.FAIL if problems else "pass", summary, tuple(problems), note)
 
 
 def text_problems(match: TextMatch, text: str, ctx: CheckContext, where: Message) -> list[Problem]:

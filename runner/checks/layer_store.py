@@ -21,6 +21,7 @@ from pydantic import Field, StrictStr
 from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
 from runner.checks.image import inspect_image, layers_of
 from runner.messages import msg
+from runner.run.status import CheckStatus
 
 
 class LayerStoreCheck(CheckBase):
@@ -35,7 +36,7 @@ def evaluate(check: LayerStoreCheck, ctx: CheckContext) -> CheckOutcome:
     summary = msg("check.layerdb", name=name)
     skipped = _why_invisible(ctx)
     if skipped is not None:
-        return CheckOutcome("skip", summary, note=skipped)
+        return CheckOutcome(CheckStatus.SKIP, summary, note=skipped)
     details = inspect_image(ctx, name)
     if details is None:
         return outcome(summary, [Problem(msg("check.image_state"), "present", "absent")])

@@ -21,6 +21,7 @@ from runner.checks.base import (
     text_problems,
 )
 from runner.messages import msg
+from runner.run.status import CheckStatus
 
 READ_LIMIT = 1 << 20  # a check reads at most 1 MiB of a file: a log may be huge
 
@@ -38,7 +39,7 @@ def evaluate(check: PathCheck, ctx: CheckContext) -> CheckOutcome:
     pattern = ctx.local_path(check.path)  # relative: from the lab shell's folder
     summary = msg(f"check.path_{check.state}", path=ctx.text(check.path))
     if _inside_invisible_docker_root(pattern, ctx):
-        return CheckOutcome("skip", summary, note=msg("check.docker_root_invisible",
+        return CheckOutcome(CheckStatus.SKIP, summary, note=msg("check.docker_root_invisible",
                                                       kind=ctx.profile.kind))
     matches = sorted(glob.glob(pattern))
     problems = []

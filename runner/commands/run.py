@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from runner.commands.common import add_lang_option
+from runner.commands.common import add_lang_option, print_notice
 from runner.i18n import t
 from runner.run.status import LabStatus
 
@@ -35,17 +35,20 @@ def run(args: argparse.Namespace) -> int:
     from runner.i18n import current_language
     from runner.lab.loader import load_lab, resolve_lab
     from runner.report import make_reporter
+    from runner.run.destructive import unattended_refusal
     from runner.run.events import Notice
     from runner.run.lab_runner import LabRun, LabRunner
 
     path = resolve_lab(args.lab)
-    lab = load_lab(path)  # bad input is exit 2 before anything touches Docker
+    lab = load_lab(path, print_notice)  # bad input is exit 2 before anything touches Docker
     language = current_language()
     reporter = make_reporter(args.reporter, sys.stdout, language)
     notify = lambda message: reporter.on_event(Notice(message))  # noqa: E731
     profile = connect(args.engine, os.environ, notify)
     unattended = args.auto or not sys.stdin.isatty()
-    _refuse_unconfirmed_destruction(lab, profile, unattended, args.yes_destructive)
+    refusal = unattended_refusal(lab, profile, unattended, args.yes_destructive)
+    if refusal is not None:
+        raise refusal
     listener = reporter
     if args.report:
         from runner.report import Fanout
@@ -74,14 +77,3 @@ def _pacer(args, listener, language, notify):
         notify(msg("cli.no_terminal_auto"))
         return AutoPacer(allow_destructive=args.yes_destructive)
     return KeyboardPacer(keyboard_terminal(listener, sys.stdout), language)
-
-
-def _refuse_unconfirmed_destruction(lab, profile, unattended: bool, confirmed: bool) -> None:
-    """Unattended, nobody can confirm: a lab that deletes the user's objects does not start
-    on their engine unless --yes-destructive said so beforehand (the sandbox is always fine)."""
-    from runner.errors import UsageError
-
-    steps = [step.id for step in lab.steps if step.destructive]
-    if steps and unattended and not confirmed and not profile.sandbox:
-        raise UsageError("cli.destructive_unattended", steps=", ".join(steps),
-                         endpoint=profile.endpoint)

@@ -20,6 +20,7 @@ from runner.lab.model import Lab, LocalizedText, Step
 from runner.lab.variables import substitute
 from runner.messages import msg
 from runner.run import events as ev
+from runner.run.status import CheckStatus, Decision, LabStatus, StepStatus
 from runner.run.step_runner import StepContext, StepRunner
 from runner.shell.session import ShellSession
 from runner.shell.student import StudentWork
@@ -29,7 +30,7 @@ class Pacer(Protocol):
     """Every decision a person may take during a run; AutoPacer takes them unattended."""
 
     def before_step(self, step: Step, commands: list[str]) -> str:
-        """Return "run", "skip" or "quit"; `commands` are what will run, variables substituted."""
+        """RUN, SKIP or QUIT; `commands` are what will run, variables substituted."""
 
     def confirm_destructive(self, step: Step) -> bool:
         """May this step delete the objects just listed (DestructivePreview)?"""
@@ -38,7 +39,7 @@ class Pacer(Protocol):
         """Let the student do the task; None: run its solution unattended instead."""
 
     def after_failed_task(self, step: Step) -> str:
-        """A task's checks failed: "retry", "continue" or "quit"."""
+        """A task's checks failed: RETRY, CONTINUE or QUIT."""
 
 
 class AutoPacer:
@@ -50,7 +51,7 @@ class AutoPacer:
         self.allow_destructive = allow_destructive
 
     def before_step(self, step: Step, commands: list[str]) -> str:
-        return "run"
+        return Decision.RUN
 
     def confirm_destructive(self, step: Step) -> bool:
         return self.allow_destructive
@@ -59,7 +60,7 @@ class AutoPacer:
         return None
 
     def after_failed_task(self, step: Step) -> str:
-        return "continue"
+        return Decision.CONTINUE
 
 
 @dataclass
@@ -94,11 +95,11 @@ class LabRunner:
         started = time.monotonic()
         self.emit(ev.LabStarted(self.lab, self.run_.language, self.run_.profile,
                                  str(self.run_.work_dir)))
-        status = "passed"
+        status = LabStatus.PASSED
         try:
             self.shell = self._start_shell()
             if not self._run_phase("setup", self.lab.setup):
-                status = "aborted"
+                status = LabStatus.ABORTED
             else:
                 status = self._run_steps_then_cleanup()
         finally:
@@ -114,10 +115,10 @@ class LabRunner:
             status = self._run_steps()
         except KeyboardInterrupt:
             self._interrupt_shell()
-            status = "interrupted"
+            status = LabStatus.INTERRUPTED
         except ShellError as error:
             self.emit(ev.Notice(msg(error.key, **error.params), "error"))
-            status = "aborted"
+            status = LabStatus.ABORTED
         self._run_cleanup()
         return status
 
@@ -128,10 +129,10 @@ class LabRunner:
             summary = self._run_step(step, index, total)
             if summary is None:
                 self._mark_not_run(index)
-                return "interrupted"
+                return LabStatus.INTERRUPTED
             self.summaries.append(summary)
-            failed = failed or summary.status == "failed"
-        return "failed" if failed else "passed"
+            failed = failed or summary.status == StepStatus.FAILED
+        return LabStatus.FAILED if failed else LabStatus.PASSED
 
     def _run_step(self, step: Step, index: int, total: int) -> ev.StepSummary | None:
         step = self._resolved(step)
@@ -145,9 +146,9 @@ class LabRunner:
         self.emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
         commands = [substitute(command, self.values, quote=True) for command in step.commands]
         choice = self.run_.pacer.before_step(step, commands)
-        if choice == "quit":
+        if choice == Decision.QUIT:
             return None
-        if choice == "skip":
+        if choice == Decision.SKIP:
             return self._skip(step, index, total, msg("engine.step_skipped_by_user"))
         runner = StepRunner(self._step_context(), step, commands)
         if step.destructive and not runner.destructive_allowed():
@@ -157,10 +158,10 @@ class LabRunner:
         outcomes = runner.run()
         if outcomes is None:
             return None
-        passed = all(o.status != "fail" for o in outcomes)
+        passed = all(o.status != CheckStatus.FAIL for o in outcomes)
         self.emit(ev.StepFinished(step, passed))
-        return _summary(step, self.run_.language, "passed" if passed else "failed", outcomes,
-                        runner.attempts)
+        status = StepStatus.PASSED if passed else StepStatus.FAILED
+        return _summary(step, self.run_.language, status, outcomes, runner.attempts)
 
     def _step_context(self) -> StepContext:
         return StepContext(shell=self.shell, values=self.values, profile=self.run_.profile,
@@ -176,7 +177,7 @@ class LabRunner:
     def _skip(self, step: Step, index: int, total: int, reason, notes: tuple = (),
               applies: bool = True) -> ev.StepSummary:
         self.emit(ev.StepSkipped(step, index, total, reason, notes))
-        return replace(_summary(step, self.run_.language, "skipped", []), applies=applies)
+        return replace(_summary(step, self.run_.language, StepStatus.SKIPPED, []), applies=applies)
 
     def _resolved(self, step: Step) -> Step:
         """The step with its title's variables filled in: every event and summary carry it."""
@@ -184,7 +185,7 @@ class LabRunner:
 
     def _mark_not_run(self, first_index: int) -> None:
         for step in map(self._resolved, self.lab.steps[first_index - 1:]):
-            self.summaries.append(_summary(step, self.run_.language, "not_run", []))
+            self.summaries.append(_summary(step, self.run_.language, StepStatus.NOT_RUN, []))
 
     def _run_phase(self, phase: str, commands: list[str]) -> bool:
         """Run setup or cleanup quietly; report the commands that failed."""
@@ -272,8 +273,9 @@ def _lab_values(lab: Lab, builtins: dict[str, str]) -> dict[str, str]:
     return {name: substitute(value, builtins) for name, value in lab.variables.items()}
 
 
-def _summary(step: Step, language: str, status: str, outcomes: list[CheckOutcome],
+def _summary(step: Step, language: str, status: StepStatus, outcomes: list[CheckOutcome],
              attempts: int = 1) -> ev.StepSummary:
     count = lambda s: sum(1 for o in outcomes if o.status == s)  # noqa: E731
     return ev.StepSummary(step.id, step.title.get(language), status,
-                          count("pass"), count("fail"), count("skip"), step.is_task, attempts)
+                          *map(count, (CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.SKIP)),
+                          step.is_task, attempts)

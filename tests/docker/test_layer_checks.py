@@ -21,10 +21,8 @@ from runner.checks.engine_empty import EngineEmptyCheck
 from runner.checks.image import ImageCheck
 from runner.checks.image_archive import ImageArchiveCheck
 from runner.checks.layer_store import LayerStoreCheck, chain_ids
-from runner.checks.typed import TypedCheck
 from runner.engines.endpoint import docker_client, engine_info
 from runner.engines.profile import detect_profile
-from runner.shell.session import CommandResult
 
 
 @pytest.fixture
@@ -152,11 +150,3 @@ def test_engine_empty(ctx, docker):
     assert outcome.status == "fail" and "data" in outcome.problems[0].actual
     docker("volume", "rm", "data")
     assert evaluate(check, ctx).passed
-
-
-def test_typed_reads_what_was_typed_else_the_commands_run(ctx):
-    check = TypedCheck(type="typed", regex=r"docker\s+system\s+df")
-    assert evaluate(check, replace(ctx, typed=["docker images", "docker system df -v"])).passed
-    assert not evaluate(check, replace(ctx, typed=["docker images"])).passed
-    ran = [CommandResult("docker system df", 0, "", False, 0.1)]
-    assert evaluate(check, replace(ctx, results=ran)).passed

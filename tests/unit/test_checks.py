@@ -210,3 +210,16 @@ class TestContainerLayer:
         outcome = evaluate(ContainerLayerCheck(type="container_layer", name="www",
                                                 path="/MYFILE"), ctx)
         assert outcome.status == "fail" and outcome.problems[0].actual == "absent"
+
+
+def test_typed_reads_what_was_typed_else_the_commands_run():
+    from dataclasses import replace
+
+    from runner.checks.typed import TypedCheck
+
+    check = TypedCheck(type="typed", regex=r"docker\s+system\s+df")
+    ctx = context()
+    assert evaluate(check, replace(ctx, typed=["docker images", "docker system df -v"])).passed
+    assert not evaluate(check, replace(ctx, typed=["docker images"])).passed
+    ran = [CommandResult("docker system df", 0, "", False, 0.1)]
+    assert evaluate(check, replace(ctx, results=ran)).passed

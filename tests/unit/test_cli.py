@@ -62,3 +62,13 @@ def test_an_unreachable_configured_engine_is_exit_3_naming_it():
     assert done.returncode == 3
     assert "unix:///nonexistent/d.sock" in done.stderr and "DOCKER_HOST" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_self_test_names_a_silent_engine_and_exits_3(tmp_path, capsys):
+    from runner.cli import main
+    from runner.lab.loader import bundled_labs
+
+    lab = next(path for path in bundled_labs() if path.stem == "image-layers")
+    code = main(["test", str(lab), "--engine", f"unix://{tmp_path}/nothing.sock"])
+    err = capsys.readouterr().err
+    assert code == 3 and "no Docker engine answers" in err and "given with --engine" in err

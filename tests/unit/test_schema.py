@@ -43,8 +43,9 @@ def test_the_published_schema_is_a_valid_draft_2020_12_schema(schema):
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
-def test_there_are_bundled_labs():
-    assert bundled_labs()
+def test_the_five_labs_of_the_course_are_bundled():
+    assert {"image-layers", "inspect-overlay2", "manage-images", "manage-images-exercise",
+            "image-commit"} <= {path.stem for path in bundled_labs()}
 
 
 @pytest.mark.parametrize("path", bundled_labs(), ids=lambda path: path.stem)

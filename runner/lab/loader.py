@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from runner.errors import LabError, LabErrors, LabFileError, LabNotice, SourcePos
-from runner.lab.yaml_source import YamlDocument, parse_yaml, read_source
+from runner.lab.yaml_limits import read_source
+from runner.lab.yaml_source import YamlDocument, parse_yaml
 from runner.resources import data_dir
 
 Notify = Callable[[LabNotice], None]

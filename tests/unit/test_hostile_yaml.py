@@ -23,14 +23,14 @@ import pytest
 from runner.errors import LabError, LabFileError
 from runner.i18n import set_language
 from runner.lab import yaml_source
-from runner.lab.yaml_source import (
+from runner.lab.yaml_limits import (
     MAX_ALIASES,
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_NODES,
-    parse_yaml,
     read_source,
 )
+from runner.lab.yaml_source import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 1.0

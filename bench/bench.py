@@ -48,12 +48,12 @@ def labrunner() -> list[str]:
     return [installed] if os.path.exists(installed) else [sys.executable, "-m", "runner"]
 
 
-def measured(command: list[str], env: dict | None = None) -> Sample:
+def measured(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> Sample:
     """Run `command` (it must succeed) and return its wall and CPU time."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env=env, cwd=ROOT)
+                   env=env, cwd=cwd)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -91,7 +91,7 @@ def engine_url(option: str | None) -> str:
     return Sandbox().up().docker_host
 
 
-def paired(runs: int, lab: list[str], bare: list[str], before, env: dict
+def paired(runs: int, lab: list[str], bare: list[str], before, env: dict, cwd: Path
            ) -> tuple[list[Sample], list[Sample]]:
     """Interleaved runs of the lab and its bare script; who goes first alternates, so a
     machine that slows down or warms up over time weighs on both alike."""
@@ -100,7 +100,7 @@ def paired(runs: int, lab: list[str], bare: list[str], before, env: dict
         order = [(lab, lab_samples), (bare, bare_samples)]
         for command, samples in order if index % 2 == 0 else reversed(order):
             before()
-            samples.append(measured(command, env))
+            samples.append(measured(command, env, cwd))
     return lab_samples, bare_samples
 
 
@@ -137,7 +137,7 @@ def bench_lab(runs: int, cli: list[str], url: str, env: dict) -> None:
         script.write_text(plain_script("inspect-overlay2", docker_root, work, url))
         lab = [*cli, "run", "inspect-overlay2", "--auto", "--reporter", "plain", "--engine",
                url, "--workdir", work]
-        show_lab(*paired(runs, lab, ["bash", "-e", str(script)], forget_image, env))
+        show_lab(*paired(runs, lab, ["bash", "-e", str(script)], forget_image, env, Path(work)))
 
 
 def main() -> None:
@@ -151,6 +151,7 @@ def main() -> None:
     env = dict(os.environ)
     if args.source:
         env["PYTHONPATH"] = str(args.source.resolve())
+        sys.path.insert(0, env["PYTHONPATH"])  # its loader and labs write the bash script too
     print(f"medians of {args.runs} runs; source: {args.source or ROOT}")
     show("labrunner --version", repeated(args.runs, [*cli, "--version"], env),
          TARGETS["version"])

@@ -116,6 +116,19 @@ class CheckContext:
         return self._docker
 
 
+def absent_as_none(inspect: Callable[[str], dict | None], name: str) -> dict | None:
+    """`inspect(name)`, or None when the engine has no such object. The Docker SDK raises
+    NotFound for it; a client that answers None for a 404 is taken as it is."""
+    try:
+        return inspect(name)
+    except Exception as error:
+        from docker.errors import NotFound  # only once a client raised: then it is the SDK
+
+        if isinstance(error, NotFound):
+            return None
+        raise
+
+
 def outcome(summary: Message, problems: list[Problem], note: Message | None = None) -> CheckOutcome:
     return CheckOutcome(CheckStatus.FAIL if problems else "pass", summary, tuple(problems), note)
 

@@ -13,7 +13,14 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.base import (
+    CheckBase,
+    CheckContext,
+    CheckOutcome,
+    Problem,
+    absent_as_none,
+    outcome,
+)
 from runner.checks.config import ImageConfig, config_problems, port_key
 from runner.lab.types import Strict
 from runner.messages import msg
@@ -179,6 +186,4 @@ def _parse_port(port: str) -> tuple[str, str, str]:
 
 def inspect_container(ctx: CheckContext, name: str) -> dict | None:
     """`docker container inspect NAME` as a mapping, or None when there is no such container."""
-    from runner.checks.image import absent_as_none
-
     return absent_as_none(ctx.docker.api.inspect_container, name)

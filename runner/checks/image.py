@@ -7,12 +7,18 @@ alike. Everything is read through the engine API: it holds on every engine."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, StrictStr, model_validator
 
-from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.base import (
+    CheckBase,
+    CheckContext,
+    CheckOutcome,
+    Problem,
+    absent_as_none,
+    outcome,
+)
 from runner.checks.config import ImageConfig, config_problems
 from runner.lab.types import Strict, key_error
 from runner.messages import msg
@@ -136,19 +142,6 @@ def image_id_of(ctx: CheckContext, name: str) -> str | None:
 def inspect_image(ctx: CheckContext, name: str) -> dict | None:
     """`docker image inspect NAME` as a mapping, or None when there is no such image."""
     return absent_as_none(ctx.docker.api.inspect_image, name)
-
-
-def absent_as_none(inspect: Callable[[str], dict | None], name: str) -> dict | None:
-    """`inspect(name)`, or None when the engine has no such object. The Docker SDK raises
-    NotFound for it; a client that answers None for a 404 is taken as it is."""
-    try:
-        return inspect(name)
-    except Exception as error:
-        from docker.errors import NotFound  # only once a client raised: then it is the SDK
-
-        if isinstance(error, NotFound):
-            return None
-        raise
 
 
 def layers_of(details: dict) -> list[str]:

@@ -9,7 +9,14 @@ from typing import Literal
 
 from pydantic import Field, StrictStr
 
-from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.base import (
+    CheckBase,
+    CheckContext,
+    CheckOutcome,
+    Problem,
+    absent_as_none,
+    outcome,
+)
 from runner.checks.volume import attribute_problems
 from runner.messages import msg
 
@@ -28,8 +35,6 @@ class NetworkCheck(CheckBase):
 
 
 def evaluate(check: NetworkCheck, ctx: CheckContext) -> CheckOutcome:
-    from runner.checks.image import absent_as_none
-
     name = ctx.text(check.name)
     summary = msg(f"check.network_{check.state}", name=name)
     details = absent_as_none(ctx.docker.api.inspect_network, name)

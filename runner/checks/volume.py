@@ -8,7 +8,14 @@ from typing import Literal
 
 from pydantic import Field, StrictStr
 
-from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.base import (
+    CheckBase,
+    CheckContext,
+    CheckOutcome,
+    Problem,
+    absent_as_none,
+    outcome,
+)
 from runner.messages import msg
 
 
@@ -24,8 +31,6 @@ class VolumeCheck(CheckBase):
 
 
 def evaluate(check: VolumeCheck, ctx: CheckContext) -> CheckOutcome:
-    from runner.checks.image import absent_as_none
-
     name = ctx.text(check.name)
     summary = msg(f"check.volume_{check.state}", name=name)
     details = absent_as_none(ctx.docker.api.inspect_volume, name)

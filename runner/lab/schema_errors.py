@@ -105,6 +105,11 @@ def _to_lab_error(item: dict, path: Path, document: YamlDocument) -> LabFileErro
     elif kind == "string_type" and document.scalars.get(path, "").lower() in YAML_BOOLEAN_WORDS:
         key = "schema.yaml_boolean"
         params["raw"] = document.scalars[path]
+    elif kind == "string_type" and isinstance(item.get("input"), int | float):
+        # `80`, `1`, and worse `8080:80`, which YAML 1.1 reads as the number 484880.
+        key = "schema.yaml_number"
+        params["raw"] = document.scalars.get(path, str(item["input"]))
+        params["value"] = str(item["input"])
     if kind == "extra_forbidden":  # point at the unknown key itself, not at its value
         params["name"] = str(path[-1])
         return LabFileError(key, pos=document.keys.get(path) or document.position(path), **params)

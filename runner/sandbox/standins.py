@@ -22,6 +22,7 @@ from pathlib import Path
 from runner.sandbox import marks
 
 STANDINS = Path(__file__).resolve().parent / "standins"
+PRINTENV = STANDINS / "printenv"  # copied beside busybox into every stand-in
 BUSYBOX_PATHS = (Path("/bin/busybox"), Path("/usr/bin/busybox"))
 MARKS = marks.STANDINS  # in the registry storage: what each stand-in was built from
 Progress = Callable[[str, dict], None]
@@ -39,7 +40,7 @@ class StandIn:
 
     def fingerprint(self) -> str:
         """A hash of everything the image is built from: a changed file means a rebuild."""
-        digest = hashlib.sha256(_busybox_digest().encode())
+        digest = hashlib.sha256(_busybox_digest().encode() + PRINTENV.read_bytes())
         for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
             digest.update(path.relative_to(self.folder).as_posix().encode() + path.read_bytes())
         return digest.hexdigest()
@@ -110,6 +111,7 @@ def _build_and_push(docker: Callable[..., object], standin: StandIn, registry: s
     with tempfile.TemporaryDirectory(prefix="labrunner-standin-") as context:
         shutil.copytree(standin.folder, context, dirs_exist_ok=True)
         shutil.copy(busybox(), Path(context) / "busybox")
+        shutil.copy(PRINTENV, Path(context) / "printenv")
         tags = [arg for reference in references for arg in ("--tag", reference)]
         docker("build", "--quiet", "--force-rm", *tags, context)
     for reference in references:

@@ -3,6 +3,9 @@
 Exit codes: 0 all checks passed, 1 a check failed, 2 bad input, 3 no Docker engine,
 130 interrupted. Heavy modules are imported by the subcommand that needs them, so
 `labrunner --version` stays instant.
+
+The language is decided here, once, and handed on as `args.language`: to the parser (its
+help texts are translated), to each command, and to the error printed at the end.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import importlib
 import sys
 
 from runner import __version__
-from runner.i18n import LANGUAGES, detect_language, set_language, t
+from runner.i18n import LANGUAGES, detect_language, t
 
 COMMANDS = ("list", "validate", "run", "test", "sandbox", "upgrade")
 EXIT_INTERRUPTED = 130
@@ -23,11 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv in (["--version"], ["-V"]):  # the fast path: no parser, no catalog
         print(f"labrunner {__version__}")
         return 0
-    set_language(detect_language(_early_lang(argv)))
-    parser = build_parser()
+    early_language = detect_language(_early_lang(argv))
+    parser = build_parser(early_language)
     args = parser.parse_args(argv)
-    if args.lang:
-        set_language(args.lang)
+    args.language = args.lang or early_language
     if not args.command:
         parser.print_help()
         return 2
@@ -40,20 +42,21 @@ def _dispatch(args: argparse.Namespace) -> int:
     try:
         return _command_module(args.command).run(args)
     except LabError as error:
-        print(error.message(), file=sys.stderr)
+        print(error.message(args.language), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print(t("cli.interrupted"), file=sys.stderr)
+        print(t("cli.interrupted", args.language), file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="labrunner", description=t("cli.description"))
+def build_parser(language: str) -> argparse.ArgumentParser:
+    """The whole parser, its help texts in `language`."""
+    parser = argparse.ArgumentParser(prog="labrunner", description=t("cli.description", language))
     parser.add_argument("-V", "--version", action="version", version=f"labrunner {__version__}")
-    parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help_lang"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help_lang", language))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        _command_module(name).add_parser(subparsers)
+        _command_module(name).add_parser(subparsers, language)
     return parser
 
 

@@ -23,7 +23,8 @@ class SourcePos:
 
 
 class LabError(Exception):
-    """Base of every error shown to the user. `key` is an i18n catalog key."""
+    """Base of every error shown to the user. `key` is an i18n catalog key; a parameter
+    that needs translating is a Message (runner.messages), never text translated early."""
 
     exit_code = 2
 
@@ -33,7 +34,7 @@ class LabError(Exception):
         self.pos = pos
         self.params = params
 
-    def message(self, language: str | None = None) -> str:
+    def message(self, language: str) -> str:
         """The translated text, prefixed with `file:line:col: ` when the error has a place.
 
         Translated here, at the edge: parameters that are Messages (a kind of object's name)
@@ -89,5 +90,5 @@ class LabErrors(LabError):
         super().__init__("validate.several", count=len(errors))
         self.errors = errors
 
-    def message(self, language: str | None = None) -> str:
+    def message(self, language: str) -> str:
         return "\n".join(error.message(language) for error in self.errors)

@@ -1,8 +1,10 @@
-"""t(key, **params): the program's own messages in French or English.
+"""t(key, language, **params): the program's own messages in French or English.
 
 Catalogs are TOML files under i18n/<language>/, one per area: the key `up` in
 i18n/en/sandbox.toml is looked up as `sandbox.up`. tomllib is in the standard library, so the
 cost is a few small file reads, and only when a message is actually shown.
+The CLI decides the language once (detect_language) and passes it to whoever shows text;
+nothing here remembers a current language.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from runner.resources import data_dir
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # highest first
-_current = DEFAULT_LANGUAGE
 
 
 def detect_language(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
@@ -50,17 +51,6 @@ def _is_c_locale(locale: str) -> bool:
     return locale.split(".")[0] in ("C", "POSIX")
 
 
-def set_language(language: str) -> None:
-    global _current
-    if language not in LANGUAGES:
-        raise ValueError(language)
-    _current = language
-
-
-def current_language() -> str:
-    return _current
-
-
 @cache
 def catalog(language: str) -> dict[str, str]:
     """The flattened catalog of one language: {"area.key": "text"}."""
@@ -79,11 +69,11 @@ def _flatten(table: Mapping[str, object], prefix: str = ""):
             yield f"{prefix}{key}", str(value)
 
 
-def t(key: str, language: str | None = None, /, **params: object) -> str:
-    """Translate `key`; a missing key falls back to English, then to the key itself.
+def t(key: str, language: str, /, **params: object) -> str:
+    """Translate `key` into `language`; a missing key falls back to English, then to the key.
 
-    Positional-only, so that a message may have parameters named `key` or `language`."""
-    language = language or _current
+    The language is required: whoever shows the text knows it (there is no global to fall
+    back on). Positional-only, so a message may have parameters named `key` or `language`."""
     text = catalog(language).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
     if not params:
         return text

@@ -1,1 +1,4 @@
-"""One module per subcommand: add_parser(subparsers) and run(args) -> exit status."""
+"""One module per subcommand: add_parser(subparsers, language) and run(args) -> exit status.
+
+`language` translates the help texts; run() reads the same language from `args.language`.
+"""

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from runner.commands.common import add_lang_option, print_notice
+from runner.commands.common import add_lang_option, notice_printer
 from runner.i18n import t
 from runner.run.status import LabStatus
 
@@ -16,32 +16,35 @@ EXIT_BY_STATUS = {LabStatus.PASSED: 0, LabStatus.FAILED: 1, LabStatus.ABORTED: 1
                   LabStatus.INTERRUPTED: 130}
 
 
-def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("run", help=t("cli.help_run"), description=t("cli.help_run"))
-    parser.add_argument("lab", metavar="LAB", help=t("cli.help_run_lab"))
-    add_lang_option(parser)
-    parser.add_argument("--auto", action="store_true", help=t("cli.help_auto"))
-    parser.add_argument("--engine", metavar="URL|sandbox", help=t("cli.help_engine"))
-    parser.add_argument("--reporter", choices=("rich", "plain"), help=t("cli.help_reporter"))
-    parser.add_argument("--workdir", type=Path, help=t("cli.help_workdir"))
+def add_parser(subparsers, language: str) -> None:
+    def help_(key: str) -> str:
+        return t(key, language)
+
+    parser = subparsers.add_parser("run", help=help_("cli.help_run"),
+                                   description=help_("cli.help_run"))
+    parser.add_argument("lab", metavar="LAB", help=help_("cli.help_run_lab"))
+    add_lang_option(parser, language)
+    parser.add_argument("--auto", action="store_true", help=help_("cli.help_auto"))
+    parser.add_argument("--engine", metavar="URL|sandbox", help=help_("cli.help_engine"))
+    parser.add_argument("--reporter", choices=("rich", "plain"), help=help_("cli.help_reporter"))
+    parser.add_argument("--workdir", type=Path, help=help_("cli.help_workdir"))
     parser.add_argument("--yes-destructive", action="store_true",
-                        help=t("cli.help_yes_destructive"))
-    parser.add_argument("--report", type=Path, metavar="FILE.json", help=t("cli.help_report"))
+                        help=help_("cli.help_yes_destructive"))
+    parser.add_argument("--report", type=Path, metavar="FILE.json", help=help_("cli.help_report"))
 
 
 def run(args: argparse.Namespace) -> int:
     from runner.engines.connect import connect
     from runner.engines.endpoint import docker_client
-    from runner.i18n import current_language
     from runner.lab.loader import load_lab, resolve_lab
     from runner.report import make_reporter
     from runner.run.destructive import unattended_refusal
     from runner.run.events import Notice
     from runner.run.lab_runner import LabRun, LabRunner
 
+    language = args.language
     path = resolve_lab(args.lab)
-    lab = load_lab(path, print_notice)  # bad input is exit 2 before anything touches Docker
-    language = current_language()
+    lab = load_lab(path, notice_printer(language))  # bad input: exit 2 before Docker is touched
     reporter = make_reporter(args.reporter, sys.stdout, language)
     notify = lambda message: reporter.on_event(Notice(message))  # noqa: E731
     profile = connect(args.engine, os.environ, notify)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 from runner.commands.common import add_lang_option
@@ -20,18 +21,18 @@ ORIGIN_KEYS = {"standin": "sandbox.status_image_standin",
                "other": "sandbox.status_image_other"}
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("sandbox", help=t("sandbox.help"),
-                                   description=t("sandbox.help"))
-    add_lang_option(parser)
+def add_parser(subparsers: argparse._SubParsersAction, language: str) -> None:
+    parser = subparsers.add_parser("sandbox", help=t("sandbox.help", language),
+                                   description=t("sandbox.help", language))
+    add_lang_option(parser, language)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     for action in ACTIONS:
-        sub = actions.add_parser(action, help=t(f"sandbox.help_{action}"),
-                                 description=t(f"sandbox.help_{action}"))
-        add_lang_option(sub)
+        sub = actions.add_parser(action, help=t(f"sandbox.help_{action}", language),
+                                 description=t(f"sandbox.help_{action}", language))
+        add_lang_option(sub, language)
         if action == "import":
             sub.add_argument("files", nargs="+", type=Path, metavar="FILE.tar",
-                             help=t("sandbox.help_import_files"))
+                             help=t("sandbox.help_import_files", language))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,34 +41,38 @@ def run(args: argparse.Namespace) -> int:
     return _RUNNERS[args.action](Sandbox(), args)
 
 
-def _show(key: str, params: dict) -> None:
-    """The progress callback of `up` and `import`: one translated line as each step ends."""
-    # One write per line: stand-ins are built in parallel threads, whose lines must not mix.
-    print(t(key, **params) + "\n", end="", flush=True)
+def _progress_in(language: str) -> Callable[[str, dict], None]:
+    """The progress callback of `up` and `import`: one line in `language` as each step ends."""
+
+    def show(key: str, params: dict) -> None:
+        # One write per line: stand-ins are built in parallel threads, whose lines must not mix.
+        print(t(key, language, **params) + "\n", end="", flush=True)
+
+    return show
 
 
 def _up(sandbox, args: argparse.Namespace) -> int:
     if sandbox.is_running():
-        print(t("sandbox.already"))
-    sandbox.up(progress=_show)
-    _print_status(sandbox.status())
-    print(t("sandbox.use_it"))
+        print(t("sandbox.already", args.language))
+    sandbox.up(progress=_progress_in(args.language))
+    _print_status(sandbox.status(), args.language)
+    print(t("sandbox.use_it", args.language))
     return 0
 
 
 def _down(sandbox, args: argparse.Namespace) -> int:
     was_running = sandbox.is_running()
     sandbox.down()
-    print(t("sandbox.stopped" if was_running else "sandbox.was_not_running"))
+    print(t("sandbox.stopped" if was_running else "sandbox.was_not_running", args.language))
     return 0
 
 
 def _status(sandbox, args: argparse.Namespace) -> int:
     status = sandbox.status()
     if not status.running:
-        print(t("sandbox.status_stopped"))
+        print(t("sandbox.status_stopped", args.language))
         return 1
-    _print_status(status)
+    _print_status(status, args.language)
     return 0
 
 
@@ -89,36 +94,37 @@ def _import(sandbox, args: argparse.Namespace) -> int:
     found = [archives.read(path) for path in args.files]
     for archive in found:
         for reference in archive.foreign():
-            print(t("sandbox.import_foreign", image=reference.familiar, host=reference.host,
-                    file=archive.path.name), flush=True)
+            print(t("sandbox.import_foreign", args.language, image=reference.familiar,
+                    host=reference.host, file=archive.path.name), flush=True)
     todo = [archive for archive in found if archive.hub()]
     if not todo:
         raise ArchiveError("sandbox.import_nothing")
-    sandbox.import_archives(todo, progress=_show)
+    sandbox.import_archives(todo, progress=_progress_in(args.language))
     return 0
 
 
-def _print_status(status) -> None:
+def _print_status(status, language: str) -> None:
     info = status.info
-    print(t("sandbox.status_running", docker_host=info.docker_host))
-    print(t("sandbox.status_pids", dockerd_pid=info.dockerd_pid,
+    print(t("sandbox.status_running", language, docker_host=info.docker_host))
+    print(t("sandbox.status_pids", language, dockerd_pid=info.dockerd_pid,
             containerd_pid=info.containerd_pid, registry_pid=info.registry_pid))
-    print(t("sandbox.status_registry", registry=info.registry))
-    print(t("sandbox.status_root", docker_root=info.docker_root, state_dir=info.state_dir))
+    print(t("sandbox.status_registry", language, registry=info.registry))
+    print(t("sandbox.status_root", language, docker_root=info.docker_root,
+            state_dir=info.state_dir))
     if info.bridge:
-        print(t("sandbox.status_bridge", bridge=info.bridge, subnet=info.subnet))
+        print(t("sandbox.status_bridge", language, bridge=info.bridge, subnet=info.subnet))
     else:
-        print(t("sandbox.status_no_bridge"))
-    _print_images(status)
+        print(t("sandbox.status_no_bridge", language))
+    _print_images(status, language)
 
 
-def _print_images(status) -> None:
+def _print_images(status, language: str) -> None:
     if not status.images:
-        print(t("sandbox.status_no_images"))
+        print(t("sandbox.status_no_images", language))
         return
-    print(t("sandbox.status_images"))
+    print(t("sandbox.status_images", language))
     for image in status.images:
-        print(t(ORIGIN_KEYS[status.origin(image)], image=image))
+        print(t(ORIGIN_KEYS[status.origin(image)], language, image=image))
 
 
 _RUNNERS = {"up": _up, "down": _down, "status": _status, "env": _env, "import": _import}

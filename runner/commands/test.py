@@ -12,30 +12,30 @@ import sys
 import tempfile
 from pathlib import Path
 
-from runner.commands.common import add_lang_option, print_notice
+from runner.commands.common import add_lang_option, notice_printer
 from runner.i18n import LANGUAGES, t
 
 
-def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("test", help=t("cli.help_test"),
-                                   description=t("cli.help_test_long"))
-    parser.add_argument("labs", nargs="*", metavar="LAB", help=t("cli.help_test_labs"))
-    add_lang_option(parser)
+def add_parser(subparsers, language: str) -> None:
+    parser = subparsers.add_parser("test", help=t("cli.help_test", language),
+                                   description=t("cli.help_test_long", language))
+    parser.add_argument("labs", nargs="*", metavar="LAB", help=t("cli.help_test_labs", language))
+    add_lang_option(parser, language)
     parser.add_argument("--in", dest="languages", choices=(*LANGUAGES, "all"), default="all",
-                        help=t("cli.help_test_in"))
-    parser.add_argument("--engine", metavar="URL", help=t("cli.help_test_engine"))
-    parser.add_argument("--verbose", action="store_true", help=t("cli.help_test_verbose"))
+                        help=t("cli.help_test_in", language))
+    parser.add_argument("--engine", metavar="URL", help=t("cli.help_test_engine", language))
+    parser.add_argument("--verbose", action="store_true",
+                        help=t("cli.help_test_verbose", language))
 
 
 def run(args: argparse.Namespace) -> int:
-    from runner.i18n import current_language
     from runner.lab.loader import bundled_labs, load_lab, resolve_lab
     from runner.report.selftest_text import total_line, verdict_lines
 
+    language = args.language  # the verdicts' language; each lab runs in `--in`'s languages
     paths = [resolve_lab(name) for name in args.labs] or bundled_labs()
     # every lab valid before any runs
-    labs = [(path, load_lab(path, print_notice)) for path in paths]
-    language = current_language()
+    labs = [(path, load_lab(path, notice_printer(language))) for path in paths]
     languages = LANGUAGES if args.languages == "all" else (args.languages,)
     verdicts = []
     with _sandbox_engine(args.engine, language) as profile:

@@ -19,12 +19,13 @@ EXIT_WOULD_CHANGE = 1
 EXIT_BAD_INPUT = 2
 
 
-def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("upgrade", help=t("upgrade.help"),
-                                   description=t("upgrade.help_long"))
-    parser.add_argument("files", nargs="*", metavar="FILE|DIR", help=t("upgrade.help_files"))
-    parser.add_argument("--check", action="store_true", help=t("upgrade.help_check"))
-    add_lang_option(parser)
+def add_parser(subparsers, language: str) -> None:
+    parser = subparsers.add_parser("upgrade", help=t("upgrade.help", language),
+                                   description=t("upgrade.help_long", language))
+    parser.add_argument("files", nargs="*", metavar="FILE|DIR",
+                        help=t("upgrade.help_files", language))
+    parser.add_argument("--check", action="store_true", help=t("upgrade.help_check", language))
+    add_lang_option(parser, language)
     parser.set_defaults(upgrade_usage=parser.format_usage())
 
 
@@ -39,20 +40,21 @@ def run(args: argparse.Namespace) -> int:
 
     for path in lab_files(args.files):
         try:
-            changed += _upgrade_file(path, write=not args.check)
+            changed += _upgrade_file(path, not args.check, args.language)
         except LabError as error:
             failed += 1
-            print(error.message(), file=sys.stderr)
+            print(error.message(args.language), file=sys.stderr)
     if failed:
         return EXIT_BAD_INPUT
     if args.check and changed:
-        print(t("upgrade.check_failed", count=changed), file=sys.stderr)
+        print(t("upgrade.check_failed", args.language, count=changed), file=sys.stderr)
         return EXIT_WOULD_CHANGE
     return 0
 
 
-def _upgrade_file(path: Path, write: bool) -> bool:
-    """Upgrade one lab file (or only say what would change); True when it is format 1."""
+def _upgrade_file(path: Path, write: bool, language: str) -> bool:
+    """Upgrade one lab file (or only say, in `language`, what would change); True when it is
+    format 1."""
     from runner.lab.upgrade import is_format_1, upgrade
     from runner.lab.yaml_roundtrip import RoundTripYaml
 
@@ -60,12 +62,12 @@ def _upgrade_file(path: Path, write: bool) -> bool:
     document = RoundTripYaml(text, str(path))
     data = _lab_data(document, path)
     if not is_format_1(data):
-        print(t("upgrade.current", path=path, format=data["format"]))
+        print(t("upgrade.current", language, path=path, format=data["format"]))
         return False
     moves = upgrade(data)
     if write:
         _write_atomically(path, document.dump(data, moves), newline)
-    print(t("upgrade.done" if write else "upgrade.would", path=path, count=len(moves)))
+    print(t("upgrade.done" if write else "upgrade.would", language, path=path, count=len(moves)))
     return True
 
 

@@ -38,7 +38,7 @@ def _fallback_to_sandbox(notify: Progress) -> EngineProfile:
     reason = Sandbox.can_start()
     if reason is not None and not Sandbox().is_running():
         raise EngineUnreachable("engine.unreachable_default", url=DEFAULT_SOCKET,
-                                reason=msg(reason).text())
+                                reason=msg(reason))
     notify(msg("engine.using_sandbox", url=DEFAULT_SOCKET))
     return _sandbox_profile(notify)
 
@@ -65,7 +65,7 @@ def _answering(info: dict, url: str) -> EngineProfile:
     return detect_profile(info, url)
 
 
-def _source_text(endpoint: Endpoint) -> str:
+def _source_text(endpoint: Endpoint) -> Message:
     if endpoint.source.startswith("context:"):
-        return msg("engine.source_context", name=endpoint.source.split(":", 1)[1]).text()
-    return msg(f"engine.source_{endpoint.source.lower()}").text()
+        return msg("engine.source_context", name=endpoint.source.split(":", 1)[1])
+    return msg(f"engine.source_{endpoint.source.lower()}")

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runner.checks.base import Problem
 from runner.engines.inventory import Inventory, take
 from runner.engines.profile import EngineProfile
 from runner.lab.model import Lab
 from runner.lab.variables import substitute
-from runner.messages import Message, msg
+from runner.messages import Message, Translatable, msg
 from runner.report.base import Reporter
 from runner.run import events as ev
 from runner.run.lab_runner import AutoPacer, LabRun, LabRunner
@@ -52,6 +53,19 @@ class LabVerdict:
         return not self.problems and not any(step.problems for step in self.steps)
 
 
+@dataclass(frozen=True)
+class ProblemsDetail(Translatable):
+    """A failed check's problems on one line, `what: expected ≠ actual; …`: translated when
+    the verdict is shown, in the reader's language (not the language the lab ran in)."""
+
+    problems: tuple[Problem, ...]
+
+    def text(self, language: str) -> str:
+        detail = "; ".join(f"{p.what.text(language)}: {p.expected} ≠ {p.actual}"
+                           for p in self.problems)
+        return detail.replace("\n", " ")
+
+
 class Recorder(Reporter):
     """Listens to the engine and turns what it hears into a LabVerdict."""
 
@@ -81,10 +95,8 @@ class Recorder(Reporter):
         if event.outcome.status == CheckStatus.PASS:
             verdict.passed_after += 1
         elif event.outcome.status == CheckStatus.FAIL:
-            detail = "; ".join(f"{p.what.text(self.language)}: {p.expected} ≠ {p.actual}"
-                               for p in event.outcome.problems)
             verdict.problems.append(msg("selftest.fails_after", summary=event.outcome.summary,
-                                        detail=detail.replace("\n", " ")))
+                                        detail=ProblemsDetail(event.outcome.problems)))
 
     def on_step_retried(self, event: ev.StepRetried) -> None:
         self.verdict.retries.append(msg("selftest.retried", step=event.step.id,

@@ -21,7 +21,7 @@ from runner.messages import msg
 
 @contextlib.contextmanager
 def given_sandbox(url: str) -> Iterator[EngineProfile]:
-    profile = profile_at(url, msg("engine.source_option").text())
+    profile = profile_at(url, msg("engine.source_option"))  # translated when shown
     if not profile.sandbox:
         raise UsageError("cli.test_needs_sandbox", url=url)
     yield profile

@@ -49,7 +49,7 @@ def sandbox_engine() -> Iterator[SandboxInfo]:
 
     reason = Sandbox.can_start()
     if reason is not None:
-        message = f"the sandbox Docker engine cannot start here: {t(reason)}"
+        message = f"the sandbox Docker engine cannot start here: {t(reason, 'en')}"
         if in_ci():
             pytest.fail(f"CI: {message}", pytrace=False)
         pytest.skip(message)
@@ -58,7 +58,8 @@ def sandbox_engine() -> Iterator[SandboxInfo]:
         info = sandbox.up()
     except SandboxError as error:
         sandbox.down()
-        pytest.fail(f"the sandbox Docker engine did not start: {error.message()}", pytrace=False)
+        pytest.fail(f"the sandbox Docker engine did not start: {error.message('en')}",
+                    pytrace=False)
     yield info
     sandbox.down()
 

@@ -72,3 +72,61 @@ def test_the_self_test_names_a_silent_engine_and_exits_3(tmp_path, capsys):
     code = main(["test", str(lab), "--engine", f"unix://{tmp_path}/nothing.sock"])
     err = capsys.readouterr().err
     assert code == 3 and "no Docker engine answers" in err and "given with --engine" in err
+
+
+# --- the language: decided once by the CLI, passed to everything that shows text ------------------
+
+def bad_lab(tmp_path: Path) -> Path:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: {fr: a, en: b}\nsteps:\n  - id: s\n    titel: {fr: a, en: b}\n")
+    return bad
+
+
+def test_lang_before_the_subcommand_gives_french_errors(tmp_path):
+    bad = bad_lab(tmp_path)
+    done = cli("--lang", "fr", "validate", str(bad))
+    assert done.returncode == 2
+    assert f"{bad}:5:5: clé inconnue 'titel'" in done.stderr
+    assert "1 fichier(s) de lab sur 1 contiennent des erreurs" in done.stderr
+
+
+def test_labrunner_lang_gives_french_errors_and_the_option_beats_it(tmp_path):
+    bad = bad_lab(tmp_path)
+    french = cli("validate", str(bad), LABRUNNER_LANG="fr", LANG="en_US.UTF-8")
+    assert french.returncode == 2 and f"{bad}:5:5: clé inconnue 'titel'" in french.stderr
+    english = cli("validate", str(bad), "--lang", "en", LABRUNNER_LANG="fr")
+    assert f"{bad}:5:5: unknown key 'titel'" in english.stderr
+
+
+def test_the_help_of_a_subcommand_is_in_french_under_lang_fr():
+    done = cli("--lang", "fr", "validate", "--help")
+    assert done.returncode == 0
+    assert "vérifier des fichiers de lab selon le format" in done.stdout
+    assert "fichiers de lab, dossiers de labs ou identifiants" in done.stdout
+    assert "check lab files" not in done.stdout
+
+
+def test_one_run_leaves_no_language_behind_for_the_next(tmp_path, capsys, monkeypatch):
+    """The language lives in `args`, not in a module: a French call does not make the next
+    call, in the same process, French."""
+    from runner.cli import main
+
+    for name in ("LABRUNNER_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    bad = bad_lab(tmp_path)
+    assert main(["--lang", "fr", "validate", str(bad)]) == 2
+    assert "clé inconnue 'titel'" in capsys.readouterr().err
+    assert main(["validate", str(bad)]) == 2
+    assert "unknown key 'titel'" in capsys.readouterr().err
+
+
+def test_version_reads_no_catalog(capsys, monkeypatch):
+    from runner import __version__, i18n
+    from runner.cli import main
+
+    def no_catalog(language: str) -> dict[str, str]:
+        raise AssertionError(f"--version read the {language} catalog")
+
+    monkeypatch.setattr(i18n, "catalog", no_catalog)
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"labrunner {__version__}"

@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 
 from runner.errors import LabError, LabFileError
-from runner.i18n import set_language
 from runner.lab import yaml_source
 from runner.lab.yaml_limits import (
     MAX_ALIASES,
@@ -35,13 +34,6 @@ from runner.lab.yaml_source import parse_yaml
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 1.0
 PEAK_BYTES = 50 * 1024 * 1024
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def billion_laughs(levels: int = 9) -> str:
@@ -108,7 +100,7 @@ def test_a_billion_laughs_is_refused_at_the_alias_that_crosses_the_budget():
     assert where(error) == ("load.too_many_nodes", 5, 28)
     assert error.params == {"count": 52595, "limit": MAX_NODES}
     assert_quick_and_small(elapsed, peak)
-    assert error.message() == (
+    assert error.message("en") == (
         "bomb.yaml:5:28: at this point the file already stands for 52595 values once its "
         "aliases are expanded (each alias *name repeats its whole block); a lab may hold at "
         "most 50000")
@@ -133,7 +125,7 @@ def test_a_list_used_as_a_key_is_refused_so_its_text_never_expands():
 def test_deep_nesting_is_refused_where_it_crosses_the_limit(text, column):
     error, elapsed, peak = refusal(lambda: parse_yaml(text, "deep.yaml"))
     assert where(error) == ("load.too_deep", 1, column)
-    assert error.message() == (
+    assert error.message("en") == (
         f"deep.yaml:1:{column}: lists and mappings are nested here more than 64 levels deep; "
         "a lab may nest at most 64")
     assert_quick_and_small(elapsed, peak)
@@ -166,7 +158,7 @@ def test_an_alias_used_200_000_times_is_refused_at_the_one_past_the_limit():
     text = "a: &a x\nb: [" + ", ".join(["*a"] * 200_000) + "]\n"
     error, elapsed, peak = refusal(lambda: parse_yaml(text, "aliases.yaml"))
     assert where(error) == ("load.too_many_aliases", 2, 5 + 4 * MAX_ALIASES)
-    assert error.message().endswith(
+    assert error.message("en").endswith(
         "more than 1000 aliases (*name) in one file; a lab may use at most 1000")
     assert_quick_and_small(elapsed, peak)
 

@@ -18,7 +18,8 @@ from runner.checks.image import ImageCheck
 from runner.checks.network import NetworkCheck
 from runner.checks.path import PathCheck
 from runner.checks.volume import VolumeCheck
-from runner.i18n import LANGUAGES, catalog, detect_language, set_language, t
+from runner.errors import EngineUnreachable, LabFileError
+from runner.i18n import LANGUAGES, catalog, detect_language, t
 from runner.lab.types import EngineKind
 from runner.messages import msg
 from runner.resources import data_dir
@@ -29,13 +30,6 @@ AREAS = sorted(path.stem for path in (CATALOGS / "en").glob("*.toml"))
 CODE = sorted((Path(i18n.__file__).parent).rglob("*.py"))
 # Messages whose French text reads its own parameter: the code passes text= and text_fr=.
 PICKS_ITS_LANGUAGE = {"check.described", "engine.note"}
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def placeholders(text: str) -> set[str]:
@@ -212,21 +206,22 @@ def test_gettext_precedence(environ, expected):
     assert detect_language(None, environ) == expected
 
 
-def test_set_language_refuses_a_language_without_catalog():
-    with pytest.raises(ValueError):
-        set_language("de")
-
-
 # --- t(): translation and fallbacks ------------------------------------------------------------
 
-def test_t_follows_the_current_language():
-    english = t("load.empty")
-    set_language("fr")
-    assert t("load.empty") == catalog("fr")["load.empty"] != english
+def test_t_translates_into_the_language_it_is_given():
+    assert t("load.empty", "fr") == catalog("fr")["load.empty"] != t("load.empty", "en")
 
 
-def test_t_takes_an_explicit_language_over_the_current_one():
-    assert t("load.empty", "fr") == catalog("fr")["load.empty"]
+def test_t_without_a_language_is_refused_rather_than_guessed():
+    """There is no current language to fall back on: a caller that forgets it fails loudly."""
+    with pytest.raises(TypeError):
+        t("load.empty")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        msg("load.empty").text()  # type: ignore[call-arg]
+
+
+def test_the_module_keeps_no_current_language():
+    assert not {"set_language", "current_language", "_current"} & set(vars(i18n))
 
 
 @pytest.fixture
@@ -247,5 +242,22 @@ def test_t_keeps_a_placeholder_whose_parameter_is_missing(small_catalogs):
 
 
 def test_t_accepts_parameters_named_key_and_language():
-    assert t("load.duplicate_key", key="id", first_line=3, language="fr").startswith(
+    assert t("load.duplicate_key", "en", key="id", first_line=3, language="fr").startswith(
         "the key 'id' appears twice")
+
+
+# --- errors carry keys, translated only when shown ---------------------------------------------
+
+def test_an_error_whose_parameter_is_a_message_reads_in_the_language_it_is_shown_in():
+    error = EngineUnreachable("engine.unreachable", url="tcp://h:2375",
+                              source=msg("engine.source_option"))
+    assert "(given with --engine)" in error.message("en")
+    assert "(donné par --engine)" in error.message("fr")
+    assert error.message("fr").startswith("aucun moteur Docker ne répond à tcp://h:2375")
+
+
+def test_a_tuple_of_messages_is_translated_and_joined():
+    error = LabFileError("rules.unmarked_destructive", id="wipe",
+                         kinds=(msg("check.word_containers"), msg("check.word_images")))
+    assert "(containers, images)" in error.message("en")
+    assert "(conteneurs, images)" in error.message("fr")

@@ -13,19 +13,10 @@ import pytest
 import yaml
 
 from runner.errors import LabError, LabErrors, LabFileError
-from runner.i18n import set_language
 from runner.lab.loader import bundled_labs, load_lab, resolve_lab
 from runner.lab.model import CHECK_TYPES
 
 KNOWN_CHECKS = ", ".join(CHECK_TYPES)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Every test starts in English and leaves English behind, even when it fails."""
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def lab(step: str = "run: echo hi\n", head: str = "") -> str:
@@ -193,9 +184,9 @@ CASES = [
 def test_each_kind_of_error_is_placed_and_explained(tmp_path, name, text, key, line, column,
                                                     words):
     error = load_error(tmp_path, text)
-    assert isinstance(error, LabFileError), error.message()
+    assert isinstance(error, LabFileError), error.message("en")
     assert (error.key, error.exit_code) == (key, 2)
-    message = error.message()
+    message = error.message("en")
     assert message.startswith(f"{tmp_path / 'lab.yaml'}:{line}:{column}: "), message
     assert words in message
 
@@ -226,16 +217,13 @@ FRENCH = [
 @pytest.mark.parametrize(("name", "text", "words"), FRENCH, ids=[case[0] for case in FRENCH])
 def test_messages_are_in_french_when_french_is_chosen(tmp_path, name, text, words):
     error = load_error(tmp_path, text)
-    set_language("fr")
-    assert f"{tmp_path / 'lab.yaml'}:{words}" in error.message()
+    assert f"{tmp_path / 'lab.yaml'}:{words}" in error.message("fr")
 
 
 def test_the_same_error_reads_in_english_then_in_french(tmp_path):
     error = load_error(tmp_path, lab("run: 3\n"))
-    english = error.message()
-    set_language("fr")
-    assert english.endswith("'steps.0.run' must be text or a list of texts")
-    assert error.message().endswith("'steps.0.run' doit être du texte ou une liste de textes")
+    assert error.message("en").endswith("'steps.0.run' must be text or a list of texts")
+    assert error.message("fr").endswith("'steps.0.run' doit être du texte ou une liste de textes")
 
 
 @pytest.mark.parametrize("written_as", [str, as_format_1], ids=["format 2", "format 1"])
@@ -252,7 +240,7 @@ def test_several_schema_errors_are_all_reported_in_line_order(tmp_path, written_
     places = [(item.pos.line, item.key) for item in error.errors]
     assert places == [(3, "schema.not_greater"), (5, "schema.bad_identifier"),
                       (9, "schema.not_greater"), (11, "schema.unknown_check")]
-    assert error.message().splitlines()[0].startswith(f"{tmp_path / 'lab.yaml'}:3:")
+    assert error.message("en").splitlines()[0].startswith(f"{tmp_path / 'lab.yaml'}:3:")
 
 
 def test_several_semantic_errors_are_all_reported_in_line_order(tmp_path):
@@ -310,7 +298,7 @@ NOT_A_TRACEBACK = [
 @pytest.mark.parametrize("text", NOT_A_TRACEBACK, ids=range(len(NOT_A_TRACEBACK)))
 def test_malformed_files_raise_only_lab_errors(tmp_path, text):
     error = load_error(tmp_path, text)
-    assert error.exit_code == 2 and error.message()
+    assert error.exit_code == 2 and error.message("en")
 
 
 # A tag makes PyYAML's constructor read a value its own way: it may not know the tag or
@@ -330,7 +318,7 @@ def test_every_tag_error_is_reported_with_the_tag_as_written(tmp_path):
         ("load.unsupported_tag", 7, 10), ("load.bad_tagged_value", 8, 14),
         ("load.unsupported_tag", 10, 9), ("load.unsupported_tag", 11, 14),
         ("load.bad_tagged_value", 12, 18), ("load.unsupported_tag", 13, 14)]
-    lines = error.message().splitlines()
+    lines = error.message("en").splitlines()
     assert lines[0].endswith("the YAML tag !shell is not supported in a lab file; "
                              "write the value without it")
     assert lines[1].endswith("'ten' cannot be read as !!int")
@@ -349,7 +337,7 @@ def test_plain_yaml_tags_that_fit_their_value_are_accepted(tmp_path):
 def test_a_recursive_alias_points_at_its_anchor(tmp_path, text):
     error = load_error(tmp_path, text)
     assert (error.key, error.pos.line, error.pos.column) == ("load.recursive_alias", 2, 8)
-    assert error.exit_code == 2 and "contains itself through a YAML alias" in error.message()
+    assert error.exit_code == 2 and "contains itself through a YAML alias" in error.message("en")
 
 
 def test_an_alias_used_twice_is_not_recursive(tmp_path):
@@ -366,7 +354,7 @@ def test_a_bad_state_in_a_path_check_points_at_state(tmp_path):
             state: exist
         """))
     assert (error.pos.line, error.pos.column) == (11, 16)
-    assert "'steps.0.checks.0.state' must be one of 'present' or 'absent'" in error.message()
+    assert "'steps.0.checks.0.state' must be one of 'present' or 'absent'" in error.message("en")
 
 
 def test_a_container_check_without_name_asks_for_name(tmp_path):
@@ -377,7 +365,7 @@ def test_a_container_check_without_name_asks_for_name(tmp_path):
             container: www
         """))
     assert isinstance(error, LabErrors)
-    assert "'steps.0.checks.0' needs the key 'name'" in error.message()
+    assert "'steps.0.checks.0' needs the key 'name'" in error.message("en")
 
 
 def test_a_duplicate_key_names_the_line_of_the_first_key(tmp_path):
@@ -404,7 +392,7 @@ def test_a_variable_value_may_not_use_a_lab_variable(tmp_path, value):
     error = load_error(tmp_path, lab("run: ls {layers} {base}\n", head=head))
     assert (error.key, error.pos.line, error.pos.column) == ("semantic.variable_in_variable", 5, 11)
     assert "a variable's value may use only the built-in variables (docker_host, " in (
-        error.message())
+        error.message("en"))
 
 
 @pytest.mark.parametrize(("step", "field"), [
@@ -417,7 +405,7 @@ def test_a_variable_value_may_not_use_a_lab_variable(tmp_path, value):
 ], ids=["run is a mapping", "unknown engine kind", "run is a mapping with a key str",
         "the path of a path check", "the name of a container_layer check"])
 def test_field_names_are_paths_of_the_file(tmp_path, step, field):
-    assert field in load_error(tmp_path, lab(step)).message()
+    assert field in load_error(tmp_path, lab(step)).message("en")
 
 
 def test_shell_and_template_braces_are_not_variables(tmp_path):
@@ -461,8 +449,8 @@ def test_resolve_lab_lists_the_known_labs_for_an_unknown_id():
         resolve_lab("no-such-lab")
     error = caught.value
     assert error.key == "load.unknown_lab" and error.exit_code == 2 and error.pos is None
-    assert "inspect-overlay2" in error.message()
-    assert "'no-such-lab'" in error.message()
+    assert "inspect-overlay2" in error.message("en")
+    assert "'no-such-lab'" in error.message("en")
 
 
 def test_resolve_lab_rejects_a_yaml_path_that_does_not_exist(tmp_path):
@@ -470,7 +458,7 @@ def test_resolve_lab_rejects_a_yaml_path_that_does_not_exist(tmp_path):
     with pytest.raises(LabFileError) as caught:
         resolve_lab(missing)
     assert caught.value.key == "load.not_found"
-    assert caught.value.message() == f"no such lab file: {missing}"
+    assert caught.value.message("en") == f"no such lab file: {missing}"
 
 
 def test_resolve_lab_returns_an_existing_path_as_is(tmp_path):

@@ -52,7 +52,8 @@ def test_a_command_or_a_word_of_another_prompt_asks_again_then_enter_runs():
     assert keys.before_step(STEP, COMMANDS) == Decision.RUN
     first, second, third = terminal.prompts
     assert "$ docker pull nginx" in first and first.endswith(t("report.prompt", "en"))
-    assert second == t("report.reask_step", "en", answer="docker ps") + "\n" + t("report.prompt")
+    assert second == (t("report.reask_step", "en", answer="docker ps") + "\n"
+                      + t("report.prompt", "en"))
     assert third.startswith("“suivant” is not one of the answers: Enter runs the commands")
     assert "s skips this step, q quits." in third
 

@@ -21,7 +21,7 @@ from runner.report.plain import PlainReporter
 from runner.report.selftest_text import verdict_lines
 from runner.report.text import summary_line
 from runner.run import events as ev
-from runner.run.selftest import LabVerdict, StepVerdict
+from runner.run.selftest import LabVerdict, Recorder, StepVerdict
 from runner.run.status import CheckStatus, LabStatus, StepStatus
 from runner.shell.session import CommandResult
 
@@ -158,6 +158,20 @@ def test_every_check_status_has_its_mark(status):
 def test_the_self_test_names_every_step_status(status):
     verdict = LabVerdict("demo", "fr", steps=[StepVerdict("one", status)])
     assert t(f"report.status_{status}", "fr") in verdict_lines(verdict, "fr")[1]
+
+
+def test_a_self_test_problem_reads_in_the_language_it_is_shown_in_not_the_labs():
+    """The lab ran in French; the verdict is kept as keys, so it reads in the reader's
+    language, down to the failed check's details."""
+    verdict = LabVerdict("demo", "fr")
+    recorder = Recorder(verdict, "fr")
+    recorder.on_event(ev.CheckEvaluated(STEP, None, FAILED))
+    recorder.on_event(ev.LabFinished(LAB, LabStatus.FAILED,
+                                     (ev.StepSummary("one", "Un", StepStatus.FAILED),), 1.0))
+    english, french = ("\n".join(verdict_lines(verdict, language)) for language in ("en", "fr"))
+    assert "container www is running (container state: running ≠ exited)" in english
+    assert ("le conteneur www est en cours d'exécution (état du conteneur: running ≠ exited)"
+            in french)
 
 
 def test_a_prompt_stays_on_the_line_where_the_answer_is_typed():

@@ -106,7 +106,7 @@ def _to_lab_error(item: dict, path: Path, document: YamlDocument) -> LabFileErro
         key = "schema.yaml_boolean"
         params["raw"] = document.scalars[path]
     elif kind == "string_type" and isinstance(item.get("input"), int | float):
-        # `80`, `1`, and worse `8080:80`, which YAML 1.1 reads as the number 484880.
+        # `80`, `1`, and worse `2222:22`, which YAML 1.1 reads as the number 133342.
         key = "schema.yaml_number"
         params["raw"] = document.scalars.get(path, str(item["input"]))
         params["value"] = str(item["input"])

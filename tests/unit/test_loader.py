@@ -399,9 +399,9 @@ def test_a_variable_value_may_not_use_a_lab_variable(tmp_path, value):
     ("run: {echo: hi}\n", "'steps.0.run' "),
     ("run: x\nengine_notes: {linuxx: {fr: a, en: b}}\n", "'steps.0.engine_notes.linuxx' "),
     ("run: {str: hi}\n", "'steps.0.run' "),
-    ("run: x\nchecks:\n  - type: path\n    path: 3\n", "'steps.0.checks.0.path' "),
+    ("run: x\nchecks:\n  - type: path\n    path: 3\n", "'steps.0.checks.0.path'"),
     ("run: x\nchecks:\n  - type: container_layer\n    name: 3\n    path: /x\n",
-     "'steps.0.checks.0.name' "),
+     "'steps.0.checks.0.name'"),
 ], ids=["run is a mapping", "unknown engine kind", "run is a mapping with a key str",
         "the path of a path check", "the name of a container_layer check"])
 def test_field_names_are_paths_of_the_file(tmp_path, step, field):
@@ -464,3 +464,19 @@ def test_resolve_lab_rejects_a_yaml_path_that_does_not_exist(tmp_path):
 def test_resolve_lab_returns_an_existing_path_as_is(tmp_path):
     path = write(tmp_path, lab())
     assert resolve_lab(str(path)) == path
+
+
+@pytest.mark.parametrize(("value", "raw", "number"), [
+    ("2222:22", "2222:22", "133342"), ("80", "80", "80")])
+def test_a_number_where_text_is_expected_says_how_yaml_read_it(tmp_path, value, raw, number):
+    error = load_error(tmp_path, lab(f"""\
+        run: echo hi
+        checks:
+          - type: container
+            name: web
+            config:
+              ports: [{value}]
+        """))
+    assert error.key == "schema.yaml_number"
+    assert f"YAML reads {raw} as the number {number}" in error.message("en")
+    assert f'write it in quotes: "{raw}"' in error.message("en")

@@ -19,6 +19,7 @@ from runner.i18n import LANGUAGES, detect_language, t
 
 COMMANDS = ("list", "validate", "run", "test", "sandbox", "upgrade")
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +48,17 @@ def _dispatch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(t("cli.interrupted", args.language), file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `labrunner list | head`: the reader has all it wanted
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's final flush does not fail a second time."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def build_parser(language: str) -> argparse.ArgumentParser:

@@ -130,3 +130,18 @@ def test_version_reads_no_catalog(capsys, monkeypatch):
     monkeypatch.setattr(i18n, "catalog", no_catalog)
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"labrunner {__version__}"
+
+
+def test_a_reader_that_goes_away_is_no_traceback():
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # `labrunner list | head -0`: nobody reads
+    try:
+        done = subprocess.run([sys.executable, "-m", "runner", "list"], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[2])
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

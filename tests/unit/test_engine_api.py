@@ -10,7 +10,7 @@ import json
 import socketserver
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -94,6 +94,17 @@ def test_requests_share_one_connection(engine):
         assert api.get_json("/volumes/data") == {"Name": "data"}
     assert engine.paths == ["/info", "/images/nginx:latest/json", "/volumes/data"]
     assert engine.connections == 1
+
+
+def test_a_tcp_endpoint_is_spoken_to_the_same_way():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.paths, server.connections, server.close_after_each = [], 0, False
+    threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
+    try:
+        assert endpoint.engine_info(f"tcp://127.0.0.1:{server.server_address[1]}") == INFO
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_a_connection_the_engine_closed_is_opened_again(engine):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runner.sandbox.identity import is_sandbox_info
+from runner.engines.identity import is_sandbox_info
 
 LOCAL_SCHEMES = ("unix://", "npipe://")
 

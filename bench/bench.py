@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed figures for the closing notes: medians of several runs, never a pass/fail test.
 
-  python bench/bench.py [--runs 5] [--engine URL] [--source DIR] [--no-selftest]
+  python bench/bench.py [--runs 5] [--engine URL] [--source DIR] [--no-selftest] [--as-is]
 
 Each figure is a median of wall time and of CPU time (user + sys of the whole process tree,
 from `getrusage(RUSAGE_CHILDREN)` deltas), printed beside its target:
@@ -13,8 +13,10 @@ from `getrusage(RUSAGE_CHILDREN)` deltas), printed beside its target:
    median ratio of wall times and the median extra CPU of labrunner over bash;
 4. `labrunner test` of every bundled lab in one language (the engine must be a sandbox).
 
-Without --engine the sandbox engine is started (and left up). --source DIR runs the
-labrunner found in DIR (e.g. a `git archive` of an older commit), to compare before/after.
+Each series starts with one unmeasured run. Without --engine the sandbox engine is started
+(and left up). --source DIR runs the labrunner found in DIR (e.g. a `git archive` of an older
+commit), to compare before/after. PYTHONDONTWRITEBYTECODE is dropped for the measured commands
+(a user's Python caches bytecode) unless --as-is.
 """
 
 from __future__ import annotations
@@ -126,6 +128,29 @@ def show_lab(lab_samples: list[Sample], bare_samples: list[Sample]) -> None:
         for a, b in pairs))
 
 
+def measured_environment(as_is: bool) -> dict:
+    """Our environment, less PYTHONDONTWRITEBYTECODE unless `as_is`: a user's Python caches
+    bytecode; with the variable set (as in some sandboxes) labrunner compiles its ~70 modules
+    at every start, 25-40 ms that say nothing of labrunner itself."""
+    env = dict(os.environ)
+    if not as_is:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def own_time(runs: int, lab_args: list[str], before, env: dict, cwd: Path) -> float:
+    """Median of labrunner's own wall time in the lab: the whole run less its commands."""
+    samples = []
+    with tempfile.NamedTemporaryFile() as spent_file:
+        timed_env = dict(env, LABRUNNER_BENCH_SPENT=spent_file.name)
+        for _ in range(runs):
+            before()
+            sample = measured([sys.executable, str(ROOT / "bench" / "timed_run.py"), *lab_args],
+                              timed_env, cwd)
+            samples.append(sample.wall - float(Path(spent_file.name).read_text()))
+    return statistics.median(samples)
+
+
 def bench_lab(runs: int, cli: list[str], url: str, env: dict) -> None:
     from runner.engines.endpoint import engine_info
 
@@ -135,9 +160,14 @@ def bench_lab(runs: int, cli: list[str], url: str, env: dict) -> None:
     with tempfile.TemporaryDirectory() as work:
         script = Path(work) / "lab.sh"
         script.write_text(plain_script("inspect-overlay2", docker_root, work, url))
-        lab = [*cli, "run", "inspect-overlay2", "--auto", "--reporter", "plain", "--engine",
-               url, "--workdir", work]
-        show_lab(*paired(runs, lab, ["bash", "-e", str(script)], forget_image, env, Path(work)))
+        lab_args = ["run", "inspect-overlay2", "--auto", "--reporter", "plain", "--engine", url,
+                    "--workdir", work]
+        measured([*cli, *lab_args], env, Path(work))  # warm-up: the lab's kept images pulled
+        show_lab(*paired(runs, [*cli, *lab_args], ["bash", "-e", str(script)], forget_image,
+                         env, Path(work)))
+        own = own_time(runs, lab_args, forget_image, env, Path(work))
+        print(f"{'  labrunner own time':32} {own:.3f} s  (the run's wall less its commands': "
+              "steadier than the ratio on a busy machine)")
 
 
 def main() -> None:
@@ -146,13 +176,17 @@ def main() -> None:
     parser.add_argument("--engine")
     parser.add_argument("--source", type=Path, help="run the labrunner of this source tree")
     parser.add_argument("--no-selftest", action="store_true")
+    parser.add_argument("--as-is", action="store_true",
+                        help="keep PYTHONDONTWRITEBYTECODE if set (every start then compiles)")
     args = parser.parse_args()
     cli = labrunner()
-    env = dict(os.environ)
+    env = measured_environment(args.as_is)
     if args.source:
         env["PYTHONPATH"] = str(args.source.resolve())
         sys.path.insert(0, env["PYTHONPATH"])  # its loader and labs write the bash script too
-    print(f"medians of {args.runs} runs; source: {args.source or ROOT}")
+    print(f"medians of {args.runs} runs after one warm-up; source: {args.source or ROOT}; "
+          f"bytecode cache: {'off' if env.get('PYTHONDONTWRITEBYTECODE') else 'on'}")
+    measured([*cli, "validate"], env)  # warm-up: writes the bytecode cache
     show("labrunner --version", repeated(args.runs, [*cli, "--version"], env),
          TARGETS["version"])
     show("labrunner validate (all labs)", repeated(args.runs, [*cli, "validate"], env),

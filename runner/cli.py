@@ -11,6 +11,7 @@ help texts are translated), to each command, and to the error printed at the end
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 
@@ -34,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    return _dispatch(args)
+    status = _dispatch(args)
+    gc.freeze()  # what is left is freed by the exit: no final collection (~20 ms)
+    return status
 
 
 def _dispatch(args: argparse.Namespace) -> int:

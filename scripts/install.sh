@@ -25,5 +25,7 @@ if [ ! -x .venv/bin/labrunner ] || [ pyproject.toml -nt .venv/.installed ]; then
   python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e '.[test]'
+  # Bytecode now: where PYTHONDONTWRITEBYTECODE is set, every start would compile again.
+  .venv/bin/python -m compileall -q runner >/dev/null
   touch .venv/.installed
 fi

@@ -35,7 +35,7 @@ def add_parser(subparsers, language: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from runner.engines.connect import connect
-    from runner.engines.endpoint import docker_client
+    from runner.engines.reader import ReaderClient
     from runner.lab.loader import load_lab, resolve_lab
     from runner.report import make_reporter
     from runner.run.destructive import unattended_refusal
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     run_spec = LabRun(
         lab=lab, lab_path=path, profile=profile, listener=listener, language=language,
         work_dir=args.workdir or Path(tempfile.mkdtemp(prefix=f"labrunner-{lab.id}-")),
-        docker_factory=lambda: docker_client(profile.endpoint),
+        docker_factory=lambda: ReaderClient(profile.endpoint),  # a run only reads
         environ=os.environ, pacer=_pacer(args, listener, language, notify),
     )
     finished = LabRunner(run_spec).run()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from runner.engines import sdk
 from runner.engines.endpoint import DEFAULT_SOCKET, Endpoint, configured_endpoint, engine_info
 from runner.engines.profile import EngineProfile, detect_profile
 from runner.errors import EngineUnreachable
@@ -25,7 +24,7 @@ def connect(option: str | None, environ: Mapping[str, str], notify: Progress) ->
     endpoint = configured_endpoint(option, environ)
     info = engine_info(endpoint.url)
     if info is not None:
-        return _answering(info, endpoint.url)
+        return detect_profile(info, endpoint.url)
     if endpoint.configured:
         raise EngineUnreachable("engine.unreachable", url=endpoint.url,
                                 source=_source_text(endpoint))
@@ -47,21 +46,14 @@ def _sandbox_profile(notify: Progress) -> EngineProfile:
     from runner.sandbox import Sandbox
 
     sandbox_info = Sandbox().up(progress=lambda key, params: notify(msg(key, **params)))
-    return profile_at(sandbox_info.docker_host, "sandbox")
+    return profile_at(sandbox_info.docker_host, msg("engine.source_sandbox"))
 
 
-def profile_at(url: str, source: str) -> EngineProfile:
+def profile_at(url: str, source: Message) -> EngineProfile:
     """The profile of the engine at `url`; exit 3 naming it (and `source`) if it is silent."""
     info = engine_info(url)
     if info is None:
         raise EngineUnreachable("engine.unreachable", url=url, source=source)
-    return _answering(info, url)
-
-
-def _answering(info: dict, url: str) -> EngineProfile:
-    """The engine answered: the run will use it, so the Docker SDK's import starts now, in
-    the background, while the lab's first commands run."""
-    sdk.preload()
     return detect_profile(info, url)
 
 

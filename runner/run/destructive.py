@@ -67,17 +67,18 @@ def unattended_refusal(lab, profile, unattended: bool, confirmed: bool):
     return None
 
 
-def may_run(step, commands: list[str], profile, api, emit, confirm) -> bool:
+def may_run(step, commands: list[str], profile, docker, emit, confirm) -> bool:
     """May this destructive step run now? The sandbox allows it; elsewhere the person sees
     what it would delete on their engine right now (a DestructivePreview), then decides
-    (`confirm(step)`: the pacer's question, or --yes-destructive unattended)."""
+    (`confirm(step)`: the pacer's question, or --yes-destructive unattended). `docker()` is
+    the run's client, asked for only when the engine is not the sandbox."""
     from runner.engines.inventory import KINDS, take
     from runner.run.events import DestructivePreview
 
     if profile.sandbox:
         return True
     kinds = deleted_kinds(commands) or frozenset(KINDS)
-    inventory = take(api)
+    inventory = take(docker().api)
     emit(DestructivePreview(step, {kind: inventory.names(kind) for kind in KINDS
                                    if kind in kinds}))
     return confirm(step)

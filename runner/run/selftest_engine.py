@@ -34,7 +34,8 @@ def throwaway_sandbox(progress: Callable[[str, dict], None]) -> Iterator[EngineP
     folder = Path(tempfile.mkdtemp(prefix="lr-test-"))  # short: sockets live below it
     sandbox = Sandbox(folder)
     try:
-        yield profile_at(sandbox.up(progress=progress).docker_host, "sandbox")
+        yield profile_at(sandbox.up(progress=progress).docker_host,
+                         msg("engine.source_sandbox"))
     finally:
         sandbox.down()
         shutil.rmtree(folder, ignore_errors=True)

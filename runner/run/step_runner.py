@@ -53,9 +53,8 @@ class StepRunner:
     def destructive_allowed(self) -> bool:
         """May this destructive step run here (runner/run/destructive.py decides)?"""
         context = self.context
-        return destructive.may_run(self.step, self.commands, context.profile,
-                                   context.docker().api, context.emit,
-                                   context.pacer.confirm_destructive)
+        return destructive.may_run(self.step, self.commands, context.profile, context.docker,
+                                   context.emit, context.pacer.confirm_destructive)
 
     def pre_check(self) -> None:
         """Evaluate the checks before the step (`labrunner test`): each must not pass yet.

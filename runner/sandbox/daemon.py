@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 
-from runner.sandbox import api, identity, processes
+from runner.engines import identity
+from runner.sandbox import api, processes
 from runner.sandbox.paths import Layout
 from runner.sandbox.requirements import program
 

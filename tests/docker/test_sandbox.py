@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from runner.engines.identity import LABEL, is_sandbox_info
 from runner.sandbox import Sandbox
 from runner.sandbox.api import get_json
-from runner.sandbox.identity import LABEL, is_sandbox_info
 from runner.sandbox.paths import DEEPEST_SOCKET, SOCKET_MAX
 from runner.sandbox.processes import alive, processes_mentioning
 

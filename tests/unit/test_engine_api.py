@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import socketserver
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from runner.engines import endpoint, sdk
+from runner.engines import endpoint
 from runner.engines.api import EngineAPI, EngineHTTPError, speaks_plain_http
 from runner.engines.reader import ReaderClient
 
@@ -134,23 +133,6 @@ def test_engine_info_is_one_request_and_gives_the_sdk_its_api_version(engine):
 
 def test_engine_info_of_a_silent_socket_is_none(tmp_path):
     assert endpoint.engine_info(f"unix://{tmp_path}/nobody.sock", timeout=1) is None
-
-
-def test_the_client_waits_for_the_background_import(monkeypatch, engine):
-    imported = threading.Event()
-
-    def slow_import() -> None:
-        time.sleep(0.2)
-        imported.set()
-
-    monkeypatch.setattr(sdk, "_import_thread", None)
-    monkeypatch.setattr(sdk, "_import_sdk", slow_import)
-    sdk.preload()
-    first = sdk._import_thread
-    sdk.preload()  # once only
-    assert sdk._import_thread is first and not imported.is_set()
-    sdk.client(url_of(engine), api_version="1.47")
-    assert imported.is_set()  # never two imports of the SDK racing each other
 
 
 def test_the_reader_answers_like_the_sdk_with_none_for_a_missing_object(engine):

@@ -39,18 +39,6 @@ def test_local_engine_with_readable_root_is_visible(tmp_path):
     assert profile.server_version == "28.2.2" and profile.storage_driver == "overlay2"
 
 
-def test_the_engines_and_the_sandboxs_label_are_one():
-    """runner/engines/identity.py tells a sandbox without importing the sandbox package; until
-    runner/sandbox/identity.py re-exports it, the two must agree."""
-    from runner.engines import identity as engines_side
-    from runner.sandbox import identity as sandbox_side
-
-    assert engines_side.LABEL == sandbox_side.LABEL
-    for labels in ([sandbox_side.LABEL], [f" {sandbox_side.LABEL} "], ["other=true"], None):
-        info = {"Labels": labels}
-        assert engines_side.is_sandbox_info(info) == sandbox_side.is_sandbox_info(info)
-
-
 def test_classifying_an_engine_does_not_import_the_sandbox_package():
     """What `run` imports to find and classify its engine stays off runner.sandbox (it is
     imported inside functions only when the sandbox itself is wanted)."""

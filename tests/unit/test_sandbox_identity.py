@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.sandbox.identity import is_sandbox_info
+from runner.engines.identity import is_sandbox_info
 
 
 @pytest.mark.parametrize(("info", "expected"), [

@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
     language = args.language
     path = resolve_lab(args.lab)
-    lab = load_lab(path, notice_printer(language))  # bad input: exit 2 before Docker is touched
+    # bad input: exit 2 before Docker is touched; a lab that validated before comes from the cache
+    lab = load_lab(path, notice_printer(language), cached=True)
     reporter = make_reporter(args.reporter, sys.stdout, language)
     notify = lambda message: reporter.on_event(Notice(message))  # noqa: E731
     profile = connect(args.engine, os.environ, notify)

@@ -56,12 +56,21 @@ def lab_files(names: list[str]) -> list[Path]:
     return paths
 
 
-def load_lab(path: Path, notify: Notify | None = None):
+def load_lab(path: Path, notify: Notify | None = None, *, cached: bool = False):
     """Read, validate and return the Lab in `path`; raise LabError/LabErrors otherwise.
 
-    `notify` hears what the author should know but is no error (a format-1 file)."""
-    document = parse_yaml(read_source(path), str(path))
-    if _upgraded_in_memory(document) and notify is not None:
+    `notify` hears what the author should know but is no error (a format-1 file). `cached`:
+    a lab that validated before, unchanged, comes from runner/lab/cache.py (`run` asks it)."""
+    from runner.lab import cache
+
+    text = read_source(path)
+    entry = cache.entry_for(text) if cached and cache.enabled() else None
+    lab = cache.get(entry) if entry else None
+    if lab is not None:
+        return lab
+    document = parse_yaml(text, str(path))
+    upgraded = _upgraded_in_memory(document)
+    if upgraded and notify is not None:
         notify(LabNotice("lab.format_1", pos=SourcePos(str(path), 1, 1), path=str(path)))
     lab = _validate_schema(document)
     from runner.lab.rules import rule_errors
@@ -69,6 +78,8 @@ def load_lab(path: Path, notify: Notify | None = None):
 
     errors = semantic_errors(lab, document) + rule_errors(lab, document)
     _raise_all(sorted(errors, key=lambda e: (e.pos.line, e.pos.column)))
+    if entry and not upgraded:  # a format-1 lab is read again: its notice shows every time
+        cache.put(entry, lab)
     return lab
 
 

@@ -1,0 +1,66 @@
+"""Labs that validated once, kept as Python objects, so that running a lab again skips the
+YAML parse and the validation (~25 ms of every `run`).
+
+An entry is found by the sha256 of the lab file's bytes, labrunner's version and the code that
+reads labs (name, size and mtime of runner/lab and runner/checks), so an edited lab or an
+edited labrunner never meets an old entry. Only labs that loaded without notice are kept; a
+broken or unreadable entry is ignored. `validate` never uses it. LABRUNNER_NO_CACHE=1 turns
+it off. Entries live under $XDG_CACHE_HOME/labrunner/labs (default ~/.cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from runner import __version__
+
+CODE = (Path(__file__).resolve().parent, Path(__file__).resolve().parents[1] / "checks")
+
+
+def enabled() -> bool:
+    return os.environ.get("LABRUNNER_NO_CACHE", "") in ("", "0")
+
+
+def entry_for(text: str) -> Path:
+    """Where the lab whose file holds `text` would be kept."""
+    digest = hashlib.sha256(f"{__version__}\0{_code_fingerprint()}\0".encode())
+    digest.update(text.encode("utf-8"))
+    return _folder() / f"{digest.hexdigest()}.pickle"
+
+
+def get(entry: Path) -> Any:
+    """The lab kept there, or None."""
+    try:
+        return pickle.loads(entry.read_bytes())
+    except Exception:  # noqa: BLE001 - any broken entry is a miss: the lab is read again
+        return None
+
+
+def put(entry: Path, lab: Any) -> None:
+    """Keep `lab` (atomically: a reader never sees half an entry); a full disk is no error."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False) as handle:
+            handle.write(pickle.dumps(lab, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(handle.name, entry)
+    except OSError:
+        pass
+
+
+@cache
+def _code_fingerprint() -> str:
+    parts = sorted(f"{item.path}:{item.stat().st_size}:{item.stat().st_mtime_ns}"
+                   for folder in CODE for item in os.scandir(folder)
+                   if item.name.endswith(".py"))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base, "labrunner", "labs")

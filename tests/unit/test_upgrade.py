@@ -457,3 +457,25 @@ def test_each_bundled_lab_upgrades_once_and_only_where_the_rules_say(tmp_path, o
     done = labrunner("upgrade", str(copied))
     assert done.returncode == 0 and "already in format 2" in done.stdout
     assert copied.read_text(encoding="utf-8") == after
+
+
+@pytest.mark.parametrize("original", [*BUNDLED, FORMAT1 / "every-rule.yaml"],
+                         ids=lambda path: path.stem)
+def test_a_format_1_lab_loads_as_format_2_with_one_notice(original):
+    from runner.lab.loader import load_lab
+
+    heard = []
+    lab = load_lab(original, heard.append)
+    assert lab.format == 2 and [notice.key for notice in heard] == ["lab.format_1"]
+    assert (heard[0].pos.line, heard[0].pos.column) == (1, 1)
+
+
+@pytest.mark.parametrize("original", BUNDLED, ids=lambda path: path.stem)
+def test_what_upgrade_writes_loads_as_the_same_lab_the_notice_promised(tmp_path, original):
+    from runner.lab.loader import load_lab
+
+    copied = Path(shutil.copy(original, tmp_path / original.name))
+    in_memory = load_lab(original)
+    assert labrunner("upgrade", str(copied)).returncode == 0
+    heard = []
+    assert load_lab(copied, heard.append) == in_memory and heard == []

@@ -9,41 +9,25 @@ from typing import Literal
 
 from pydantic import Field, StrictStr
 
-from runner.checks.base import (
-    CheckBase,
-    CheckContext,
-    CheckOutcome,
-    Problem,
-    absent_as_none,
-    outcome,
-)
-from runner.checks.volume import attribute_problems
+from runner.checks.base import CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.objects import NamedObjectCheck, inspected
 from runner.messages import msg
 
 
-class NetworkCheck(CheckBase):
+class NetworkCheck(NamedObjectCheck):
     """A network (`docker network inspect`)."""
 
     type: Literal["network"]
-    name: StrictStr = Field(description="The network's name.")
-    state: Literal["present", "absent"] = "present"
-    driver: StrictStr | None = Field(None, description="e.g. bridge")
-    labels: dict[StrictStr, StrictStr] | None = Field(
-        None, description="Labels that must be set to these values.")
     containers: list[StrictStr] | None = Field(
         None, description="Containers (names) that must be connected to it.")
 
 
 def evaluate(check: NetworkCheck, ctx: CheckContext) -> CheckOutcome:
-    name = ctx.text(check.name)
-    summary = msg(f"check.network_{check.state}", name=name)
-    details = absent_as_none(ctx.docker.api.inspect_network, name)
-    actual = "present" if details else "absent"
-    if actual != check.state:
-        return outcome(summary, [Problem(msg("check.network_state"), check.state, actual)])
+    summary = msg(f"check.network_{check.state}", name=ctx.text(check.name))
+    details, problems = inspected(check, ctx, ctx.docker.api.inspect_network,
+                                  msg("check.network_state"))
     if details is None:
-        return outcome(summary, [])
-    problems = attribute_problems(check, details, ctx)
+        return outcome(summary, problems)
     connected = sorted(c.get("Name", "") for c in (details.get("Containers") or {}).values())
     for container in map(ctx.text, check.containers or []):
         if container not in connected and not _attached(ctx, container, details["Name"]):

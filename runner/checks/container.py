@@ -63,7 +63,8 @@ class ContainerCheck(CheckBase):
 
 def evaluate(check: ContainerCheck, ctx: CheckContext) -> CheckOutcome:
     name = ctx.text(check.name)
-    summary = msg(f"check.container_{check.state}", name=name)
+    summary = (msg("check.container_config", name=name) if check.config is not None
+               else msg(f"check.container_{check.state}", name=name))
     details = inspect_container(ctx, name)
     actual = details["State"]["Status"] if details else "absent"
     wanted = check.state

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from runner.checks.base import CheckContext, CheckOutcome, Problem
+from runner.checks.base import CheckContext, CheckOutcome, Problem, unexamined
 from runner.checks.registry import check_module
 from runner.lab.variables import substitute
 from runner.messages import msg
@@ -44,7 +44,7 @@ def _evaluate_once(check, ctx: CheckContext) -> CheckOutcome:
         if not isinstance(error, DockerException):
             raise
         result = CheckOutcome(CheckStatus.FAIL, msg("check.engine_error_summary", type=check.type),
-                              (Problem(msg("check.engine_error"), "", str(error)),))
+                              (unexamined(msg("check.engine_error"), "", str(error)),))
         return _described(check, ctx, result)
     if check.negate:
         result = _negated(result)
@@ -52,9 +52,10 @@ def _evaluate_once(check, ctx: CheckContext) -> CheckOutcome:
 
 
 def _negated(result: CheckOutcome) -> CheckOutcome:
-    """`not: true`: a pass becomes a failure and a failure a pass; a skip stays a skip."""
+    """`not: true`: a pass becomes a failure and a failure a pass; a skip stays a skip, and a
+    check that could not look at all (no such container, a timeout) stays a failure."""
     summary = msg("check.negated", summary=result.summary)
-    if result.status == CheckStatus.SKIP:
+    if result.status == CheckStatus.SKIP or not all(p.conclusive for p in result.problems):
         return replace(result, summary=summary)
     if result.status == CheckStatus.FAIL:
         return CheckOutcome(CheckStatus.PASS, summary, note=result.note)

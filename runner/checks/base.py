@@ -63,11 +63,20 @@ class TextMatch(Strict):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing that is not as expected: what, expected value, actual value."""
+    """One thing that is not as expected: what, expected value, actual value.
+
+    `conclusive` False: the check could not look at what it is about (no such container, the
+    command did not run, a timeout…). Such a failure stays a failure under `not: true`."""
 
     what: Message
     expected: str
     actual: str
+    conclusive: bool = True
+
+
+def unexamined(what: Message, expected: str, actual: str) -> Problem:
+    """A problem that kept the check from looking at all (see Problem.conclusive)."""
+    return Problem(what, expected, actual, conclusive=False)
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,8 @@ def absent_as_none(inspect: Callable[[str], dict | None], name: str) -> dict | N
 
 
 def outcome(summary: Message, problems: list[Problem], note: Message | None = None) -> CheckOutcome:
-    return CheckOutcome(CheckStatus.FAIL if problems else "pass", summary, tuple(problems), note)
+    status = CheckStatus.FAIL if problems else CheckStatus.PASS
+    return CheckOutcome(status, summary, tuple(problems), note)
 
 
 def text_problems(match: TextMatch, text: str, ctx: CheckContext, where: Message) -> list[Problem]:

@@ -20,6 +20,7 @@ from runner.checks.base import (
     Problem,
     absent_as_none,
     outcome,
+    unexamined,
 )
 from runner.checks.config import ImageConfig, config_problems, port_key
 from runner.lab.types import Strict
@@ -69,7 +70,11 @@ def evaluate(check: ContainerCheck, ctx: CheckContext) -> CheckOutcome:
     actual = details["State"]["Status"] if details else "absent"
     wanted = check.state
     if not (actual == wanted or (wanted == "present" and actual != "absent")):
-        return outcome(summary, [Problem(msg("check.container_state"), wanted, actual)])
+        # Without the container there is no config or exit code to look at: not even `not:`
+        # makes that a pass.
+        looks_inside = check.config is not None or check.exit_code is not None
+        kind = unexamined if looks_inside and actual == "absent" else Problem
+        return outcome(summary, [kind(msg("check.container_state"), wanted, actual)])
     if details is None:
         return outcome(summary, [])
     problems = []

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
-from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome, unexamined
 from runner.checks.container import inspect_container
 from runner.lab.types import key_error
 from runner.messages import Message, msg
@@ -53,7 +53,7 @@ def evaluate(check: ContainerLayerCheck, ctx: CheckContext) -> CheckOutcome:
     summary = _summary(check, name, path)
     details = inspect_container(ctx, name)
     if details is None:
-        return outcome(summary, [Problem(msg("check.container_state"), "present", "absent")])
+        return outcome(summary, [unexamined(msg("check.container_state"), "present", "absent")])
     problems: list[Problem] = []
     notes: list[Message] = []
     if path is not None:

@@ -21,6 +21,7 @@ from runner.checks.base import (
     TextMatch,
     outcome,
     text_problems,
+    unexamined,
 )
 from runner.lab.types import Retry, key_error
 from runner.messages import msg
@@ -61,7 +62,7 @@ def evaluate(check: HttpCheck, ctx: CheckContext) -> CheckOutcome:
     url = ctx.text(check.url)
     summary = msg("check.http", url=url, status=check.status)
     if not is_loopback_url(url):
-        return outcome(summary, [Problem(msg("check.http_not_loopback"), "127.0.0.1", url)])
+        return outcome(summary, [unexamined(msg("check.http_not_loopback"), "127.0.0.1", url)])
     status, body, error = fetch(url)
     if error is not None:
         return outcome(summary, [Problem(msg("check.http_no_answer"), str(check.status), error)])

@@ -18,6 +18,7 @@ from runner.checks.base import (
     Problem,
     absent_as_none,
     outcome,
+    unexamined,
 )
 from runner.checks.config import ImageConfig, config_problems
 from runner.lab.types import Strict, key_error
@@ -63,7 +64,9 @@ def evaluate(check: ImageCheck, ctx: CheckContext) -> CheckOutcome:
     details = inspect_image(ctx, name)
     actual = "present" if details else "absent"
     if actual != check.state:
-        return outcome(summary, [Problem(msg("check.image_state"), check.state, actual)])
+        looks_inside = check.layers or check.config or check.same_as
+        kind = unexamined if looks_inside and actual == "absent" else Problem
+        return outcome(summary, [kind(msg("check.image_state"), check.state, actual)])
     if details is None:
         return outcome(summary, [])
     problems = _same_image_problems(check, details, ctx)
@@ -109,7 +112,7 @@ def _layer_problems(layers: Layers, details: dict, ctx: CheckContext):
         return [], msg("check.layers_count", count=len(mine))
     reference = inspect_image(ctx, other)
     if reference is None:
-        return [Problem(msg("check.image_state_of", name=other), "present", "absent")], None
+        return [unexamined(msg("check.image_state_of", name=other), "present", "absent")], None
     theirs = layers_of(reference)
     note = msg("check.layers_lists", mine=_short(mine), other=_short(theirs))
     return _compare(layers, mine, theirs), note

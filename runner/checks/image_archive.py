@@ -21,7 +21,7 @@ from typing import IO, Literal
 
 from pydantic import Field, StrictStr
 
-from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome, unexamined
 from runner.checks.image import inspect_image, layers_of
 from runner.messages import msg
 
@@ -44,11 +44,11 @@ def evaluate(check: ImageArchiveCheck, ctx: CheckContext) -> CheckOutcome:
     summary = msg("check.archive", path=ctx.text(check.path), name=name)
     details = inspect_image(ctx, name)
     if details is None:
-        return outcome(summary, [Problem(msg("check.image_state"), "present", "absent")])
+        return outcome(summary, [unexamined(msg("check.image_state"), "present", "absent")])
     try:
         found = archive_layers(path, name)
     except (OSError, ValueError, KeyError, tarfile.TarError) as error:
-        return outcome(summary, [Problem(msg("check.archive_unreadable"), path, str(error))])
+        return outcome(summary, [unexamined(msg("check.archive_unreadable"), path, str(error))])
     expected = layers_of(details)
     if found == expected:
         return outcome(summary, [], msg("check.archive_matches", count=len(found)))

@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import Field, StrictStr
 
-from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome, unexamined
 from runner.checks.image import inspect_image, layers_of
 from runner.messages import msg
 from runner.run.status import CheckStatus
@@ -39,7 +39,7 @@ def evaluate(check: LayerStoreCheck, ctx: CheckContext) -> CheckOutcome:
         return CheckOutcome(CheckStatus.SKIP, summary, note=skipped)
     details = inspect_image(ctx, name)
     if details is None:
-        return outcome(summary, [Problem(msg("check.image_state"), "present", "absent")])
+        return outcome(summary, [unexamined(msg("check.image_state"), "present", "absent")])
     folder = os.path.join(ctx.profile.docker_root, "image", ctx.profile.storage_driver,
                           "layerdb", "sha256")
     problems = [problem for index, (chain, diff, parent) in

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, StrictStr
 
-from runner.checks.base import CheckBase, CheckContext, Problem, absent_as_none
+from runner.checks.base import CheckBase, CheckContext, Problem, absent_as_none, unexamined
 from runner.messages import Message, msg
 
 
@@ -29,7 +29,9 @@ def inspected(check: NamedObjectCheck, ctx: CheckContext, inspect: Callable[[str
     details = absent_as_none(inspect, ctx.text(check.name))
     actual = "present" if details else "absent"
     if actual != check.state:
-        return None, [Problem(kind, check.state, actual)]
+        looks_inside = actual == "absent" and any(
+            getattr(check, key, None) for key in ("driver", "labels", "containers"))
+        return None, [(unexamined if looks_inside else Problem)(kind, check.state, actual)]
     return details, _attribute_problems(check, details or {}, ctx)
 
 

@@ -19,6 +19,7 @@ from runner.checks.base import (
     TextMatch,
     outcome,
     text_problems,
+    unexamined,
 )
 from runner.messages import msg
 from runner.shell.session import strip_ansi
@@ -39,7 +40,7 @@ def evaluate(check: OutputCheck, ctx: CheckContext) -> CheckOutcome:
     result = ctx.results[index] if 0 <= index < len(ctx.results) else None
     if result is None:
         summary = msg("check.output_summary", command=f"#{index + 1}")
-        return outcome(summary, [Problem(msg("check.command_not_run"), "", "")])
+        return outcome(summary, [unexamined(msg("check.command_not_run"), "", "")])
     summary = msg("check.output_summary", command=short_command(result.command))
     problems = exit_code_problems(check.exit_code, result.exit_code, result.timed_out)
     problems += text_problems(check, strip_ansi(result.output), ctx, msg("check.word_output"))
@@ -49,7 +50,7 @@ def evaluate(check: OutputCheck, ctx: CheckContext) -> CheckOutcome:
 def exit_code_problems(wanted: int | None, actual: int, timed_out: bool) -> list[Problem]:
     """Shared with `probe`: a timeout is reported as such, not as a strange exit code."""
     if timed_out:
-        return [Problem(msg("check.timed_out"), str(wanted or 0), "timeout")]
+        return [unexamined(msg("check.timed_out"), str(wanted or 0), "timeout")]
     if wanted is not None and actual != wanted:
         return [Problem(msg("check.exit_code"), str(wanted), str(actual))]
     return []

@@ -750,3 +750,26 @@ def test_a_client_that_answers_none_for_a_missing_object_is_understood():
                   VolumeCheck(type="volume", name="x", state="absent"),
                   NetworkCheck(type="network", name="x", state="absent")):
         assert evaluate(check, ctx).passed, check.type
+
+
+NOT = {"not": True}
+
+
+@pytest.mark.parametrize("check", [
+    ContainerLayerCheck(type="container_layer", name="web", path="/MYFILE", **NOT),
+    ContainerCheck(type="container", name="web", config={"env": {"A": "1"}}, **NOT),
+    ImageCheck(type="image", name="app", layers={"extends": "base"}, **NOT),
+    HttpCheck(type="http", url="http://{host}:8080/", **NOT),
+    OutputCheck(type="output", command=3, **NOT),
+], ids=["no container", "no container for its config", "no image for its layers",
+        "not loopback", "command not run"])
+def test_not_never_turns_a_check_that_could_not_look_into_a_pass(check):
+    ctx = context(values={"host": "example.com"}, results=[CommandResult("x", 0, "", False, 0)])
+    outcome = evaluate(check, ctx, once=True)
+    assert outcome.status == CheckStatus.FAIL
+    assert outcome.problems and not any(p.conclusive for p in outcome.problems)
+
+
+def test_not_on_a_state_is_still_a_plain_negation():
+    absent = evaluate(ContainerCheck(type="container", name="web", **NOT), context())
+    assert absent.status == CheckStatus.PASS, "no container: it is indeed not running"

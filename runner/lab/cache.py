@@ -1,9 +1,10 @@
 """Labs that validated once, kept as Python objects, so that running a lab again skips the
 YAML parse and the validation (~25 ms of every `run`).
 
-An entry is found by the sha256 of the lab file's bytes, labrunner's version and the code that
-reads labs (name, size and mtime of runner/lab and runner/checks), so an edited lab or an
-edited labrunner never meets an old entry. Only labs that loaded without notice are kept; a
+An entry is found by the sha256 of the lab file's bytes, labrunner's version, pydantic's and
+labrunner's own code (name, size and mtime of every module of the package: validation also
+asks runner/run/destructive.py, runner/engines…), so an edited lab or an edited labrunner
+never meets an old entry. Only labs that loaded without notice are kept; a
 broken or unreadable entry is ignored. `validate` never uses it. LABRUNNER_NO_CACHE=1 turns
 it off. Entries live under $XDG_CACHE_HOME/labrunner/labs (default ~/.cache).
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 from runner import __version__
 
-CODE = (Path(__file__).resolve().parent, Path(__file__).resolve().parents[1] / "checks")
+PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def enabled() -> bool:
@@ -55,10 +56,15 @@ def put(entry: Path, lab: Any) -> None:
 
 @cache
 def _code_fingerprint() -> str:
-    parts = sorted(f"{item.path}:{item.stat().st_size}:{item.stat().st_mtime_ns}"
-                   for folder in CODE for item in os.scandir(folder)
-                   if item.name.endswith(".py"))
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    from pydantic import VERSION
+
+    parts = [f"pydantic {VERSION}"]
+    for folder, _, files in os.walk(PACKAGE):
+        for name in files:
+            if name.endswith(".py"):
+                status = os.stat(os.path.join(folder, name))
+                parts.append(f"{folder}/{name}:{status.st_size}:{status.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()
 
 
 def _folder() -> Path:

@@ -67,3 +67,19 @@ def test_the_key_changes_with_labrunner_s_version(monkeypatch):
     monkeypatch.setattr(cache, "__version__", "0.0.0-other")
     assert cache.entry_for("same text") != before
     cache._code_fingerprint.cache_clear()
+
+
+def test_the_key_follows_every_module_of_labrunner(tmp_path, monkeypatch):
+    """Validation asks modules outside runner/lab (run/destructive.py decides what deletes):
+    a change to any of them must miss the old entries."""
+    package = tmp_path / "runner"
+    (package / "run").mkdir(parents=True)
+    rule = package / "run" / "destructive.py"
+    rule.write_text("RULES = 1\n")
+    monkeypatch.setattr(cache, "PACKAGE", package)
+    cache._code_fingerprint.cache_clear()
+    before = cache.entry_for("same text")
+    rule.write_text("RULES = 22\n")
+    cache._code_fingerprint.cache_clear()
+    assert cache.entry_for("same text") != before
+    cache._code_fingerprint.cache_clear()

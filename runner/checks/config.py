@@ -13,6 +13,7 @@ from pydantic import Field, StrictStr
 
 from runner.checks.base import CheckContext, Problem
 from runner.lab.types import Strict, StrList
+from runner.lab.variables import substitute
 from runner.messages import msg
 
 
@@ -37,7 +38,8 @@ def config_problems(expected: ImageConfig, actual: dict, ctx: CheckContext) -> l
     for key, inspected in (("cmd", "Cmd"), ("entrypoint", "Entrypoint")):
         wanted = getattr(expected, key)
         if wanted is not None and not _same_command(wanted, actual.get(inspected), ctx):
-            problems.append(_problem(inspected, _shown(wanted), _shown(actual.get(inspected))))
+            shown = ctx.text(wanted) if isinstance(wanted, str) else [ctx.text(w) for w in wanted]
+            problems.append(_problem(inspected, _shown(shown), _shown(actual.get(inspected))))
     if expected.env is not None:
         problems += _mapping_problems("Env", expected.env, _env(actual.get("Env")), ctx)
     if expected.labels is not None:
@@ -66,8 +68,8 @@ def _same_command(wanted: str | list[str], actual: list[str] | None, ctx: CheckC
     line = ctx.text(wanted)
     if actual == ["/bin/sh", "-c", line]:  # the shell form: CMD nginx -g 'daemon off;'
         return True
-    try:
-        return shlex.split(line) == actual
+    try:  # the exec form: each variable's value is one word, whatever spaces or quotes it has
+        return shlex.split(substitute(wanted, ctx.values, quote=True)) == actual
     except ValueError:
         return False
 

@@ -773,3 +773,13 @@ def test_not_never_turns_a_check_that_could_not_look_into_a_pass(check):
 def test_not_on_a_state_is_still_a_plain_negation():
     absent = evaluate(ContainerCheck(type="container", name="web", **NOT), context())
     assert absent.status == CheckStatus.PASS, "no container: it is indeed not running"
+
+
+@pytest.mark.parametrize("value", ["hello world", "it's"])
+def test_a_variable_in_a_cmd_line_is_one_word_and_shown_filled_in(value):
+    api = FakeApi(image={"app": {"Id": "sha256:a", "Config": {"Cmd": ["echo", value]}}})
+    ctx = context(api, values={"greeting": value})
+    check = ImageCheck(type="image", name="app", config={"cmd": "echo {greeting}"})
+    assert evaluate(check, ctx).status == CheckStatus.PASS
+    wrong = ImageCheck(type="image", name="app", config={"cmd": "printf {greeting}"})
+    assert evaluate(wrong, ctx).problems[0].expected == f"printf {value}"

@@ -113,6 +113,11 @@ class CheckContext:
         """A check's field with the lab's variables filled in."""
         return substitute(value, self.values)
 
+    def pattern(self, value: str) -> str:
+        """A check's regex with the lab's variables filled in as literal text (`{file}` is
+        MYFILE, never a pattern of its own)."""
+        return substitute(value, self.values, escape=re.escape)
+
     def local_path(self, text: str) -> str:
         """A path from a check, variables substituted, relative to the lab shell's folder."""
         path = os.path.expanduser(self.text(text))
@@ -157,10 +162,19 @@ def text_problems(match: TextMatch, text: str, ctx: CheckContext, where: Message
             problems.append(Problem(msg("check.not_contains", where=where), needle,
                                     _lines_with(text, needle, match.ignore_case)))
     if match.regex is not None:
-        pattern = ctx.text(match.regex)
-        if not re.search(pattern, text, flags):
+        pattern = ctx.pattern(match.regex)
+        if not searches(pattern, text, flags):
             problems.append(Problem(msg("check.regex", where=where), pattern, tail(text)))
     return problems
+
+
+def searches(pattern: str, text: str, flags: int = 0) -> bool:
+    """re.search, where a pattern that does not compile simply finds nothing (validate
+    compiles every regex a lab writes; this guards what a variable brings at run time)."""
+    try:
+        return re.search(pattern, text, flags) is not None
+    except re.error:
+        return False
 
 
 def tail(text: str) -> str:

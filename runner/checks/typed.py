@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, StrictStr
 
-from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome, searches
 from runner.messages import msg
 
 
@@ -24,11 +24,11 @@ class TypedCheck(CheckBase):
 
 
 def evaluate(check: TypedCheck, ctx: CheckContext) -> CheckOutcome:
-    pattern = ctx.text(check.regex)
+    pattern = ctx.pattern(check.regex)
     flags = re.IGNORECASE if check.ignore_case else 0
     summary = msg("check.typed", regex=pattern)
     typed = list(ctx.commands_typed)
-    if any(re.search(pattern, command, flags) for command in typed):
+    if any(searches(pattern, command, flags) for command in typed):
         return outcome(summary, [])
     return outcome(summary, [Problem(msg("check.typed_none"), pattern,
                                      "\n".join(typed[-10:]) or "-")])

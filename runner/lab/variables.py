@@ -13,8 +13,8 @@ import re
 import shlex
 from collections.abc import Callable, Mapping
 
-PLACEHOLDER = re.compile(r"(?<![{$\\])\{([a-z_][a-z0-9_]*)\}(?!\})")
-ESCAPED = re.compile(r"\\(\{[a-z_][a-z0-9_]*\})(?!\})")  # \{name}: the text {name}
+# `{name}`, or `\{name}` (group 1 is the backslash), which is the text `{name}`.
+PLACEHOLDER = re.compile(r"(?<![{$])(\\?)\{([a-z_][a-z0-9_]*)\}(?!\})")
 BUILTINS = ("docker_root", "docker_host", "engine_kind", "lab_dir", "work_dir", "lang")
 
 # How bash reads a stretch of a command: code (words, operators), or inside a kind of quote.
@@ -36,24 +36,31 @@ QUOTERS: dict[str, Callable[[str], str]] = {
 
 
 def placeholders(text: str) -> list[str]:
-    """The variable names used in `text`, in order."""
-    return PLACEHOLDER.findall(text)
+    r"""The variable names used in `text`, in order (`\{name}` is text, not a variable)."""
+    return [name for escaped, name in PLACEHOLDER.findall(text) if not escaped]
 
 
-def substitute(text: str, values: Mapping[str, str], *, quote: bool = False) -> str:
-    """Replace each known `{name}`; unknown names stay as written (validate reports them).
+def substitute(text: str, values: Mapping[str, str], *, quote: bool = False,
+               escape: Callable[[str], str] | None = None) -> str:
+    r"""Replace each known `{name}`, and each `\{name}` by the text `{name}`, in one pass over
+    `text` (a value is never read again); unknown names stay as written (validate reports them).
 
     With `quote`, `text` is a shell command and each value is quoted for the quoting in
-    force where its placeholder stands, so it always stays literal text."""
+    force where its placeholder stands, so it always stays literal text. `escape` does the
+    same for another language, e.g. `re.escape` for a regex."""
     contexts = quote_contexts(text) if quote else []
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
+        escaped, name = match.groups()
+        if escaped:
+            return match.group(0)[1:]
         if name not in values:
             return match.group(0)
-        return _quoted(values[name], *contexts[match.start()]) if quote else values[name]
+        if quote:
+            return _quoted(values[name], *contexts[match.start()])
+        return escape(values[name]) if escape else values[name]
 
-    return ESCAPED.sub(r"\1", PLACEHOLDER.sub(replace, text))
+    return PLACEHOLDER.sub(replace, text)
 
 
 def _quoted(value: str, kind: str, backquotes: int) -> str:

@@ -9,6 +9,7 @@ student's own shell).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -107,7 +108,7 @@ class StepRunner:
     def _run_command(self, text: str) -> CommandResult:
         context = self.context
         context.emit(ev.CommandStarted(self.step, text))
-        answers = [Answer(substitute(a.expect, context.values),
+        answers = [Answer(substitute(a.expect, context.values, escape=re.escape),
                           substitute(a.send, context.values)) for a in self.step.answers]
         timeout = self.step.timeout or context.timeout
         result = context.shell.run(text, timeout=timeout, answers=answers)

@@ -783,3 +783,11 @@ def test_a_variable_in_a_cmd_line_is_one_word_and_shown_filled_in(value):
     assert evaluate(check, ctx).status == CheckStatus.PASS
     wrong = ImageCheck(type="image", name="app", config={"cmd": "printf {greeting}"})
     assert evaluate(wrong, ctx).problems[0].expected == f"printf {value}"
+
+
+def test_a_variable_in_a_regex_is_literal_text():
+    ctx = context(values={"tag": "v1.0(beta"}, results=[CommandResult("x", 0, "got v1.0(beta)\n",
+                                                                      False, 0)])
+    assert evaluate(OutputCheck(type="output", regex=r"got {tag}\)"), ctx).passed
+    ctx = context(values={"tag": "v1.0"}, results=[CommandResult("x", 0, "v1x0\n", False, 0)])
+    assert not evaluate(OutputCheck(type="output", regex="{tag}"), ctx).passed, ". is a dot"

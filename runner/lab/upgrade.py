@@ -19,8 +19,9 @@ FORMAT = 2
 
 
 def is_format_1(data: MutableMapping) -> bool:
-    """Format 1 has no `format` key (format 2 and later say which they are)."""
-    return "format" not in data
+    """Format 1 has no `format` key, or says `format: 1` (format 2 and later say which)."""
+    value = data.get("format", 1)
+    return value == 1 and not isinstance(value, bool)
 
 
 def upgrade(data: MutableMapping) -> list[Move]:
@@ -37,7 +38,10 @@ def upgrade(data: MutableMapping) -> list[Move]:
         _upgrade_step(edit)
         for number, check in _mappings_in(step, "checks"):
             _upgrade_check(_Edit(check, (*edit.path, "checks", number), moves))
-    insert_key(data, 0, "format", FORMAT)  # ruamel keeps a comment above the first key on top
+    if "format" in data:  # `format: 1` written out: the number changes where it stands
+        data["format"] = FORMAT
+    else:  # first key; ruamel keeps a comment above the first key on top
+        insert_key(data, 0, "format", FORMAT)
     return moves
 
 

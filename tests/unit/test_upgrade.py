@@ -479,3 +479,11 @@ def test_what_upgrade_writes_loads_as_the_same_lab_the_notice_promised(tmp_path,
     assert labrunner("upgrade", str(copied)).returncode == 0
     heard = []
     assert load_lab(copied, heard.append) == in_memory and heard == []
+
+
+def test_format_1_written_out_is_format_1():
+    data = {"id": "x", "format": 1, "steps": [{"id": "s", "solution": "true"}]}
+    assert is_format_1(data) and upgrade(data)
+    assert list(data) == ["id", "format", "steps"] and data["format"] == 2
+    assert data["steps"][0] == {"id": "s", "task": {"solution": "true"}}
+    assert not is_format_1({"format": 2}) and not is_format_1({"format": True})

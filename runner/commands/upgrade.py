@@ -55,20 +55,41 @@ def run(args: argparse.Namespace) -> int:
 def _upgrade_file(path: Path, write: bool, language: str) -> bool:
     """Upgrade one lab file (or only say, in `language`, what would change); True when it is
     format 1."""
+    from runner.errors import LabError, LabFileError, SourcePos
     from runner.lab.upgrade import is_format_1, upgrade
     from runner.lab.yaml_roundtrip import RoundTripYaml
 
+    _refuse_what_validate_refuses(path)
     text, newline = _read(path)
-    document = RoundTripYaml(text, str(path))
-    data = _lab_data(document, path)
-    if not is_format_1(data):
-        print(t("upgrade.current", language, path=path, format=data["format"]))
-        return False
-    moves = upgrade(data)
+    try:
+        document = RoundTripYaml(text, str(path))
+        data = _lab_data(document, path)
+        if not is_format_1(data):
+            print(t("upgrade.current", language, path=path, format=data["format"]))
+            return False
+        moves = upgrade(data)
+        rewritten = document.dump(data, moves)
+    except LabError:
+        raise
+    except Exception as error:  # noqa: BLE001 - ruamel's own failure on YAML it does not round-trip
+        raise LabFileError("upgrade.cannot", pos=SourcePos(str(path), 1, 1),
+                           reason=f"{type(error).__name__}: {error}") from None
     if write:
-        _write_atomically(path, document.dump(data, moves), newline)
+        _write_atomically(path, rewritten, newline)
     print(t("upgrade.done" if write else "upgrade.would", language, path=path, count=len(moves)))
     return True
+
+
+def _refuse_what_validate_refuses(path: Path) -> None:
+    """A FIFO, a file too large, nested too deep or full of aliases, a bad tag: refused as
+    `validate` refuses them, before ruamel (which has no such limits) reads it."""
+    from runner.errors import LabFileError
+    from runner.lab.yaml_limits import read_source
+    from runner.lab.yaml_source import parse_yaml
+
+    if not path.exists():
+        raise LabFileError("upgrade.not_found", path=str(path))
+    parse_yaml(read_source(path), str(path))
 
 
 def _read(path: Path) -> tuple[str, str]:

@@ -487,3 +487,24 @@ def test_format_1_written_out_is_format_1():
     assert list(data) == ["id", "format", "steps"] and data["format"] == 2
     assert data["steps"][0] == {"id": "s", "task": {"solution": "true"}}
     assert not is_format_1({"format": 2}) and not is_format_1({"format": True})
+
+
+@pytest.mark.parametrize(("name", "text", "words"), [
+    ("deep.yaml", "a: " + "[" * 3000 + "\n", "nested here more than 64 levels"),
+    ("tag.yaml", "id: x\nsteps:\n  - !!int type: output\n", "cannot rewrite this file"),
+], ids=["nested too deep", "a tag ruamel cannot read"])
+def test_what_validate_refuses_upgrade_refuses_without_a_traceback(tmp_path, name, text, words):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    done = labrunner("upgrade", str(path))
+    assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_fifo_is_refused_at_once(tmp_path):
+    import os
+
+    fifo = tmp_path / "lab.yaml"
+    os.mkfifo(fifo)
+    done = labrunner("upgrade", str(fifo))
+    assert done.returncode == 2 and "not a regular file" in done.stderr

@@ -5,7 +5,9 @@ is graded, whatever the student typed.
 
 Passes when the command's exit code (default 0) and output match. It runs in a new bash in
 the lab shell's folder, against the lab's engine (DOCKER_HOST), never in the student's shell;
-its output is bounded and it is killed at its timeout."""
+its output is bounded, and its process group is killed at its timeout and when it ends. Not
+followed: a process that leaves the group (`setsid`), and what a killed `docker exec` started
+inside a container, which the engine lets run on."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from runner.lab.variables import substitute
 from runner.messages import msg
 from runner.shell.session import strip_ansi
 
+POLL = 0.05  # seconds between looks at whether bash has exited, and drain time after it did
 OUTPUT_LIMIT = 1 << 20  # a probe that floods is cut at 1 MiB
 
 
@@ -65,7 +68,7 @@ def run_probe(command: str, ctx: CheckContext, timeout: float) -> tuple[int, str
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, start_new_session=True) as process:
         deadline = time.monotonic() + timeout
-        raw, ended = _read_until(process.stdout, deadline)
+        raw, ended = _read_until(process.stdout, process.pid, deadline)
         finished = ended and _exited_by(process.pid, deadline)
         with contextlib.suppress(ProcessLookupError):  # bash, unreaped, still holds the group id
             os.killpg(process.pid, signal.SIGKILL)
@@ -73,18 +76,27 @@ def run_probe(command: str, ctx: CheckContext, timeout: float) -> tuple[int, str
     return (process.returncode if finished else -1), _decoded(raw), not finished
 
 
-def _read_until(stream, deadline: float) -> tuple[bytes, bool]:
-    """(what `stream` yields, at most OUTPUT_LIMIT bytes, whether it ended before `deadline`)."""
+def _read_until(stream, pid: int, deadline: float) -> tuple[bytes, bool]:
+    """(what `stream` yields, at most OUTPUT_LIMIT bytes; whether bash ended before
+    `deadline`). Reading stops at the end of the output, or once bash has exited and what it
+    wrote is drained: a background job that keeps the pipe open does not hold the probe."""
     kept = bytearray()
-    fd = stream.fileno()
+    fd, exited_at = stream.fileno(), None
     while (left := deadline - time.monotonic()) > 0:
-        if not select.select([fd], [], [], left)[0]:
-            continue
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
+        if select.select([fd], [], [], min(left, POLL))[0]:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return bytes(kept), True
+            kept += chunk[:OUTPUT_LIMIT - len(kept)]
+        elif exited_at is None and _has_exited(pid):
+            exited_at = time.monotonic()
+        elif exited_at is not None and time.monotonic() - exited_at >= POLL:
             return bytes(kept), True
-        kept += chunk[:OUTPUT_LIMIT - len(kept)]
     return bytes(kept), False
+
+
+def _has_exited(pid: int) -> bool:
+    return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
 
 def _exited_by(pid: int, deadline: float) -> bool:

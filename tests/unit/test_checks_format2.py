@@ -791,3 +791,10 @@ def test_a_variable_in_a_regex_is_literal_text():
     assert evaluate(OutputCheck(type="output", regex=r"got {tag}\)"), ctx).passed
     ctx = context(values={"tag": "v1.0"}, results=[CommandResult("x", 0, "v1x0\n", False, 0)])
     assert not evaluate(OutputCheck(type="output", regex="{tag}"), ctx).passed, ". is a dot"
+
+
+def test_a_background_job_holding_the_output_does_not_hold_the_probe(tmp_path):
+    started = time.monotonic()
+    code, output, timed_out = run_probe("sleep 30 >/dev/null & echo hi", context(), 5)
+    assert (code, output.strip(), timed_out) == (0, "hi", False)
+    assert time.monotonic() - started < 2

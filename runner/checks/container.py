@@ -160,9 +160,13 @@ def _mount_text(kind: str, source: str | None, destination: str, read_only: bool
 
 def _port_problems(port: str, details: dict) -> list[Problem]:
     """`[ip:]host:container[/proto]` or `container[/proto]`, compared with what was asked
-    (HostConfig.PortBindings): it holds for a stopped container too."""
+    (HostConfig.PortBindings): it holds for a stopped container too. `docker run -P` asks for
+    no port by number: then the ports the engine chose (NetworkSettings.Ports) count."""
     host_ip, host_port, container = _parse_port(port)
-    bindings = (details.get("HostConfig") or {}).get("PortBindings") or {}
+    bindings = dict((details.get("HostConfig") or {}).get("PortBindings") or {})
+    if (details.get("HostConfig") or {}).get("PublishAllPorts"):
+        chosen = (details.get("NetworkSettings") or {}).get("Ports") or {}
+        bindings.update({key: items for key, items in chosen.items() if items})
     published = bindings.get(port_key(container)) or []
     for binding in published:
         if host_port and binding.get("HostPort") != host_port:

@@ -48,8 +48,8 @@ class HttpCheck(CheckBase, TextMatch):
 
 def is_loopback_url(url: str) -> bool:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return False
+    if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        return False  # a user part (`a@127.0.0.1`) is read differently by other parsers
     if parts.hostname == "localhost":
         return True
     try:

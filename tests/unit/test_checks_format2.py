@@ -798,3 +798,20 @@ def test_a_background_job_holding_the_output_does_not_hold_the_probe(tmp_path):
     code, output, timed_out = run_probe("sleep 30 >/dev/null & echo hi", context(), 5)
     assert (code, output.strip(), timed_out) == (0, "hi", False)
     assert time.monotonic() - started < 2
+
+
+def test_ports_chosen_by_the_engine_for_run_capital_p_count():
+    details = {"State": {"Status": "running"}, "Config": {},
+               "HostConfig": {"PublishAllPorts": True, "PortBindings": {}},
+               "NetworkSettings": {"Ports": {"80/tcp": [{"HostIp": "127.0.0.1",
+                                                         "HostPort": "32768"}]}}}
+    ctx = context(FakeApi(container={"web": details}))
+    assert evaluate(ContainerCheck(type="container", name="web", config={"ports": ["80"]}),
+                    ctx).passed
+    assert not evaluate(ContainerCheck(type="container", name="web",
+                                       config={"ports": ["8080:80"]}), ctx).passed
+
+
+def test_an_address_with_a_user_part_is_not_taken_as_loopback():
+    with pytest.raises(ValidationError):
+        HttpCheck(type="http", url="http://a@127.0.0.1:1/")

@@ -23,6 +23,7 @@ from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, o
 from runner.checks.container import inspect_container
 from runner.lab.types import key_error
 from runner.messages import Message, msg
+from runner.run.status import CheckStatus
 
 DIFF_KINDS = {0: "changed", 1: "added", 2: "deleted"}  # the engine API's numbering
 FOLDERS = ("LowerDir", "UpperDir", "WorkDir", "MergedDir")
@@ -64,7 +65,7 @@ def evaluate(check: ContainerLayerCheck, ctx: CheckContext) -> CheckOutcome:
     if check.folders:
         folder_problems, note, skipped = _folders(details, ctx)
         if skipped and path is None:
-            return CheckOutcome("skip", summary, note=note)
+            return CheckOutcome(CheckStatus.SKIP, summary, note=note)
         problems += folder_problems
         notes.append(note)
     return outcome(summary, problems, notes[0] if len(notes) == 1 else msg(

@@ -87,7 +87,7 @@ def dockerd_command(layout: Layout, registry: str, bridge: str) -> list[str]:
         "--containerd", str(layout.containerd_socket),
         "--registry-mirror", f"http://{registry}",
         "--insecure-registry", registry,
-        "--bridge", bridge or "none",
+        "--bridge", bridge,  # never "none": that dockerd would delete the machine's docker0
         # docker-proxy publishes ports, on 127.0.0.1 unless a lab names another address;
         # no iptables rule, no masquerading, and the host's ip_forward setting is left alone.
         "--iptables=false", "--ip-masq=false", "--ip-forward=false", "--ip", "127.0.0.1",

@@ -24,10 +24,7 @@ def start(layout: Layout, progress: Progress) -> SandboxInfo:
     address = _start_registry(layout)
     progress("sandbox.registry_up", {"registry": address})
     bridge, subnet = _start_bridge(layout)
-    if bridge:
-        progress("sandbox.bridge_up", {"bridge": bridge, "subnet": subnet})
-    else:
-        progress("sandbox.no_bridge", {})
+    progress("sandbox.bridge_up", {"bridge": bridge, "subnet": subnet})
     _start_engine(layout, address, bridge)
     progress("sandbox.engine_up", {"docker_host": f"unix://{layout.socket}"})
     _load_standins(layout, address, progress)
@@ -73,12 +70,16 @@ def _start_registry(layout: Layout) -> str:
 
 
 def _start_bridge(layout: Layout) -> tuple[str, str]:
-    """Our own bridge, or ("", "") when it cannot be made: then ports are not published."""
+    """Our own bridge and its subnet. Without one the sandbox does not start: a dockerd given
+    no bridge of its own (`--bridge none`) deletes the machine's `docker0` at start, the
+    bridge another engine of the machine uses."""
     name = network.bridge_name(layout.tag)
     state.update(layout, bridge=name)  # before creating it: `down` must remove a half-made one
     subnet = network.create_bridge(name, layout.tag)
     state.update(layout, bridge=name if subnet else "", subnet=subnet)
-    return (name, subnet) if subnet else ("", "")
+    if not subnet:
+        raise SandboxError("sandbox.no_bridge")
+    return name, subnet
 
 
 def _start_engine(layout: Layout, registry_address: str, bridge: str) -> None:

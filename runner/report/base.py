@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from runner.messages import Message
+from runner.run import events as ev
 from runner.run.events import Event
 from runner.run.status import StepStatus
 
@@ -44,6 +45,29 @@ class Reporter:
         from runner.i18n import t
 
         return t(key, self.language, **params)
+
+
+class ScreenReporter(Reporter):
+    """What a person reads, on a terminal (rich) or in a pipe (plain): the same events shown,
+    each by the subclass's method of that name (a missing one fails at import)."""
+
+    SHOWN: ClassVar[Mapping[type[Event], str]] = {
+        ev.LabStarted: "on_lab_started", ev.Notice: "on_notice",
+        ev.PromptShown: "on_prompt_shown", ev.StepStarted: "on_step_started",
+        ev.StepSkipped: "on_step_skipped", ev.CommandStarted: "on_command_started",
+        ev.CommandOutput: "on_command_output", ev.CommandFinished: "on_command_finished",
+        ev.CheckEvaluated: "on_check_evaluated", ev.StepRetried: "on_step_retried",
+        ev.DestructivePreview: "on_destructive_preview", ev.TaskOpened: "on_task_opened",
+        ev.TaskTyped: "on_task_typed", ev.PhaseFinished: "on_phase_finished",
+        ev.LabFinished: "on_lab_finished",
+    }
+    # A step's end shows in its checks; setup and cleanup run quietly (only failures are
+    # shown); checks evaluated before their step are `labrunner test`'s (its Recorder).
+    ignores = frozenset({ev.StepFinished, ev.PhaseStarted, ev.PreCheckEvaluated})
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.handles = {event: getattr(cls, name) for event, name in cls.SHOWN.items()}
 
 
 def status_counts(steps: Iterable[Any]) -> Counter[StepStatus]:

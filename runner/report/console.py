@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from runner.report.base import Reporter, status_counts
+from runner.report.base import ScreenReporter, status_counts
 from runner.report.text import (
     check_lines,
     destructive_lines,
@@ -28,7 +28,7 @@ STATUS_STYLE = {StepStatus.PASSED: "green", StepStatus.FAILED: "bold red",
                 StepStatus.SKIPPED: "yellow", StepStatus.NOT_RUN: "dim"}
 
 
-class RichReporter(Reporter):
+class RichReporter(ScreenReporter):
     def __init__(self, stream: TextIO, language: str, console: Console | None = None) -> None:
         super().__init__(language)
         self.console = console or Console(file=stream, highlight=False)
@@ -133,15 +133,3 @@ class RichReporter(Reporter):
         # are not markup); the Terminal then reads the answer on the same line.
         self.console.print(Text(event.text), end="")
 
-    handles = {
-        ev.LabStarted: on_lab_started, ev.Notice: on_notice, ev.PromptShown: on_prompt_shown,
-        ev.StepStarted: on_step_started, ev.StepSkipped: on_step_skipped,
-        ev.CommandStarted: on_command_started, ev.CommandOutput: on_command_output,
-        ev.CommandFinished: on_command_finished, ev.CheckEvaluated: on_check_evaluated,
-        ev.StepRetried: on_step_retried, ev.DestructivePreview: on_destructive_preview,
-        ev.TaskOpened: on_task_opened, ev.TaskTyped: on_task_typed,
-        ev.PhaseFinished: on_phase_finished, ev.LabFinished: on_lab_finished,
-    }
-    # A step's end shows in its checks; setup and cleanup run quietly (only failures are
-    # shown); checks evaluated before their step are `labrunner test`'s business.
-    ignores = frozenset({ev.StepFinished, ev.PhaseStarted, ev.PreCheckEvaluated})

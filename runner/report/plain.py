@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from runner.report.base import Reporter, status_counts
+from runner.report.base import ScreenReporter, status_counts
 from runner.report.text import (
     check_lines,
     destructive_lines,
@@ -22,7 +22,7 @@ MARKS = {CheckStatus.PASS: "PASS", CheckStatus.FAIL: "FAIL", CheckStatus.SKIP: "
 CURSOR_UP = re.compile(r"\x1b\[\d*[AF]")
 
 
-class PlainReporter(Reporter):
+class PlainReporter(ScreenReporter):
     def __init__(self, stream: TextIO, language: str) -> None:
         super().__init__(language)
         self.stream = stream
@@ -129,15 +129,3 @@ class PlainReporter(Reporter):
         self.stream.write(event.text)  # no newline: the answer is typed on the same line
         self.stream.flush()
 
-    handles = {
-        ev.LabStarted: on_lab_started, ev.Notice: on_notice, ev.PromptShown: on_prompt_shown,
-        ev.StepStarted: on_step_started, ev.StepSkipped: on_step_skipped,
-        ev.CommandStarted: on_command_started, ev.CommandOutput: on_command_output,
-        ev.CommandFinished: on_command_finished, ev.CheckEvaluated: on_check_evaluated,
-        ev.StepRetried: on_step_retried, ev.DestructivePreview: on_destructive_preview,
-        ev.TaskOpened: on_task_opened, ev.TaskTyped: on_task_typed,
-        ev.PhaseFinished: on_phase_finished, ev.LabFinished: on_lab_finished,
-    }
-    # As the rich reporter: a step's end shows in its checks, setup and cleanup are quiet
-    # unless they fail, and pre-checks are `labrunner test`'s (its Recorder reports them).
-    ignores = frozenset({ev.StepFinished, ev.PhaseStarted, ev.PreCheckEvaluated})

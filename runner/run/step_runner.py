@@ -23,6 +23,7 @@ from runner.lab.model import Step
 from runner.lab.variables import substitute
 from runner.run import destructive
 from runner.run import events as ev
+from runner.run.command_verdicts import unexpected_ends
 from runner.run.status import CheckStatus, Decision
 from runner.shell.session import Answer, CommandResult, ShellSession
 
@@ -116,12 +117,17 @@ class StepRunner:
         return result
 
     def _check_all(self, results: list[CommandResult], typed: list[str] | None = None) -> Outcomes:
-        outcomes = []
+        """The step's checks, then a failed outcome for each command that failed or timed
+        out where no output check expects it (runner/run/command_verdicts.py)."""
+        evaluated = []
         for check in self.step.checks:
             result = evaluate(check, self._check_context(results, typed))
             self.context.emit(ev.CheckEvaluated(self.step, check, result))
-            outcomes.append(result)
-        return outcomes
+            evaluated.append((check, result))
+        for check, result in unexpected_ends(results, evaluated):
+            self.context.emit(ev.CheckEvaluated(self.step, check, result))
+            evaluated.append((check, result))
+        return [result for _, result in evaluated]
 
     def _check_context(self, results: list[CommandResult], typed: list[str] | None
                        ) -> CheckContext:

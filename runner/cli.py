@@ -1,8 +1,9 @@
 """Argument parsing only: `main(argv) -> exit status`. Each subcommand lives in runner/commands.
 
 Exit codes: 0 all checks passed, 1 a check failed, 2 bad input, 3 no Docker engine,
-130 interrupted. Heavy modules are imported by the subcommand that needs them, so
-`labrunner --version` stays instant.
+70 an internal error (its traceback in a log file), 130 interrupted (129 SIGHUP, 143 SIGTERM).
+Heavy modules are imported by the subcommand that needs them, so `labrunner --version` stays
+instant.
 
 The language is decided here, once, and handed on as `args.language`: to the parser (its
 help texts are translated), to each command, and to the error printed at the end.
@@ -21,6 +22,7 @@ from runner.i18n import LANGUAGES, detect_language, t
 COMMANDS = ("list", "validate", "run", "test", "sandbox", "upgrade")
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in labrunner, never a bare traceback
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,12 +50,25 @@ def _dispatch(args: argparse.Namespace) -> int:
     except LabError as error:
         print(error.message(args.language), file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # SIGTERM / SIGHUP too during a run (signals.py)
         print(t("cli.interrupted", args.language), file=sys.stderr)
-        return EXIT_INTERRUPTED
+        signum = getattr(interrupt, "signum", None)
+        return 128 + signum if signum else EXIT_INTERRUPTED
     except BrokenPipeError:  # `labrunner list | head`: the reader has all it wanted
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except Exception as error:  # noqa: BLE001 - a bug: one line and a log, not a traceback
+        return _internal_error(error, args.language)
+
+
+def _internal_error(error: Exception, language: str) -> int:
+    """One translated line naming the error and the log file that holds its traceback."""
+    from runner.run.crash_log import write_crash_log
+
+    log = write_crash_log(error)
+    print(t("cli.internal_error", language, error=f"{type(error).__name__}: {error}"[:500],
+            log=str(log or "-")), file=sys.stderr)
+    return EXIT_INTERNAL_ERROR
 
 
 def _silence_stdout() -> None:

@@ -14,6 +14,7 @@ from runner.run.status import LabStatus
 
 EXIT_BY_STATUS = {LabStatus.PASSED: 0, LabStatus.FAILED: 1, LabStatus.ABORTED: 1,
                   LabStatus.INTERRUPTED: 130}
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: labrunner itself failed, not the lab nor the student
 
 
 def add_parser(subparsers, language: str) -> None:
@@ -34,6 +35,45 @@ def add_parser(subparsers, language: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check the arguments, then run the lab with SIGTERM and SIGHUP ending it like Ctrl-C."""
+    from runner.run.signals import ending_signals_as_interrupts
+    from runner.run.terminal_modes import restore_terminal_modes
+
+    check_paths(args.report, args.workdir)
+    try:
+        with ending_signals_as_interrupts() as signals:
+            finished = _run_lab(args)
+    finally:
+        restore_terminal_modes(sys.stdout)
+    if finished.error:
+        print(t("cli.internal_error_during_run", args.language, error=finished.error,
+                log=finished.error_log or "-"), file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+    if finished.status == LabStatus.INTERRUPTED:
+        return signals.exit_code(EXIT_BY_STATUS[finished.status])
+    return EXIT_BY_STATUS[finished.status]
+
+
+def check_paths(report: Path | None, workdir: Path | None) -> None:
+    """Refuse, before anything runs, a report that could not be written or a work folder that
+    is a file: found at the end, they would lose the run's result."""
+    from runner.errors import UsageError
+
+    if workdir is not None and workdir.exists() and not workdir.is_dir():
+        raise UsageError("cli.workdir_not_folder", path=str(workdir))
+    if report is None:
+        return
+    folder = report.parent if str(report.parent) else Path(".")
+    if report.is_dir():
+        raise UsageError("cli.report_is_folder", path=str(report))
+    if not folder.is_dir():
+        raise UsageError("cli.report_folder_missing", path=str(report), folder=str(folder))
+    if not os.access(folder, os.W_OK | os.X_OK) or (report.exists()
+                                                   and not os.access(report, os.W_OK)):
+        raise UsageError("cli.report_not_writable", path=str(report))
+
+
+def _run_lab(args: argparse.Namespace):
     from runner.engines.connect import connect
     from runner.engines.reader import ReaderClient
     from runner.lab.loader import load_lab, resolve_lab
@@ -58,15 +98,15 @@ def run(args: argparse.Namespace) -> int:
         from runner.report import Fanout
         from runner.report.json_report import JsonReport
 
-        listener = Fanout(reporter, JsonReport(args.report, language))
+        # The report first: whatever the screen reporter does, the file gets written.
+        listener = Fanout(JsonReport(args.report, language), reporter)
     run_spec = LabRun(
         lab=lab, lab_path=path, profile=profile, listener=listener, language=language,
         work_dir=args.workdir or Path(tempfile.mkdtemp(prefix=f"labrunner-{lab.id}-")),
         docker_factory=lambda: ReaderClient(profile.endpoint),  # a run only reads
         environ=os.environ, pacer=_pacer(args, listener, language, notify),
     )
-    finished = LabRunner(run_spec).run()
-    return EXIT_BY_STATUS[finished.status]
+    return LabRunner(run_spec).run()
 
 
 def _pacer(args, listener, language, notify):

@@ -176,6 +176,8 @@ class LabFinished(Event):
     steps: tuple[StepSummary, ...] = field(default_factory=tuple)
     duration: float = 0.0
     work_dir: str = ""
+    error: str = ""  # an internal error ended the run: its one-line description…
+    error_log: str = ""  # …and the log file holding its traceback
 
     @property
     def grade(self) -> tuple[int, int]:

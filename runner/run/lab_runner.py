@@ -91,36 +91,64 @@ class LabRunner:
         self._docker: Any = None
 
     def run(self) -> ev.LabFinished:
-        """Run the whole lab; returns (and emits) the final LabFinished event."""
+        """Run the whole lab; returns (and emits) the final LabFinished event.
+
+        Whatever ends the steps (Ctrl-C, SIGTERM, an internal error), the cleanup runs and
+        LabFinished is emitted, so the report is written."""
         started = time.monotonic()
         self.emit(ev.LabStarted(self.lab, self.run_.language, self.run_.profile,
                                  str(self.run_.work_dir)))
-        status = LabStatus.PASSED
+        self.crash: BaseException | None = None
         try:
             self.shell = self._start_shell()
-            if not self._run_phase("setup", self.lab.setup):
-                status = LabStatus.ABORTED
-            else:
-                status = self._run_steps_then_cleanup()
+            status = self._run_guarded()
         finally:
             if self.shell is not None:
                 self.shell.close()
         finished = ev.LabFinished(self.lab, status, tuple(self.summaries),
-                                  time.monotonic() - started, str(self.run_.work_dir))
-        self.emit(finished)
+                                  time.monotonic() - started, str(self.run_.work_dir),
+                                  *self._crash_details())
+        self._emit_despite_interrupts(finished)
         return finished
 
-    def _run_steps_then_cleanup(self) -> str:
+    def _run_guarded(self) -> str:
+        status, needs_cleanup = self._run_until_stopped()
+        if not needs_cleanup:
+            return status
         try:
-            status = self._run_steps()
-        except KeyboardInterrupt:
-            self._interrupt_shell()
+            interrupted = self._run_cleanup()
+        except Exception as error:  # noqa: BLE001 - a crash in the cleanup still ends the run
+            self.crash = self.crash or error
+            return LabStatus.ABORTED
+        return LabStatus.INTERRUPTED if interrupted and not self.crash else status
+
+    def _run_until_stopped(self) -> tuple[str, bool]:
+        """(status, whether the cleanup must run): setup then the steps, until they end."""
+        try:
+            if not self._run_phase("setup", self.lab.setup):
+                self._mark_not_run(1)
+                return LabStatus.ABORTED, False
+            return self._run_steps(), True
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM / SIGHUP (runner/run/signals.py)
             status = LabStatus.INTERRUPTED
         except ShellError as error:
             self.emit(ev.Notice(msg(error.key, **error.params), "error"))
             status = LabStatus.ABORTED
-        self._run_cleanup()
-        return status
+        except Exception as error:  # noqa: BLE001 - an internal error: cleanup, then say so
+            self.crash = error
+            status = LabStatus.ABORTED
+        self._interrupt_shell()  # the command running then may still be running
+        self._mark_not_run(len(self.summaries) + 1)
+        return status, True
+
+    def _crash_details(self) -> tuple[str, str]:
+        """The internal error in one line, and the log file holding its traceback."""
+        if self.crash is None:
+            return "", ""
+        from runner.run.crash_log import write_crash_log
+
+        log = write_crash_log(self.crash, self.run_.work_dir)
+        return f"{type(self.crash).__name__}: {self.crash}"[:500], str(log or "")
 
     def _run_steps(self) -> str:
         total = len(self.lab.steps)
@@ -207,22 +235,58 @@ class LabRunner:
         self.emit(ev.PhaseFinished(phase, tuple(failures)))
         return not failures
 
-    def _run_cleanup(self) -> None:
-        """Cleanup always runs; a second Ctrl-C during it is ignored once so it can finish."""
+    def _run_cleanup(self) -> bool:
+        """Cleanup always runs, every command of it. Ctrl-C or a signal during it stops only the
+        command running then; returns whether that happened."""
+        if not self.lab.cleanup:
+            return False
+        self._emit_despite_interrupts(ev.PhaseStarted("cleanup"))
+        failures, interrupted = [], False
+        self.quiet = True
         try:
-            try:
-                self._run_phase("cleanup", self.lab.cleanup)
-            except ShellError:  # the session died during the steps: cleanup gets a new one
-                self.shell.close()
-                self.shell = self._start_shell()
-                self._run_phase("cleanup", self.lab.cleanup)
-        except KeyboardInterrupt:
-            self._interrupt_shell()
-            self.emit(ev.Notice(msg("engine.cleanup_interrupted"), "warning"))
+            for command in self.lab.cleanup:
+                try:
+                    result = self._run_in_cleanup(substitute(command, self.values, quote=True))
+                    if result.exit_code != 0:
+                        failures.append(result)
+                except KeyboardInterrupt:
+                    interrupted = True
+                    self._interrupt_shell()
+        finally:
+            self.quiet = False
+        if interrupted:
+            self._emit_despite_interrupts(ev.Notice(msg("engine.cleanup_interrupted"), "warning"))
+        self._emit_despite_interrupts(ev.PhaseFinished("cleanup", tuple(failures)))
+        return interrupted
+
+    def _run_in_cleanup(self, text: str):
+        try:
+            return self.shell.run(text, timeout=self.lab.timeout)
+        except ShellError:  # the session died during the steps: cleanup gets a new one
+            self.shell.close()
+            self.shell = self._start_shell()
+            return self.shell.run(text, timeout=self.lab.timeout)
 
     def _interrupt_shell(self) -> None:
-        if self.shell is not None:
-            self.shell.interrupt()
+        """Stop the running command; a further Ctrl-C while it stops does not get out."""
+        for _ in range(3):
+            try:
+                if self.shell is not None:
+                    self.shell.interrupt()
+                return
+            except KeyboardInterrupt:
+                continue
+            except ShellError:
+                return  # bash is gone: the cleanup starts a new one
+
+    def _emit_despite_interrupts(self, event: object) -> None:
+        """Events that end a run are delivered even if Ctrl-C or a signal lands meanwhile."""
+        for _ in range(3):
+            try:
+                self.emit(event)
+                return
+            except KeyboardInterrupt:
+                continue
 
     def _start_shell(self) -> ShellSession:
         self.run_.work_dir.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from runner.checks.output import OutputCheck
 from runner.checks.typed import TypedCheck
 from runner.errors import LabFileError
 from runner.lab.model import Lab
+from runner.lab.unsafe_variables import unsafe_variable_errors
 from runner.lab.variables import BUILTINS, placeholders
 from runner.lab.yaml_source import Path, YamlDocument
 
@@ -20,6 +21,7 @@ def semantic_errors(lab: Lab, document: YamlDocument) -> list[LabFileError]:
         *_undefined_variables(lab, document),
         *_bad_regexes(lab, document),
         *_bad_command_indexes(lab, document),
+        *unsafe_variable_errors(lab, document),
     ]
     return sorted(errors, key=lambda e: (e.pos.line, e.pos.column))
 

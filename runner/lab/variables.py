@@ -5,6 +5,15 @@ parameter expansion (`${HOME}`) and `find -exec … {} \\;` pass through untouch
 `\\{name}` is the literal text `{name}` (e.g. `curl -w '%\\{http_code}'`).
 Values substituted into commands are quoted for the place they land in, as bash reads the
 command: bare, inside '…', inside "…" or inside $'…'. A variable can never inject a command.
+
+Some places cannot be quoted: bash evaluates what stands there again, or a newline ends
+them. A comment (a newline in the value starts code), `$((…))` and `((…))` (arithmetic runs
+`a[$(cmd)]`), `[[ … ]]` (`-v`, `-eq` evaluate their operands the same way, quoted or not)
+and the body of a here-document whose delimiter is bare (`<<EOF`: `$(…)` runs there).
+`validate` refuses a variable in them (UNSAFE_KINDS, unsafe_placeholders) and substitute
+raises UnsafePlaceholder there. In the body of a here-document whose delimiter is quoted
+(`<<'EOF'`) nothing expands: the value is inserted as it is, and refused if it holds a
+newline (a line of it could end the here-document).
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 # `{name}`, or `\{name}` (group 1 is the backslash), which is the text `{name}`.
 PLACEHOLDER = re.compile(r"(?<![{$])(\\?)\{([a-z_][a-z0-9_]*)\}(?!\})")
@@ -19,11 +29,15 @@ BUILTINS = ("docker_root", "docker_host", "engine_kind", "lab_dir", "work_dir", 
 
 # How bash reads a stretch of a command: code (words, operators), or inside a kind of quote.
 CODE, SINGLE, DOUBLE, ANSI = "code", "single", "double", "ansi"
-WORD_START = " \t\n;&|()<>"  # a `#` after one of these (or first) starts a comment
-# opener -> (the context it starts, what closes it); two-character openers first.
-CODE_OPENERS = {"$'": (ANSI, "'"), "$(": (CODE, ")"), "'": (SINGLE, "'"), '"': (DOUBLE, '"'),
-                "(": (CODE, ")"), "`": (CODE, "`")}
-DOUBLE_OPENERS = {"$(": (CODE, ")"), "`": (CODE, "`")}  # all else is literal inside "…"
+RAW = "raw"  # the body of a here-document with a quoted delimiter: nothing expands
+COMMENT, ARITHMETIC, TEST, HEREDOC = "comment", "arithmetic", "test", "heredoc"
+UNSAFE_KINDS = (COMMENT, ARITHMETIC, TEST, HEREDOC)  # no quoting keeps a value literal there
+WORD_START = " \t\n;&|()<>"  # a `#` or `[[` after one of these (or first) starts a comment, a test
+# opener -> (the context it starts, what closes it); longer openers first.
+CODE_OPENERS = {"$((": (ARITHMETIC, "))"), "((": (ARITHMETIC, "))"), "$'": (ANSI, "'"),
+                "$(": (CODE, ")"), "'": (SINGLE, "'"), '"': (DOUBLE, '"'), "(": (CODE, ")"),
+                "`": (CODE, "`")}
+DOUBLE_OPENERS = {"$((": (ARITHMETIC, "))"), "$(": (CODE, ")"), "`": (CODE, "`")}  # else literal
 QUOTERS: dict[str, Callable[[str], str]] = {
     CODE: shlex.quote,
     # close the quote, an escaped quote, reopen: 'it'\''s'
@@ -32,12 +46,44 @@ QUOTERS: dict[str, Callable[[str], str]] = {
     # file, where bash does no history expansion
     DOUBLE: lambda value: re.sub(r'([$`"\\])', r"\\\1", value),
     ANSI: lambda value: value.replace("\\", "\\\\").replace("'", "\\'"),
+    RAW: lambda value: value,
 }
+CODE_LIKE = (CODE, ARITHMETIC, TEST)  # read as code: quotes and substitutions open there
+
+
+class UnsafePlaceholder(ValueError):
+    """A value substituted where no quoting keeps it literal (validate refuses such labs)."""
+
+    def __init__(self, name: str, kind: str) -> None:
+        super().__init__(f"{{{name}}} stands in a {kind} context, where it cannot be quoted")
+        self.name, self.kind = name, kind
+
+
+@dataclass(frozen=True)
+class Context:
+    """How bash reads one character: its quoting `kind`, the backquoted substitutions around
+    it, and the outermost place around it that no quoting makes safe (None: there is none)."""
+
+    kind: str
+    backquotes: int
+    unsafe: str | None
 
 
 def placeholders(text: str) -> list[str]:
     r"""The variable names used in `text`, in order (`\{name}` is text, not a variable)."""
     return [name for escaped, name in PLACEHOLDER.findall(text) if not escaped]
+
+
+def unsafe_placeholders(command: str) -> list[tuple[int, str, str]]:
+    """(offset, name, kind) of each placeholder of `command` that stands where no quoting
+    keeps a value literal (UNSAFE_KINDS)."""
+    contexts = quote_contexts(command)
+    found = []
+    for match in PLACEHOLDER.finditer(command):
+        unsafe = contexts[match.start()].unsafe
+        if not match.group(1) and unsafe:
+            found.append((match.start(), match.group(2), unsafe))
+    return found
 
 
 def substitute(text: str, values: Mapping[str, str], *, quote: bool = False,
@@ -46,8 +92,8 @@ def substitute(text: str, values: Mapping[str, str], *, quote: bool = False,
     `text` (a value is never read again); unknown names stay as written (validate reports them).
 
     With `quote`, `text` is a shell command and each value is quoted for the quoting in
-    force where its placeholder stands, so it always stays literal text. `escape` does the
-    same for another language, e.g. `re.escape` for a regex."""
+    force where its placeholder stands, so it always stays literal text (UnsafePlaceholder
+    where it cannot). `escape` does the same for another language, e.g. `re.escape`."""
     contexts = quote_contexts(text) if quote else []
 
     def replace(match: re.Match[str]) -> str:
@@ -57,78 +103,143 @@ def substitute(text: str, values: Mapping[str, str], *, quote: bool = False,
         if name not in values:
             return match.group(0)
         if quote:
-            return _quoted(values[name], *contexts[match.start()])
+            return _quoted(name, values[name], contexts[match.start()])
         return escape(values[name]) if escape else values[name]
 
     return PLACEHOLDER.sub(replace, text)
 
 
-def _quoted(value: str, kind: str, backquotes: int) -> str:
-    """`value` quoted for the quoting `kind`, inside `backquotes` levels of `…`."""
-    quoted = QUOTERS[kind](value)
-    for _ in range(backquotes):
+def _quoted(name: str, value: str, context: Context) -> str:
+    """`value` quoted for the quoting in `context`, inside its levels of `…`."""
+    if context.unsafe or (context.kind == RAW and "\n" in value):
+        raise UnsafePlaceholder(name, context.unsafe or RAW)
+    quoted = QUOTERS[context.kind](value)
+    for _ in range(context.backquotes):
         # bash first removes one backslash before \ ` $ in a backquoted command, then
         # parses it: without this a ` in the value would end the substitution.
         quoted = re.sub(r"([\\`$])", r"\\\1", quoted)
     return quoted
 
 
-def quote_contexts(command: str) -> list[tuple[str, int]]:
-    """At each character of `command`: the quoting bash reads it in (CODE, SINGLE, DOUBLE,
-    ANSI) and how many backquoted substitutions enclose it.
+def quote_contexts(command: str) -> list[Context]:
+    """At each character of `command`: how bash reads it (see Context).
 
-    Follows quotes, backslashes, comments, `$(…)` and backquotes, which start code again
-    even inside "…". Here-documents are not followed."""
-    contexts: list[tuple[str, int]] = []
-    stack = [(CODE, "")]  # (kind, the text that closes it); the command itself never closes
-    while len(contexts) < len(command):
-        kind, closer = stack[-1]
-        backquotes = sum(1 for _, frame_closer in stack if frame_closer == "`")
-        consumed = _STEPS[kind](command, len(contexts), closer, stack)
-        contexts += [(kind, backquotes)] * consumed
-    return contexts[:len(command)]
+    Follows quotes, backslashes, comments, `$(…)` and backquotes (which start code again
+    even inside "…"), arithmetic, `[[ … ]]` and here-documents."""
+    return _Reader(command).contexts()
 
 
-def _code_step(text: str, i: int, closer: str, stack: list[tuple[str, str]]) -> int:
-    """One token of code: a quote, `$(`, `(` or a backquote opens, the closer closes."""
-    if text[i] == "\\":
-        return 2
-    if closer and text[i] == closer:
-        stack.pop()
+@dataclass
+class _Frame:
+    kind: str
+    closer: str  # the text that closes it; for a here-document, its delimiter line
+    strip_tabs: bool = False  # `<<-`: the delimiter line may start with tabs
+
+
+@dataclass
+class _Reader:
+    """Walks a command as bash reads it, one token at a time, with a stack of contexts."""
+
+    text: str
+    stack: list[_Frame] = field(default_factory=lambda: [_Frame(CODE, "")])
+    pending: list[_Frame] = field(default_factory=list)  # here-documents opened on this line
+
+    def contexts(self) -> list[Context]:
+        found: list[Context] = []
+        while len(found) < len(self.text):
+            context = self._context()
+            found += [context] * self._step(len(found))
+        return found[:len(self.text)]
+
+    def _context(self) -> Context:
+        unsafe = next((f.kind for f in self.stack if f.kind in UNSAFE_KINDS), None)
+        backquotes = sum(1 for frame in self.stack if frame.closer == "`")
+        return Context(self.stack[-1].kind, backquotes, unsafe)
+
+    def _step(self, i: int) -> int:
+        kind = self.stack[-1].kind
+        if kind in CODE_LIKE:
+            return self._code(i)
+        if kind == DOUBLE:
+            return self._double(i)
+        if kind in (SINGLE, ANSI):
+            return self._single(i)
+        if kind == COMMENT:
+            return self._comment(i)
+        return self._heredoc_line(i)
+
+    def _code(self, i: int) -> int:
+        """One token of code: a quote, `$(`, `((`, `[[`, `#`, `<<` opens, the closer closes."""
+        text, frame = self.text, self.stack[-1]
+        at_word_start = i == 0 or text[i - 1] in WORD_START
+        if text[i] == "\\":
+            return 2
+        if frame.closer and text.startswith(frame.closer, i):
+            self.stack.pop()
+            return len(frame.closer)
+        if text[i] == "\n" and self.pending:
+            self.stack += reversed(self.pending)  # the first here-document's body comes first
+            self.pending = []
+            return 1
+        if text[i] == "#" and at_word_start:
+            self.stack.append(_Frame(COMMENT, "\n"))
+            return 1
+        if text.startswith("[[", i) and at_word_start:
+            self.stack.append(_Frame(TEST, "]]"))
+            return 2
+        if text.startswith("<<", i) and not text.startswith("<<<", i):
+            return self._heredoc_start(i)
+        return self._open(i, CODE_OPENERS)
+
+    def _heredoc_start(self, i: int) -> int:
+        """`<<word` or `<<-word`: its body starts on the next line; a quoted word keeps
+        everything in the body literal."""
+        match = re.compile(r"<<(-?)[ \t]*([^\s;&|()<>]+)").match(self.text, i)
+        if match is None:
+            return 2
+        word = match.group(2)
+        delimiter = re.sub(r"""['"\\]""", "", word)
+        kind = RAW if delimiter != word else HEREDOC
+        self.pending.append(_Frame(kind, delimiter, strip_tabs=bool(match.group(1))))
+        return match.end() - i
+
+    def _heredoc_line(self, i: int) -> int:
+        """One line of a here-document's body; the delimiter line ends it."""
+        frame, end = self.stack[-1], self.text.find("\n", i)
+        line = self.text[i:end if end >= 0 else len(self.text)]
+        if (line.lstrip("\t") if frame.strip_tabs else line) == frame.closer:
+            self.stack.pop()
+        return len(line) + 1
+
+    def _comment(self, i: int) -> int:
+        """A comment runs to the end of its line; the newline is code again."""
+        end = self.text.find("\n", i)
+        if end == i:
+            self.stack.pop()
+            return 0
+        return (end if end >= 0 else len(self.text)) - i
+
+    def _double(self, i: int) -> int:
+        """One character inside "…": only `\\`, the closing quote, `$(` and backquotes act."""
+        if self.text[i] == "\\":
+            return 2
+        if self.text[i] == '"':
+            self.stack.pop()
+            return 1
+        return self._open(i, DOUBLE_OPENERS)
+
+    def _single(self, i: int) -> int:
+        """One character inside '…' (or $'…', where a backslash escapes the next one)."""
+        if self.text[i] == "\\" and self.stack[-1].kind == ANSI:
+            return 2
+        if self.text[i] == "'":
+            self.stack.pop()
         return 1
-    if text[i] == "#" and (i == 0 or text[i - 1] in WORD_START):
-        end = text.find("\n", i)
-        return (end if end >= 0 else len(text)) - i
-    return _open(text, i, stack, CODE_OPENERS)
 
-
-def _double_step(text: str, i: int, closer: str, stack: list[tuple[str, str]]) -> int:
-    """One character inside "…": only `\\`, the closing quote, `$(` and backquotes act."""
-    if text[i] == "\\":
-        return 2
-    if text[i] == '"':
-        stack.pop()
+    def _open(self, i: int, openers: dict[str, tuple[str, str]]) -> int:
+        """Push the context an opener at `i` starts; else `i` is one plain character."""
+        for opener, (kind, closer) in openers.items():
+            if self.text.startswith(opener, i):
+                self.stack.append(_Frame(kind, closer))
+                return len(opener)
         return 1
-    return _open(text, i, stack, DOUBLE_OPENERS)
-
-
-def _single_step(text: str, i: int, closer: str, stack: list[tuple[str, str]]) -> int:
-    """One character inside '…' (or $'…', where a backslash escapes the next one)."""
-    if text[i] == "\\" and stack[-1][0] == ANSI:
-        return 2
-    if text[i] == "'":
-        stack.pop()
-    return 1
-
-
-def _open(text: str, i: int, stack: list[tuple[str, str]],
-          openers: dict[str, tuple[str, str]]) -> int:
-    """Push the context an opener at `i` starts; else `i` is one plain character."""
-    for opener, context in openers.items():
-        if text.startswith(opener, i):
-            stack.append(context)
-            return len(opener)
-    return 1
-
-
-_STEPS = {CODE: _code_step, DOUBLE: _double_step, SINGLE: _single_step, ANSI: _single_step}

@@ -6,7 +6,16 @@ import shlex
 
 import pytest
 
-from runner.lab.variables import placeholders, substitute
+from runner.lab.variables import (
+    ARITHMETIC,
+    COMMENT,
+    HEREDOC,
+    TEST,
+    UnsafePlaceholder,
+    placeholders,
+    substitute,
+    unsafe_placeholders,
+)
 
 NASTY = {
     "spaces": "my lab dir",
@@ -149,3 +158,64 @@ def test_templates_inside_quotes_stay_untouched():
 def test_a_safe_value_inside_quotes_is_inserted_as_is():
     assert substitute("echo '{a}' \"{b}\"", {"a": "web", "b": "x y"}, quote=True) == (
         "echo 'web' \"x y\"")
+
+
+# --- places no quoting makes safe: refused (UnsafePlaceholder; validate refuses the lab) ---
+
+INJECTIONS = {
+    "command substitution": "$(touch /tmp/pwned)",
+    "backticks": "`touch /tmp/pwned`",
+    "newline": "a\ntouch /tmp/pwned",
+    "array subscript": "a[$(touch /tmp/pwned)]",
+}
+UNSAFE_PLACES = {
+    "unquoted here-document": ("cat <<EOF\nx {v}\nEOF", HEREDOC),
+    "here-document with <<-": ("cat <<-END\n\tx {v}\n\tEND", HEREDOC),
+    "comment": ("echo hi # {v}", COMMENT),
+    "comment on its own line": ("# about {v}\necho hi", COMMENT),
+    "$((…))": ("echo $(( {v} + 1 ))", ARITHMETIC),
+    "quoted inside $((…))": ('echo "$(( "{v}" + 1 ))"', ARITHMETIC),
+    "((…))": ("(( n = {v} ))", ARITHMETIC),
+    "[[ -v … ]]": ("[[ -v {v} ]] && echo set", TEST),
+    "quoted inside [[ … ]]": ('[[ "{v}" -eq 1 ]]', TEST),
+}
+
+
+@pytest.mark.parametrize("value", INJECTIONS.values(), ids=INJECTIONS.keys())
+@pytest.mark.parametrize(("template", "kind"), UNSAFE_PLACES.values(), ids=UNSAFE_PLACES.keys())
+def test_a_value_where_no_quoting_is_safe_is_refused(template, kind, value):
+    with pytest.raises(UnsafePlaceholder) as refused:
+        substitute(template, {"v": value}, quote=True)
+    assert (refused.value.name, refused.value.kind) == ("v", kind)
+    assert unsafe_placeholders(template) == [(template.index("{v}"), "v", kind)]
+
+
+@pytest.mark.parametrize("template", [
+    "cat <<'EOF'\n{v}\nEOF", 'cat <<"EOF"\n{v}\nEOF', "cat <<\\EOF\n{v}\nEOF",
+    "cat <<-'EOF'\n\t{v}\n\tEOF",
+], ids=["single", "double", "backslash", "tabs"])
+def test_a_quoted_here_document_gets_the_value_as_it_is(template):
+    value = "$(touch /tmp/pwned) `x` it's"
+    assert substitute(template, {"v": value}, quote=True) == template.replace("{v}", value)
+    assert unsafe_placeholders(template) == []
+
+
+def test_a_newline_in_a_quoted_here_document_is_refused():
+    with pytest.raises(UnsafePlaceholder):
+        substitute("cat <<'EOF'\n{v}\nEOF", {"v": "x\nEOF\ntouch /tmp/pwned"}, quote=True)
+
+
+@pytest.mark.parametrize("template", [
+    "cat <<'EOF'\nx\nEOF\necho {v}", "cat <<EOF\nx\nEOF\necho {v}", "echo hi # note\necho {v}",
+    "echo $((1 + 2)) {v}", "[[ -n x ]] && echo {v}", "cat > {v}/Dockerfile <<'EOF'\nFROM a\nEOF",
+    "echo a<<<{v}", "cat <<EOF | grep {v}\nx\nEOF",
+], ids=["after a quoted here-document", "after a here-document", "after a comment",
+        "after $((…))", "after [[ … ]]", "on the here-document's line", "here-string",
+        "on the line of an unquoted here-document"])
+def test_code_after_those_places_is_quoted_as_usual(template):
+    assert unsafe_placeholders(template) == []
+    assert "'$(x)'" in substitute(template, {"v": "$(x)"}, quote=True)
+
+
+def test_an_escaped_placeholder_in_a_comment_is_text():
+    assert unsafe_placeholders("echo hi # \\{v}") == []

@@ -46,12 +46,20 @@ def run(args: argparse.Namespace) -> int:
     finally:
         restore_terminal_modes(sys.stdout)
     if finished.error:
-        print(t("cli.internal_error_during_run", args.language, error=finished.error,
-                log=finished.error_log or "-"), file=sys.stderr)
+        _say(t("cli.internal_error_during_run", args.language, error=finished.error,
+               log=finished.error_log or "-"))
         return EXIT_INTERNAL_ERROR
     if finished.status == LabStatus.INTERRUPTED:
         return signals.exit_code(EXIT_BY_STATUS[finished.status])
     return EXIT_BY_STATUS[finished.status]
+
+
+def _say(line: str) -> None:
+    """One line on stderr, unless the terminal is gone (a closed window): nobody would read it."""
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr)
 
 
 def check_paths(report: Path | None, workdir: Path | None) -> None:
@@ -86,7 +94,9 @@ def _run_lab(args: argparse.Namespace):
     path = resolve_lab(args.lab)
     # bad input: exit 2 before Docker is touched; a lab that validated before comes from the cache
     lab = load_lab(path, notice_printer(language), cached=True)
-    reporter = make_reporter(args.reporter, sys.stdout, language)
+    from runner.run.screen_guard import ScreenUntilGone
+
+    reporter = ScreenUntilGone(make_reporter(args.reporter, sys.stdout, language))
     notify = lambda message: reporter.on_event(Notice(message))  # noqa: E731
     profile = connect(args.engine, os.environ, notify)
     unattended = args.auto or not sys.stdin.isatty()

@@ -186,3 +186,16 @@ def test_bad_paths_are_refused_before_anything_runs(tmp_path, bad):
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert ("--report" if bad.startswith("report") else "--workdir") in done.stderr
     assert not ran.exists()
+
+
+def test_closing_the_terminal_window_still_runs_the_cleanup_and_writes_the_report(
+        sandbox_engine, clean_engine, docker_env, tmp_path):
+    lab = write_lab(tmp_path, [step("start", VICTIM)], ["docker rm -f victim"])
+    child = spawn(lab, tmp_path, sandbox_engine.docker_host, docker_env)
+    child.expect_exact("READY")
+    os.close(child.child_fd)  # the window closes: SIGHUP, and every write to it fails (EIO)
+    _, status = os.waitpid(child.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 129
+    assert not container_left("victim", docker_env), "the cleanup did not run"
+    assert report(tmp_path)["status"] == "interrupted"
+    assert not (tmp_path / "st").exists(), "an internal error was logged"

@@ -99,3 +99,22 @@ def test_an_internal_error_in_a_command_is_one_line_a_log_and_exit_70(tmp_path, 
     log = tmp_path / "labrunner" / "labrunner-error.log"
     assert err.count("\n") == 1 and "RuntimeError: a bug" in err and str(log) in err
     assert "Traceback" not in err and "Traceback" in log.read_text()
+
+
+def test_a_screen_that_is_gone_is_left_alone_and_the_run_goes_on(monkeypatch):
+    from runner.run import screen_guard
+
+    class ClosedWindow:
+        calls = 0
+
+        def on_event(self, event):
+            self.calls += 1
+            raise OSError(5, "Input/output error")
+
+    silenced = []
+    monkeypatch.setattr(screen_guard, "silence_stdout", lambda: silenced.append(True))
+    screen = ClosedWindow()
+    guard = screen_guard.ScreenUntilGone(screen)
+    guard.on_event(object())
+    guard.on_event(object())  # no error: the run reaches its cleanup
+    assert screen.calls == 1 and guard.gone and silenced == [True]

@@ -75,18 +75,20 @@ def report(tmp_path: Path) -> dict:
 VICTIM = ["docker run -d --name victim nginx", f"{READY}; sleep 60"]
 
 
+@pytest.mark.parametrize("reporter", ["plain", "rich"])
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_sigterm_and_sighup_run_the_cleanup_and_write_the_report(
-        sandbox_engine, clean_engine, docker_env, tmp_path, signum, code):
+        sandbox_engine, clean_engine, docker_env, tmp_path, signum, code, reporter):
     lab = write_lab(tmp_path, [step("start", VICTIM)], ["docker rm -f victim"])
-    child = spawn(lab, tmp_path, sandbox_engine.docker_host, docker_env)
+    child = spawn(lab, tmp_path, sandbox_engine.docker_host, docker_env,
+                  extra=("--reporter", reporter))
     child.expect_exact("READY")
     assert container_left("victim", docker_env)
     sent = time.monotonic()
     os.kill(child.pid, signum)
     status, output = finish(child)
     elapsed = time.monotonic() - sent
-    print(f"{signal.Signals(signum).name} to exit with cleanup done: {elapsed:.2f} s")
+    print(f"{signal.Signals(signum).name} ({reporter}) to exit, cleanup done: {elapsed:.2f} s")
     assert status == code, output
     assert not container_left("victim", docker_env), "the cleanup did not run"
     assert report(tmp_path)["status"] == "interrupted"

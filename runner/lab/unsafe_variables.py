@@ -3,7 +3,8 @@ line and column: in a comment, `$((…))`/`((…))`, `[[ … ]]`, or the body of
 whose delimiter is bare (runner/lab/variables.py says why each one).
 
 In a here-document with a quoted delimiter (`<<'EOF'`) the value is inserted as it is, so
-a lab variable holding a newline is refused there: one of its lines could end the body."""
+a lab variable holding a newline, or the delimiter itself, is refused there: it could end
+the body."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from runner.lab.variables import (
     COMMENT,
     HEREDOC,
     PLACEHOLDER,
-    RAW,
     TEST,
     quote_contexts,
 )
@@ -37,8 +37,8 @@ def unsafe_variable_errors(lab: Lab, document: YamlDocument) -> Iterator[LabFile
             if context.unsafe:
                 yield LabFileError(MESSAGES[context.unsafe], name=name,
                                    pos=_placed(document, path, command, match.start()))
-            elif context.kind == RAW and "\n" in lab.variables.get(name, ""):
-                yield LabFileError("semantic.multiline_in_heredoc", name=name,
+            elif name in lab.variables and context.refuses(lab.variables[name]):
+                yield LabFileError("semantic.value_ends_heredoc", name=name,
                                    pos=_placed(document, path, command, match.start()))
 
 

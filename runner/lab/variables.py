@@ -13,7 +13,7 @@ and the body of a here-document whose delimiter is bare (`<<EOF`: `$(…)` runs 
 `validate` refuses a variable in them (UNSAFE_KINDS, unsafe_placeholders) and substitute
 raises UnsafePlaceholder there. In the body of a here-document whose delimiter is quoted
 (`<<'EOF'`) nothing expands: the value is inserted as it is, and refused if it holds a
-newline (a line of it could end the here-document).
+newline or is the delimiter (it could end the here-document).
 """
 
 from __future__ import annotations
@@ -67,6 +67,13 @@ class Context:
     kind: str
     backquotes: int
     unsafe: str | None
+    delimiter: str = ""  # in a here-document's body (RAW): the line that ends it
+
+    def refuses(self, value: str) -> bool:
+        """No quoting keeps `value` text here: an unsafe place, or in a quoted here-document
+        a value that could end it (a newline, or the delimiter itself)."""
+        return bool(self.unsafe) or (self.kind == RAW and (
+            "\n" in value or value.strip(" \t") == self.delimiter))
 
 
 def placeholders(text: str) -> list[str]:
@@ -111,7 +118,7 @@ def substitute(text: str, values: Mapping[str, str], *, quote: bool = False,
 
 def _quoted(name: str, value: str, context: Context) -> str:
     """`value` quoted for the quoting in `context`, inside its levels of `…`."""
-    if context.unsafe or (context.kind == RAW and "\n" in value):
+    if context.refuses(value):
         raise UnsafePlaceholder(name, context.unsafe or RAW)
     quoted = QUOTERS[context.kind](value)
     for _ in range(context.backquotes):
@@ -154,7 +161,8 @@ class _Reader:
     def _context(self) -> Context:
         unsafe = next((f.kind for f in self.stack if f.kind in UNSAFE_KINDS), None)
         backquotes = sum(1 for frame in self.stack if frame.closer == "`")
-        return Context(self.stack[-1].kind, backquotes, unsafe)
+        frame = self.stack[-1]
+        return Context(frame.kind, backquotes, unsafe, frame.closer if frame.kind == RAW else "")
 
     def _step(self, i: int) -> int:
         kind = self.stack[-1].kind

@@ -63,7 +63,7 @@ def test_a_task_solution_is_read_too(tmp_path):
 def test_a_multiline_value_in_a_quoted_here_document_is_refused(tmp_path):
     run = "  run: |\n    cat <<'EOF'\n    {v}\n    EOF\n"
     errors = load_errors(tmp_path, STEP + run, variables='v: "x\\nEOF\\ntouch pwned"')
-    assert errors == [("semantic.multiline_in_heredoc", 11, 7)]
+    assert errors == [("semantic.value_ends_heredoc", 11, 7)]
 
 
 def test_a_one_line_value_in_a_quoted_here_document_is_accepted(tmp_path):
@@ -83,3 +83,9 @@ def test_a_one_line_value_in_a_quoted_here_document_is_accepted(tmp_path):
               EOF
         """), encoding="utf-8")
     assert load_lab(path).variables == {"base": "alpine:3.19"}
+
+
+def test_the_delimiter_as_a_value_in_a_quoted_here_document_is_refused(tmp_path):
+    run = "  run: |\n    cat <<'EOF'\n    {v}\n    EOF\n"
+    assert load_errors(tmp_path, STEP + run, variables="v: EOF") == [
+        ("semantic.value_ends_heredoc", 11, 7)]

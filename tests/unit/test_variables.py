@@ -219,3 +219,9 @@ def test_code_after_those_places_is_quoted_as_usual(template):
 
 def test_an_escaped_placeholder_in_a_comment_is_text():
     assert unsafe_placeholders("echo hi # \\{v}") == []
+
+
+@pytest.mark.parametrize("value", ["EOF", "\tEOF "], ids=["the delimiter", "with blanks"])
+def test_the_delimiter_as_a_value_in_a_quoted_here_document_is_refused(value):
+    with pytest.raises(UnsafePlaceholder):
+        substitute("cat <<'EOF'\n{v}\ntouch /tmp/pwned\nEOF", {"v": value}, quote=True)

@@ -195,7 +195,7 @@ class _Reader:
         if text.startswith("[[", i) and at_word_start:
             self.stack.append(_Frame(TEST, "]]"))
             return 2
-        if text.startswith("<<", i) and not text.startswith("<<<", i):
+        if text.startswith("<<", i) and not text.startswith("<<<", i) and frame.kind != ARITHMETIC:
             return self._heredoc_start(i)
         return self._open(i, CODE_OPENERS)
 

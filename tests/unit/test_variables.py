@@ -208,10 +208,10 @@ def test_a_newline_in_a_quoted_here_document_is_refused():
 @pytest.mark.parametrize("template", [
     "cat <<'EOF'\nx\nEOF\necho {v}", "cat <<EOF\nx\nEOF\necho {v}", "echo hi # note\necho {v}",
     "echo $((1 + 2)) {v}", "[[ -n x ]] && echo {v}", "cat > {v}/Dockerfile <<'EOF'\nFROM a\nEOF",
-    "echo a<<<{v}", "cat <<EOF | grep {v}\nx\nEOF",
+    "echo a<<<{v}", "cat <<EOF | grep {v}\nx\nEOF", "echo $((1 << 2))\necho {v}",
 ], ids=["after a quoted here-document", "after a here-document", "after a comment",
         "after $((…))", "after [[ … ]]", "on the here-document's line", "here-string",
-        "on the line of an unquoted here-document"])
+        "on the line of an unquoted here-document", "after a shift in $((…))"])
 def test_code_after_those_places_is_quoted_as_usual(template):
     assert unsafe_placeholders(template) == []
     assert "'$(x)'" in substitute(template, {"v": "$(x)"}, quote=True)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import os
+import time
+import tracemalloc
 from pathlib import Path
+
+import pytest
 
 from runner.report.plain import PlainReporter
 from runner.run import events as ev
 from runner.shell.session import CommandResult
-from runner.shell.terminal_text import screen_text
+from runner.shell.terminal_text import MAX_COLUMNS, MAX_ROWS, screen_text
 
 # newline="": the capture's lone \r are the point; text mode would turn them into \n.
 with open(Path(__file__).parent / "data" / "docker-pull-tty.txt", encoding="utf-8",
@@ -59,3 +64,60 @@ def test_output_without_cursor_moves_still_streams_line_by_line():
     assert out.getvalue() == "first\n"
     reporter.on_event(ev.CommandOutput("ond\n"))
     assert out.getvalue() == "first\nsecond\n"
+
+
+# Hostile output: every count is clamped to a screen of MAX_COLUMNS x MAX_ROWS, and the replay
+# stays linear in its input (these once raised MemoryError, or took 923 MB, or 11 s).
+
+
+def replay_cost(text: str) -> tuple[str, float, int]:
+    """screen_text(text), the seconds it took and the peak memory it allocated (bytes)."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        screen = screen_text(text)
+        return screen, time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("sequence", ["\x1b[30000000000Cx", "\x1b[300000000Cx", "\x1b[30000000Bx",
+                                      "\x1b[30000000Ex", "\x1b[99999999999Gx",
+                                      "\x1b[" + "9" * 5000 + "Cx"])
+def test_a_huge_cursor_move_stops_at_the_screen_edge(sequence):
+    screen, seconds, peak = replay_cost(sequence)
+    assert seconds < 0.5 and peak < 2_000_000
+    lines = screen.split("\n")
+    assert screen.endswith("x") and len(lines) <= MAX_ROWS
+    assert len(lines[-1]) <= MAX_COLUMNS
+
+
+def test_clamped_moves_land_on_the_edge():
+    assert screen_text("\x1b[5000Cx") == " " * (MAX_COLUMNS - 1) + "x"
+    assert screen_text("\x1b[50000Bx").split("\n") == [""] * (MAX_ROWS - 1) + ["x"]
+    assert screen_text("abc\x1b[0Gx") == "xbc"  # a count of 0 is column 1, not -1
+
+
+@pytest.mark.parametrize("hostile", [
+    "\x1b[9999Bx" * 20000,  # each move down stops at the bottom: at most MAX_ROWS lines
+    "\x1b[2K\x1b[999Cx" * 20000,  # erased, moved right, written: the line never creeps wider
+    "x" * 300000 + "\x1b[1K" * 50000,  # erasing a long line's start again costs nothing
+    "x" * 300000 + "\x1b[1Dy" * 50000,  # overwriting inside a long line
+    "a\x1b[31m" * 60000,  # a colour code between every character of one long line
+])
+def test_the_replay_stays_linear_in_its_input(hostile):
+    screen, seconds, peak = replay_cost(hostile)
+    assert seconds < 2 and peak < 60 * len(hostile) + 2_000_000
+    assert len(screen) <= len(hostile) + MAX_ROWS * (MAX_COLUMNS + 1)
+
+
+def test_many_redraws_of_one_line_leave_its_last_version():
+    text = "".join(f"\r{i}/100000" for i in range(1, 100001)) + "\n"
+    screen, seconds, _ = replay_cost(text)
+    assert screen == "100000/100000\n" and seconds < 5
+
+
+def test_binary_and_invalid_utf8_output_is_replayed_without_error():
+    raw = bytes(range(256)) * 400 + b"\xff\xfe\xc3(" + os.urandom(100000)
+    screen = screen_text(raw.decode("utf-8", errors="replace"))
+    assert "\x1b" not in screen and "\r" not in screen and "\ufffd" in screen

@@ -21,6 +21,7 @@ from runner.report.text import (
 )
 from runner.run import events as ev
 from runner.run.status import CheckStatus, LabStatus, StepStatus
+from runner.shell.output_tail import megabytes
 
 MARKS = {CheckStatus.PASS: ("✔", "green"), CheckStatus.FAIL: ("✘", "bold red"),
          CheckStatus.SKIP: ("–", "yellow")}
@@ -93,6 +94,9 @@ class RichReporter(ScreenReporter):
         for result in event.failures:
             self.console.print(Text(self.t(f"report.{event.phase}_failed", command=result.command,
                                            code=result.exit_code), style="bold yellow"))
+            if result.dropped:  # only the output's end was kept: say so before it
+                self.console.print(Text(self.t("report.output_not_kept",
+                                               megabytes=megabytes(result.dropped)), style="dim"))
             if result.output.strip():
                 self.console.print(Text(result.output.rstrip(), style="dim"))
 

@@ -16,19 +16,27 @@ from runner.report.text import (
 )
 from runner.run import events as ev
 from runner.run.status import CheckStatus
+from runner.shell.output_tail import OutputTail, megabytes
 from runner.shell.session import strip_ansi
 
 MARKS = {CheckStatus.PASS: "PASS", CheckStatus.FAIL: "FAIL", CheckStatus.SKIP: "SKIP"}
 CURSOR_UP = re.compile(r"\x1b\[\d*[AF]")
+CARRY = 32  # the end of a chunk looked at again with the next: a code cut between the two
 
 
 class PlainReporter(ScreenReporter):
     def __init__(self, stream: TextIO, language: str) -> None:
         super().__init__(language)
         self.stream = stream
-        self.partial = ""  # live output not yet ended by a newline
-        self.output = ""  # the running command's whole output
+        self._reset_output()
+
+    def _reset_output(self) -> None:
+        """Forget the last command's output: each command's is followed on its own."""
+        self.partial = OutputTail()  # live output not yet ended by a newline (its tail)
+        self.output = OutputTail()  # the running command's output (its tail)
+        self.carry = ""  # the end of the last chunk
         self.printed = 0  # its lines already written
+        self.streamed = 0  # its characters already written (or left out) line by line
         self.redrawing = False  # it moves the cursor (Docker's progress): wait for its end
 
     def write(self, text: str = "") -> None:
@@ -67,25 +75,54 @@ class PlainReporter(ScreenReporter):
         self.write(f"$ {event.command}")
 
     def on_command_output(self, event: ev.CommandOutput) -> None:
-        self.output += event.chunk
-        self.redrawing = self.redrawing or bool(CURSOR_UP.search(self.output))
+        """Write each line as it ends; each chunk is looked at once (time linear in the
+        output) and only bounded tails are kept (memory flat, whatever the command prints)."""
+        chunk = event.chunk
+        self.output.add(chunk)
+        self.redrawing = self.redrawing or bool(CURSOR_UP.search(self.carry + chunk))
+        self.carry = (self.carry + chunk)[-CARRY:]
         if self.redrawing:  # a line written now may be redrawn later: only the end is true
             return
-        *lines, self.partial = (self.partial + event.chunk).split("\n")
+        self.streamed += len(chunk)
+        if "\n" not in chunk:
+            self.partial.add(chunk)
+            return
+        first, *lines, rest = chunk.split("\n")
+        self.partial.add(first)
+        self._write_line(self.partial)
         for line in lines:
             self.write(strip_ansi(line))
-        self.printed += len(lines)
+        self.partial = OutputTail()
+        self.partial.add(rest)
+        self.printed += len(lines) + 1
+
+    def _write_line(self, line: OutputTail) -> None:
+        """A line as it finally shows; of a huge one, how much was left out, then its end."""
+        self._write_not_kept(line.dropped)
+        self.write(strip_ansi(line.text))
+
+    def _write_not_kept(self, characters: int) -> None:
+        if characters > 0:
+            self.write(self.t("report.output_not_kept", megabytes=megabytes(characters)))
 
     def on_command_finished(self, event: ev.CommandFinished) -> None:
         if self.redrawing:
-            final = strip_ansi(self.output).rstrip("\n").split("\n")
-            for line in final[self.printed:]:
-                self.write(line)
-        elif self.partial:
-            self.write(strip_ansi(self.partial))
-        self.output, self.partial, self.printed, self.redrawing = "", "", 0, False
+            self._write_redrawn()
+        elif self.partial.text or self.partial.dropped:
+            self._write_line(self.partial)
+        self._reset_output()
         if event.result.timed_out:
             self.write("! " + self.t("report.timed_out", seconds=f"{event.result.duration:.0f}"))
+
+    def _write_redrawn(self) -> None:
+        """The final screen of a redrawn output, from the first line not written yet; when
+        the kept tail starts after that line, say how much is missing in between."""
+        tail = self.output
+        final = strip_ansi(tail.text).rstrip("\n").split("\n")
+        if tail.dropped_lines > self.printed:
+            self._write_not_kept(tail.dropped - self.streamed)
+        for line in final[max(0, self.printed - tail.dropped_lines):]:
+            self.write(line)
 
     def on_check_evaluated(self, event: ev.CheckEvaluated) -> None:
         outcome = event.outcome
@@ -97,6 +134,7 @@ class PlainReporter(ScreenReporter):
         for result in event.failures:
             self.write("! " + self.t(f"report.{event.phase}_failed", command=result.command,
                                      code=result.exit_code))
+            self._write_not_kept(result.dropped)
             if result.output.strip():
                 self.write(strip_ansi(result.output.rstrip()))
 

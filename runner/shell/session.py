@@ -34,6 +34,7 @@ from pathlib import Path
 import pexpect
 
 from runner.errors import ShellError
+from runner.shell.output_tail import OutputTail
 from runner.shell.procs import (
     end_jobs,
     foreground_group,
@@ -67,13 +68,15 @@ class Answer:
 
 @dataclass(frozen=True)
 class CommandResult:
-    """What one command did: its text, exit code (None if killed at its timeout), output."""
+    """What one command did: its text, exit code (None if killed at its timeout), output:
+    its last OUTPUT_LIMIT characters (runner/shell/output_tail), `dropped` the ones before."""
 
     command: str
     exit_code: int | None
     output: str
     timed_out: bool
     duration: float
+    dropped: int = 0
 
 
 def strip_ansi(text: str) -> str:
@@ -150,17 +153,17 @@ class ShellSession:
         child.sendline(f'{{ __lr_mark {self._seq} "$?" && :; }} 2>/dev/null; '
                        f". {shlex.quote(str(script))}")
         replies = _Replies(answers, child.sendline)
-        output, marker = self._collect(started + timeout, replies.see)
+        output = OutputTail()
+        marker = self._collect(started + timeout, output, replies.see)
         if marker is None:
-            more, _ = self._recover()
-            output += more
-        return CommandResult(command, marker.exit_code if marker else None, output,
-                             marker is None, time.monotonic() - started)
+            self._recover(output)
+        return CommandResult(command, marker.exit_code if marker else None, output.text,
+                             marker is None, time.monotonic() - started, output.dropped)
 
     def interrupt(self) -> None:
         """Ctrl-C to the running command (harder if it ignores it) and wait for the prompt."""
         if self._child is not None and self._child.isalive():
-            self._recover()
+            self._recover(OutputTail())
 
     def close(self) -> None:
         """End bash, the running command and the session's `cmd &` jobs; idempotent."""
@@ -188,7 +191,7 @@ class ShellSession:
 
     def _wait_first_prompt(self) -> None:
         try:
-            _, marker = self._collect(time.monotonic() + START_SECONDS, quiet=True)
+            marker = self._collect(time.monotonic() + START_SECONDS, OutputTail(), quiet=True)
         except ShellError:
             self.close()
             raise ShellError("shell.exited_at_start") from None
@@ -209,10 +212,11 @@ class ShellSession:
         except termios.error:  # the terminal is gone with bash
             raise ShellError("shell.died") from None
 
-    def _collect(self, deadline: float, on_text: Callable[[str], None] | None = None,
-                 quiet: bool = False) -> tuple[str, Marker | None]:
-        """Read until the current command's marker (returned) or the deadline (None)."""
-        pieces: list[str] = []
+    def _collect(self, deadline: float, output: OutputTail,
+                 on_text: Callable[[str], None] | None = None,
+                 quiet: bool = False) -> Marker | None:
+        """Read into `output` until the current command's marker (returned) or the deadline
+        (None)."""
         while (remaining := deadline - time.monotonic()) > 0:
             try:
                 chunk = self._child.read_nonblocking(READ_SIZE, min(remaining, ALIVE_CHECK))
@@ -223,7 +227,7 @@ class ShellSession:
             text, marker = self._scanner.feed(chunk)
             while True:
                 if text:
-                    pieces.append(text)
+                    output.add(text)
                     if not quiet and self._on_output is not None:
                         self._on_output(text)
                     if on_text is not None:
@@ -233,26 +237,25 @@ class ShellSession:
                 text, marker = self._scanner.feed("")  # a stale prompt: read past it
             if marker is not None:
                 self._pwd = marker.pwd
-                return "".join(pieces), marker
-        return "".join(pieces), None
+                return marker
+        return None
 
-    def _recover(self) -> tuple[str, Marker | None]:
+    def _recover(self, output: OutputTail) -> Marker | None:
         """Ctrl-C; then SIGINT bash (so it drops the rest of the command) and SIGKILL the
         foreground job, in rounds; if bash itself never comes back, kill it."""
-        output, marker = "", None
+        marker = None
         try:
             self._child.sendintr()
-            output, marker = self._collect(time.monotonic() + GRACE_SECONDS)
+            marker = self._collect(time.monotonic() + GRACE_SECONDS, output)
             deadline = time.monotonic() + KILL_SECONDS
             while marker is None and time.monotonic() < deadline:
                 self._kill_foreground()
-                more, marker = self._collect(min(time.monotonic() + KILL_ROUND, deadline))
-                output += more
+                marker = self._collect(min(time.monotonic() + KILL_ROUND, deadline), output)
         except ShellError:
-            return output, None  # bash is gone; the next run says so
+            return None  # bash is gone; the next run says so
         if marker is None:
             self._child.close(force=True)  # the only way left to stop the command
-        return output, marker
+        return marker
 
     def _kill_foreground(self) -> None:
         bash = self._child.pid

@@ -86,9 +86,11 @@ def _run_lab(args: argparse.Namespace):
     from runner.engines.reader import ReaderClient
     from runner.lab.loader import load_lab, resolve_lab
     from runner.report import make_reporter
+    from runner.run import records
     from runner.run.destructive import unattended_refusal
     from runner.run.events import Notice
     from runner.run.lab_runner import LabRun, LabRunner
+    from runner.shell.owner import remove_abandoned_task_folders
 
     language = args.language
     path = resolve_lab(args.lab)
@@ -110,13 +112,19 @@ def _run_lab(args: argparse.Namespace):
 
         # The report first: whatever the screen reporter does, the file gets written.
         listener = Fanout(JsonReport(args.report, language), reporter)
+    work_dir = args.workdir or Path(tempfile.mkdtemp(prefix=f"labrunner-{lab.id}-"))
+    folder = records.runs_folder(os.environ)
+    earlier = tuple(records.killed_runs(folder, lab.id, profile.endpoint))
+    remove_abandoned_task_folders(Path(tempfile.gettempdir()))
     run_spec = LabRun(
         lab=lab, lab_path=path, profile=profile, listener=listener, language=language,
-        work_dir=args.workdir or Path(tempfile.mkdtemp(prefix=f"labrunner-{lab.id}-")),
-        docker_factory=lambda: ReaderClient(profile.endpoint),  # a run only reads
+        work_dir=work_dir, docker_factory=lambda: ReaderClient(profile.endpoint),  # reads only
         environ=os.environ, pacer=_pacer(args, listener, language, notify),
+        earlier_runs=earlier,
     )
-    return LabRunner(run_spec).run()
+    # The record lives until the cleanup has run: left behind, it tells the next run so.
+    with records.recorded(folder, records.this_run(lab.id, path, profile.endpoint, work_dir)):
+        return LabRunner(run_spec).run()
 
 
 def _pacer(args, listener, language, notify):

@@ -20,6 +20,7 @@ from runner.lab.model import Lab, LocalizedText, Step
 from runner.lab.variables import substitute
 from runner.messages import msg
 from runner.run import events as ev
+from runner.run.records import RunRecord, forget
 from runner.run.status import CheckStatus, Decision, LabStatus, StepStatus
 from runner.run.step_runner import StepContext, StepRunner
 from runner.shell.session import ShellSession
@@ -34,6 +35,9 @@ class Pacer(Protocol):
 
     def confirm_destructive(self, step: Step) -> bool:
         """May this step delete the objects just listed (DestructivePreview)?"""
+
+    def confirm_earlier_cleanup(self, pid: int) -> bool:
+        """Run the lab's cleanup for an earlier run (pid) killed before its own cleanup?"""
 
     def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> StudentWork | None:
         """Let the student do the task; None: run its solution unattended instead."""
@@ -55,6 +59,9 @@ class AutoPacer:
 
     def confirm_destructive(self, step: Step) -> bool:
         return self.allow_destructive
+
+    def confirm_earlier_cleanup(self, pid: int) -> bool:
+        return True  # the lab's cleanup removes only what the lab creates
 
     def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> None:
         return None
@@ -78,6 +85,8 @@ class LabRun:
     pacer: Pacer = field(default_factory=AutoPacer)
     shell_factory: Callable[..., ShellSession] = ShellSession
     pre_checks: bool = False  # labrunner test: evaluate each step's checks before it too
+    # Runs of this lab killed before their cleanup (runner/run/records.py): cleaned up first
+    earlier_runs: tuple[RunRecord, ...] = ()
 
 
 class LabRunner:
@@ -89,6 +98,7 @@ class LabRunner:
         self.shell: ShellSession | None = None
         self.quiet = False  # setup and cleanup output is kept in results, not shown live
         self._docker: Any = None
+        self.declined: list[RunRecord] = []  # earlier runs whose cleanup the person declined
 
     def run(self) -> ev.LabFinished:
         """Run the whole lab; returns (and emits) the final LabFinished event.
@@ -120,11 +130,15 @@ class LabRunner:
         except Exception as error:  # noqa: BLE001 - a crash in the cleanup still ends the run
             self.crash = self.crash or error
             return LabStatus.ABORTED
+        if not interrupted:  # the same cleanup removed what the declined earlier runs left
+            for record in self.declined:
+                forget(record)
         return LabStatus.INTERRUPTED if interrupted and not self.crash else status
 
     def _run_until_stopped(self) -> tuple[str, bool]:
         """(status, whether the cleanup must run): setup then the steps, until they end."""
         try:
+            self._clean_after_earlier_runs()
             if not self._run_phase("setup", self.lab.setup):
                 self._mark_not_run(1)
                 return LabStatus.ABORTED, False
@@ -140,6 +154,20 @@ class LabRunner:
         self._interrupt_shell()  # the command running then may still be running
         self._mark_not_run(len(self.summaries) + 1)
         return status, True
+
+    def _clean_after_earlier_runs(self) -> None:
+        """Run the lab's cleanup once for each earlier run killed before its own (if the
+        person agrees), so their objects do not make this run's setup refuse to start."""
+        for record in self.run_.earlier_runs:
+            self.emit(ev.Notice(msg("engine.earlier_run_left", pid=record.pid,
+                                    started=record.started_at), "warning"))
+            if not self.run_.pacer.confirm_earlier_cleanup(record.pid):
+                self.emit(ev.Notice(msg("engine.earlier_run_cleanup_declined")))
+                self.declined.append(record)  # forgotten once this run's own cleanup ran
+                continue
+            if self._run_cleanup():
+                raise KeyboardInterrupt  # stopped during it: this run stops too
+            forget(record)
 
     def _crash_details(self) -> tuple[str, str]:
         """The internal error in one line, and the log file holding its traceback."""

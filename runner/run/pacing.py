@@ -19,7 +19,9 @@ from runner.shell.student import StudentWork, open_student_shell
 # Each lettered answer: its key, and the catalog word the prompt shows beside it (accepted too).
 KEYS = {Decision.SKIP: ("s", "report.answer_skip"), Decision.QUIT: ("q", "report.answer_quit"),
         Decision.RETRY: ("r", "report.answer_retry")}
-YES = ("yes", "oui")  # either language: the one answer that lets a step delete anything
+YES = ("yes", "oui")
+CLEANUP_YES = ("", "y", "o", "yes", "oui")  # a yes/no question where Enter means yes
+CLEANUP_NO = ("n", "no", "non")  # either language: the one answer that lets a step delete anything
 
 
 class KeyboardPacer:
@@ -40,6 +42,18 @@ class KeyboardPacer:
         A yes/no question: any other answer, or none, declines without asking again."""
         answer = self.terminal.ask(self._t("report.prompt_destructive"))
         return answer is not None and answer.strip().casefold() in YES
+
+    def confirm_earlier_cleanup(self, pid: int) -> bool:
+        """A yes/no question: Enter or y (o, yes, oui) runs the lab's cleanup for the earlier
+        run, n (no, non) does not; anything else asks again; end of input declines."""
+        question = self._t("report.prompt_earlier_cleanup")
+        while (answer := self.terminal.ask(question)) is not None:
+            word = answer.strip().casefold()
+            if word in CLEANUP_YES or word in CLEANUP_NO:
+                return word in CLEANUP_YES
+            question = (f"{self._t('report.reask_earlier_cleanup', answer=answer.strip())}\n"
+                        f"{self._t('report.prompt_earlier_cleanup')}")
+        return False
 
     def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> StudentWork:
         label = self._t("report.task_prompt_label", id=step.id)

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from runner.shell.owner import write_owner_marker
+
 RC = """[ -f ~/.bashrc ] && . ~/.bashrc
 HISTFILE={history}
 HISTSIZE=10000
@@ -38,6 +40,7 @@ def open_student_shell(env: Mapping[str, str], cwd: str, label: str,
                        bash: str = "bash") -> StudentWork:
     """Run an interactive bash on this terminal until the student leaves it."""
     with tempfile.TemporaryDirectory(prefix="labrunner-task-") as folder:
+        write_owner_marker(Path(folder))  # a killed run's folder is removed by the next run
         history, cwd_file = Path(folder, "history"), Path(folder, "cwd")
         rc = Path(folder, "rc")
         prompt = f"\\[\\e[1;33m\\]({label})\\[\\e[0m\\] \\w \\$ "

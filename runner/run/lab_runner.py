@@ -335,7 +335,8 @@ class LabRunner:
             self.shell.run(f"cd {shlex.quote(folder)}", timeout=self.lab.timeout)
 
     def docker(self) -> Any:
-        """One Docker SDK client for the whole run, created on first use (slow to import)."""
+        """One engine client for the whole run, created on first use (`run` gives a reader
+        on the standard library, runner/engines/reader.py; `labrunner test` the SDK's)."""
         if self._docker is None:
             self._docker = self.run_.docker_factory()
         return self._docker

@@ -55,7 +55,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         signum = getattr(interrupt, "signum", None)
         return 128 + signum if signum else EXIT_INTERRUPTED
     except BrokenPipeError:  # `labrunner list | head`: the reader has all it wanted
-        _silence_stdout()
+        from runner.run.screen_guard import silence_stdout
+
+        silence_stdout()
         return EXIT_BROKEN_PIPE
     except Exception as error:  # noqa: BLE001 - a bug: one line and a log, not a traceback
         return _internal_error(error, args.language)
@@ -69,14 +71,6 @@ def _internal_error(error: Exception, language: str) -> int:
     print(t("cli.internal_error", language, error=f"{type(error).__name__}: {error}"[:500],
             log=str(log or "-")), file=sys.stderr)
     return EXIT_INTERNAL_ERROR
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null, so that Python's final flush does not fail a second time."""
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 def build_parser(language: str) -> argparse.ArgumentParser:

@@ -68,5 +68,6 @@ def _code_fingerprint() -> str:
 
 
 def _folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base, "labrunner", "labs")
+    from runner.resources import cache_home
+
+    return cache_home() / "labs"

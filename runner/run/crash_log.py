@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import time
 import traceback
 from pathlib import Path
+
+from runner.resources import state_home
 
 LOG_NAME = "labrunner-error.log"
 
@@ -14,7 +15,7 @@ def write_crash_log(error: BaseException, folder: Path | None = None) -> Path | 
     """Write `error`'s traceback in `folder` (the run's work folder), else in the state folder
     ($XDG_STATE_HOME/labrunner); the path written, or None when neither can be written."""
     text = "".join(traceback.format_exception(error))
-    for candidate in (folder, state_folder()):
+    for candidate in (folder, state_home()):
         if candidate is None:
             continue
         try:
@@ -26,8 +27,3 @@ def write_crash_log(error: BaseException, folder: Path | None = None) -> Path | 
             continue
     return None
 
-
-def state_folder() -> Path:
-    """$XDG_STATE_HOME/labrunner, ~/.local/state/labrunner by default."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "labrunner"

@@ -12,9 +12,10 @@ import json
 import os
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+from runner.resources import state_home
 from runner.shell.owner import process_runs, process_start_time
 
 
@@ -35,8 +36,7 @@ class RunRecord:
 
 
 def runs_folder(environ: Mapping[str, str]) -> Path:
-    state = environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state) / "labrunner" / "runs"
+    return state_home(environ) / "runs"
 
 
 def this_run(lab_id: str, lab_file: Path, endpoint: str, work_dir: Path) -> RunRecord:
@@ -101,6 +101,4 @@ def _read(path: Path) -> RunRecord | None:
 
 
 def _with_path(record: RunRecord, path: Path) -> RunRecord:
-    from dataclasses import replace
-
     return replace(record, path=path)

@@ -24,8 +24,9 @@ def default_state_dir() -> Path:
     """$LABRUNNER_SANDBOX_DIR, else $XDG_STATE_HOME/labrunner/sandbox, else ~/.local/state/…"""
     if os.environ.get("LABRUNNER_SANDBOX_DIR"):
         return Path(os.environ["LABRUNNER_SANDBOX_DIR"])
-    state_home = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return Path(state_home) / "labrunner" / "sandbox"
+    from runner.resources import state_home
+
+    return state_home() / "sandbox"
 
 
 def default_cache_dir() -> Path | None:

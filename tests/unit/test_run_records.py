@@ -76,3 +76,16 @@ def test_forgetting_an_earlier_run_spares_a_new_run_that_reused_its_pid(tmp_path
     records.write(tmp_path, replace(record(), process_start="999"))  # same pid, another run
     records.forget(earlier)
     assert [r.process_start for r in records.read_all(tmp_path)] == ["999"]
+
+
+def test_every_state_of_labrunner_lives_under_one_state_home(tmp_path, monkeypatch):
+    from runner.resources import cache_home, state_home
+    from runner.sandbox.paths import default_state_dir
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("LABRUNNER_SANDBOX_DIR", raising=False)
+    assert state_home() == tmp_path / "state" / "labrunner"
+    assert default_state_dir() == state_home() / "sandbox"
+    assert records.runs_folder(os.environ) == state_home() / "runs"
+    assert cache_home() == tmp_path / "cache" / "labrunner"

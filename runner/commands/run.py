@@ -90,14 +90,13 @@ def _run_lab(args: argparse.Namespace):
     from runner.run.destructive import unattended_refusal
     from runner.run.events import Notice
     from runner.run.lab_runner import LabRun, LabRunner
+    from runner.run.screen_guard import ScreenUntilGone
     from runner.shell.owner import remove_abandoned_task_folders
 
     language = args.language
     path = resolve_lab(args.lab)
     # bad input: exit 2 before Docker is touched; a lab that validated before comes from the cache
     lab = load_lab(path, notice_printer(language), cached=True)
-    from runner.run.screen_guard import ScreenUntilGone
-
     reporter = ScreenUntilGone(make_reporter(args.reporter, sys.stdout, language))
     notify = lambda message: reporter.on_event(Notice(message))  # noqa: E731
     profile = connect(args.engine, os.environ, notify)

@@ -9,6 +9,7 @@ does not run the step and `suivant` does not skip it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 from runner.i18n import t
 from runner.lab.model import Step
@@ -20,8 +21,11 @@ from runner.shell.student import StudentWork, open_student_shell
 KEYS = {Decision.SKIP: ("s", "report.answer_skip"), Decision.QUIT: ("q", "report.answer_quit"),
         Decision.RETRY: ("r", "report.answer_retry")}
 YES = ("yes", "oui")
-CLEANUP_YES = ("", "y", "o", "yes", "oui")  # a yes/no question where Enter means yes
-CLEANUP_NO = ("n", "no", "non")  # either language: the one answer that lets a step delete anything
+Answer = TypeVar("Answer")
+# The earlier run's cleanup, in either language: Enter means yes (it removes only what the
+# lab itself creates).
+CLEANUP_ANSWERS = {**dict.fromkeys(("", "y", "o", "yes", "oui"), True),
+                   **dict.fromkeys(("n", "no", "non"), False)}
 
 
 class KeyboardPacer:
@@ -32,10 +36,12 @@ class KeyboardPacer:
     def before_step(self, step: Step, commands: list[str]) -> Decision:
         answers = self._answers(Decision.RUN, Decision.SKIP, Decision.QUIT)
         if step.is_task:  # the solution is not shown: the student works it out
-            return self._decide(self._t("report.prompt_task"), "report.reask_task", answers)
+            return self._ask_until(self._t("report.prompt_task"), "report.reask_task", answers,
+                               Decision.QUIT)
         lines = "\n".join(f"  $ {command}" for command in commands)
         intro = f"{self._t('report.prompt_commands')}\n{lines}\n"
-        return self._decide(self._t("report.prompt"), "report.reask_step", answers, intro)
+        return self._ask_until(self._t("report.prompt"), "report.reask_step", answers,
+                               Decision.QUIT, intro)
 
     def confirm_destructive(self, step: Step) -> bool:
         """Only a typed "yes" (or "oui") deletes: Enter alone must never destroy anything.
@@ -46,14 +52,8 @@ class KeyboardPacer:
     def confirm_earlier_cleanup(self, pid: int) -> bool:
         """A yes/no question: Enter or y (o, yes, oui) runs the lab's cleanup for the earlier
         run, n (no, non) does not; anything else asks again; end of input declines."""
-        question = self._t("report.prompt_earlier_cleanup")
-        while (answer := self.terminal.ask(question)) is not None:
-            word = answer.strip().casefold()
-            if word in CLEANUP_YES or word in CLEANUP_NO:
-                return word in CLEANUP_YES
-            question = (f"{self._t('report.reask_earlier_cleanup', answer=answer.strip())}\n"
-                        f"{self._t('report.prompt_earlier_cleanup')}")
-        return False
+        return self._ask_until(self._t("report.prompt_earlier_cleanup"),
+                               "report.reask_earlier_cleanup", CLEANUP_ANSWERS, False)
 
     def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> StudentWork:
         label = self._t("report.task_prompt_label", id=step.id)
@@ -61,19 +61,20 @@ class KeyboardPacer:
 
     def after_failed_task(self, step: Step) -> Decision:
         answers = self._answers(Decision.CONTINUE, Decision.RETRY, Decision.QUIT)
-        return self._decide(self._t("report.prompt_task_failed"), "report.reask_task_failed",
-                            answers)
+        return self._ask_until(self._t("report.prompt_task_failed"),
+                               "report.reask_task_failed", answers, Decision.QUIT)
 
-    def _decide(self, prompt: str, reask: str, answers: Mapping[str, Decision],
-                intro: str = "") -> Decision:
-        """Ask until the answer is one of `answers`, saying which they are; end of input quits."""
+    def _ask_until(self, prompt: str, reask: str, answers: Mapping[str, Answer],
+                   at_end: Answer, intro: str = "") -> Answer:
+        """Ask until the answer is one of `answers`, saying which they are (`reask`); at the
+        end of input, `at_end`."""
         question = intro + prompt
         while (answer := self.terminal.ask(question)) is not None:
-            decision = answers.get(answer.strip().casefold())
-            if decision is not None:
-                return decision
+            word = answer.strip().casefold()
+            if word in answers:
+                return answers[word]
             question = f"{self._t(reask, answer=answer.strip())}\n{prompt}"
-        return Decision.QUIT
+        return at_end
 
     def _answers(self, on_enter: Decision, *lettered: Decision) -> dict[str, Decision]:
         """Enter (an empty line), each decision's letter and its word in this language."""

@@ -37,7 +37,7 @@ class StepContext:
     shell: ShellSession  # the lab's persistent shell
     values: Mapping[str, str]  # variables, built-ins included
     profile: EngineProfile  # the Docker engine the lab runs on
-    docker: Callable[[], Any]  # the run's one Docker SDK client, created on first use
+    docker: Callable[[], Any]  # the run's one engine client, created on first use
     emit: Callable[[ev.Event], None]
     pacer: Any  # runner.run.lab_runner.Pacer
     environ: Mapping[str, str]  # the lab shell's environment: the student's shell and probes

@@ -13,6 +13,7 @@ from runner.report import Fanout
 from runner.report.plain import PlainReporter
 from runner.run import events as ev
 from runner.run import terminal as terminal_module
+from runner.run.lab_runner import AutoPacer
 from runner.run.pacing import KeyboardPacer
 from runner.run.status import Decision
 from runner.run.terminal import KeyboardTerminal, keyboard_terminal, show_on_terminal
@@ -187,3 +188,20 @@ def test_without_a_controlling_terminal_the_prompt_goes_to_stderr(monkeypatch, c
     monkeypatch.setattr(terminal_module, "open", no_tty, raising=False)
     show_on_terminal("Enter: run > ")
     assert capsys.readouterr() == ("", "Enter: run > ")
+
+
+# The yes/no question before cleaning up after a killed run: Enter or y yes, n no.
+
+@pytest.mark.parametrize(("answers", "agreed"), [
+    ([""], True), (["y"], True), (["  Oui "], True), (["n"], False), (["non"], False),
+    ([], False), (["docker ps", "y"], True), (["maybe", "n"], False)])
+def test_enter_or_y_agrees_n_declines_anything_else_asks_again(answers, agreed):
+    terminal = ScriptedTerminal(*answers)
+    assert KeyboardPacer(terminal, "en").confirm_earlier_cleanup(1234) is agreed
+    assert terminal.prompts[0] == t("report.prompt_earlier_cleanup", "en")
+    if len(answers) == 2:
+        assert terminal.prompts[1].startswith(f"“{answers[0]}” is not an answer here")
+
+
+def test_unattended_cleans_up_without_asking():
+    assert AutoPacer().confirm_earlier_cleanup(1234) is True

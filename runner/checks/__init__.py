@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from runner.checks.base import CheckContext, CheckOutcome, Problem, unexamined
 from runner.checks.registry import check_module
+from runner.engines import tags
 from runner.lab.variables import substitute
 from runner.messages import msg
 from runner.run.status import CheckStatus
@@ -21,10 +22,10 @@ from runner.run.status import CheckStatus
 def evaluate(check, ctx: CheckContext, *, once: bool = False) -> CheckOutcome:
     """Evaluate `check`, retrying as it asks (`once`: a single attempt, as `labrunner test`
     does before the step, where the check is expected to fail)."""
-    if check.only_on and ctx.profile.kind not in check.only_on:
+    if check.only_on and not tags.matches(check.only_on, ctx.profile):
         return CheckOutcome(CheckStatus.SKIP, msg("check.only_on_summary", type=check.type),
                             note=msg("check.only_on", kinds=", ".join(check.only_on),
-                                     kind=ctx.profile.kind))
+                                     kind=tags.described(ctx.profile)))
     retry = check.retry or getattr(check_module(check.type), "DEFAULT_RETRY", None)
     attempts = 1 if once or retry is None else retry.attempts
     for attempt in range(1, attempts + 1):

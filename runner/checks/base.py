@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, StrictBool, StrictStr
 
-from runner.lab.types import EngineKind, LocalizedText, Retry, Strict, StrList, as_list
+from runner.lab.types import EngineTag, LocalizedText, Retry, Strict, StrList, as_list
 from runner.lab.variables import substitute
 from runner.messages import Message, msg
 from runner.run.status import CheckStatus
@@ -31,8 +31,9 @@ class CheckBase(Strict):
         None, description="Evaluate the check again until it passes (the step's commands are "
         "never run again).",
     )
-    only_on: list[EngineKind] | None = Field(
-        None, description="Evaluate only on these kinds of engine; skipped (and said so) elsewhere."
+    only_on: list[EngineTag] | None = Field(
+        None, description="Evaluate only on these engines (kinds or storage drivers); skipped "
+        "(and said so) elsewhere."
     )
     negate: StrictBool = Field(
         False, alias="not",

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from runner.checks.registry import CHECK_MODULES, check_models
 from runner.lab.types import (
-    EngineKind,
+    EngineTag,
     Identifier,
     LocalizedText,
     Rerun,
@@ -22,6 +22,7 @@ from runner.lab.types import (
     StrList,
     VariableName,
     as_list,
+    key_error,
 )
 
 FORMAT = 2
@@ -42,6 +43,18 @@ class Task(Strict):
     solution: StrList = Field(
         description="The commands that do the task: run by --auto and `labrunner test`, never "
         "shown by default.")
+
+
+class StepVariant(Strict):
+    """What a step says, types and checks on one kind of engine; every key left out is the
+    step's own."""
+
+    title: LocalizedText | None = Field(None, description="`{fr, en}`, replaces the title.")
+    explain: LocalizedText | None = Field(
+        None, description="`{fr, en}` Markdown, replaces the explanation: true on this engine.")
+    run: StrList | None = Field(None, description="Replaces `run` (a step with `run` only).")
+    task: Task | None = Field(None, description="Replaces `task` (a step with `task` only).")
+    checks: list[Check] | None = Field(None, description="Replaces the checks.")
 
 
 class Step(Strict):
@@ -68,11 +81,32 @@ class Step(Strict):
         "images…): outside the sandbox engine labrunner lists them and asks first.")
     checks: list[Check] = Field(
         [], description="Evaluated after the commands (or the task); every failure is reported.")
-    engine_notes: dict[EngineKind, LocalizedText] = Field(
-        {}, description="Extra explanation shown only on that kind of engine.")
-    only_on: list[EngineKind] | None = Field(
+    engine_notes: dict[EngineTag, LocalizedText] = Field(
+        {}, description="Extra explanation shown only on that engine (a kind or a storage "
+        "driver).")
+    only_on: list[EngineTag] | None = Field(
         None,
-        description="Run the step only on these kinds of engine; skipped (said so) elsewhere.")
+        description="Run the step only on these engines (kinds or storage drivers); skipped "
+        "(said so) elsewhere.")
+    variants: dict[EngineTag, StepVariant] = Field(
+        {}, description="The step as it is on another engine (a kind or a storage driver): "
+        "the first key, in file order, that names the engine replaces the keys it gives.")
+
+    @model_validator(mode="after")
+    def _variants_keep_the_step_kind(self) -> Step:
+        for variant in self.variants.values():
+            if (variant.run is not None and self.task is not None) or (
+                    variant.task is not None and self.run is not None):
+                raise key_error("schema.variant_step_kind")
+        return self
+
+    def variant_for(self, names: frozenset[str]) -> tuple[Step, str | None]:
+        """The step as it is on an engine with these names, and the variant's key (or None)."""
+        for key, variant in self.variants.items():
+            if key in names:
+                changes = {field: getattr(variant, field) for field in variant.model_fields_set}
+                return self.model_copy(update=changes), key
+        return self, None
 
     @property
     def is_task(self) -> bool:

@@ -26,6 +26,7 @@ def format_reference() -> str:
             + _nested_table("keeps", lab["keeps"]) + _nested_table("selftest", lab["selftest"])
             + "\n#### A step\n\n" + _model_table(Step) + "\n"
             + "".join(_nested_table(key, step[key]) for key in ("task", "rerun", "answers"))
+            + _engine_names() + _nested_table("variants", step["variants"], deep=False)
             + "\n### Checks\n\n" + check_reference())
 
 
@@ -60,10 +61,21 @@ def _type_section(name: str, model: type, module_doc: str) -> str:
     return text + "".join(nested)
 
 
-def _nested_table(key: str, info) -> str:
+def _engine_names() -> str:
+    """The names `only_on`, `engine_notes` and `variants` accept, from the model's types."""
+    from runner.lab.types import ENGINE_KINDS, STORAGE_DRIVERS
+
+    kinds = ", ".join(f"`{name}`" for name in ENGINE_KINDS)
+    drivers = ", ".join(f"`{name}`" for name in STORAGE_DRIVERS)
+    return ("\nEngines are named, in `only_on`, `engine_notes` and `variants`, by their kind "
+            f"({kinds}) or by their storage driver as `docker info` names it ({drivers}); "
+            "Docker 29 on Linux is both `containerd` and `overlayfs`.\n")
+
+
+def _nested_table(key: str, info, deep: bool = True) -> str:
     model = _submodel(info)
     rows = [_row(sub, sub_info) for sub, sub_info in _fields(model)]
-    for sub, sub_info in _fields(model):
+    for sub, sub_info in _fields(model) if deep else ():
         deeper = _submodel(sub_info)
         if deeper is not None:
             rows += [_row(f"{sub}[].{k}", i) for k, i in _fields(deeper)]

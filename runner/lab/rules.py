@@ -12,14 +12,16 @@ from runner.checks.output import OutputCheck
 from runner.engines.inventory import KIND_WORDS
 from runner.errors import LabFileError
 from runner.lab.model import Lab
+from runner.lab.step_forms import step_forms, unique_paths
 from runner.lab.yaml_source import YamlDocument
 from runner.messages import msg
 from runner.run.destructive import unmarked_kinds
 
 
 def rule_errors(lab: Lab, document: YamlDocument) -> list[LabFileError]:
-    errors = [*_run_or_task(lab, document), *_pre_reasons(lab, document),
-              *_output_checks_in_tasks(lab, document), *_unmarked_destructive(lab, document)]
+    errors = list(unique_paths(iter([
+        *_run_or_task(lab, document), *_pre_reasons(lab, document),
+        *_output_checks_in_tasks(lab, document), *_unmarked_destructive(lab, document)])))
     return sorted(errors, key=lambda e: (e.pos.line, e.pos.column))
 
 
@@ -31,27 +33,28 @@ def _run_or_task(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
 
 
 def _pre_reasons(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
-    for s, step in enumerate(lab.steps):
-        for c, check in enumerate(step.checks):
+    for form in step_forms(lab):
+        for c, check in enumerate(form.step.checks):
             if check.pre == "skip" and check.pre_reason is None:
-                yield LabFileError("rules.pre_without_reason",
-                                   pos=document.position(("steps", s, "checks", c, "pre")))
+                yield LabFileError("rules.pre_without_reason", pos=document.position(
+                    (*form.checks_at, "checks", c, "pre")))
 
 
 def _output_checks_in_tasks(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
     """A task's commands are typed by the student in their own shell: no output to check."""
-    for s, step in enumerate(lab.steps):
-        for c, check in enumerate(step.checks):
-            if step.is_task and isinstance(check, OutputCheck):
-                yield LabFileError("rules.output_in_task",
-                                   pos=document.position(("steps", s, "checks", c, "type")))
+    for form in step_forms(lab):
+        for c, check in enumerate(form.step.checks):
+            if form.step.is_task and isinstance(check, OutputCheck):
+                yield LabFileError("rules.output_in_task", pos=document.position(
+                    (*form.checks_at, "checks", c, "type")))
 
 
 def _unmarked_destructive(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
-    for s, step in enumerate(lab.steps):
+    for form in step_forms(lab):
+        step = form.step
         field = ("run",) if step.run is not None else ("task", "solution")
         kinds = unmarked_kinds(step)
         if kinds:
             yield LabFileError("rules.unmarked_destructive",
-                               pos=document.position(("steps", s, *field)), id=step.id,
+                               pos=document.position((*form.commands_at, *field)), id=step.id,
                                kinds=tuple(msg(KIND_WORDS[kind]) for kind in sorted(kinds)))

@@ -10,19 +10,20 @@ from runner.checks.output import OutputCheck
 from runner.checks.typed import TypedCheck
 from runner.errors import LabFileError
 from runner.lab.model import Lab
+from runner.lab.step_forms import step_forms, unique_paths
 from runner.lab.unsafe_variables import unsafe_variable_errors
 from runner.lab.variables import BUILTINS, placeholders
 from runner.lab.yaml_source import Path, YamlDocument
 
 
 def semantic_errors(lab: Lab, document: YamlDocument) -> list[LabFileError]:
-    errors = [
+    errors = list(unique_paths(iter([
         *_duplicate_step_ids(lab, document),
         *_undefined_variables(lab, document),
         *_bad_regexes(lab, document),
         *_bad_command_indexes(lab, document),
         *unsafe_variable_errors(lab, document),
-    ]
+    ])))
     return sorted(errors, key=lambda e: (e.pos.line, e.pos.column))
 
 
@@ -72,11 +73,11 @@ def _strings(node: object, path: Path) -> Iterator[tuple[Path, str]]:
 
 
 def _bad_regexes(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
-    for s, step in enumerate(lab.steps):
-        patterns = [(("steps", s, "answers", a, "expect"), answer.expect)
-                    for a, answer in enumerate(step.answers)]
-        patterns += [(("steps", s, "checks", c, "regex"), check.regex)
-                     for c, check in enumerate(step.checks)
+    for form in step_forms(lab):
+        patterns = [((*form.step_at, "answers", a, "expect"), answer.expect)
+                    for a, answer in enumerate(form.step.answers)]
+        patterns += [((*form.checks_at, "checks", c, "regex"), check.regex)
+                     for c, check in enumerate(form.step.checks)
                      if isinstance(check, TextMatch | TypedCheck) and check.regex is not None]
         for path, pattern in patterns:
             try:
@@ -87,9 +88,10 @@ def _bad_regexes(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
 
 
 def _bad_command_indexes(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
-    for s, step in enumerate(lab.steps):
-        for c, check in enumerate(step.checks):
-            if isinstance(check, OutputCheck) and (check.command or 0) > len(step.commands):
-                yield LabFileError("semantic.bad_command_index",
-                                   pos=document.position(("steps", s, "checks", c, "command")),
-                                   index=check.command, count=len(step.commands))
+    for form in step_forms(lab):
+        count = len(form.step.commands)
+        for c, check in enumerate(form.step.checks):
+            if isinstance(check, OutputCheck) and (check.command or 0) > count:
+                path = (*form.checks_at, "checks", c, "command")
+                yield LabFileError("semantic.bad_command_index", pos=document.position(path),
+                                   index=check.command, count=count)

@@ -12,8 +12,16 @@ VariableName = Annotated[StrictStr, Field(pattern=r"^[a-z_][a-z0-9_]*$")]
 StrList = StrictStr | list[StrictStr]
 # strict: the text '5' is refused, as the published JSON Schema refuses it; 5 and 5.0 pass.
 Seconds = Annotated[float, Field(strict=True)]
-EngineKind = Literal["linux", "rootless", "desktop", "containerd", "remote"]
+EngineKind = Literal["linux", "rootless", "desktop", "containerd", "remote", "podman"]
 ENGINE_KINDS: tuple[str, ...] = EngineKind.__args__  # type: ignore[attr-defined]
+# The storage driver as `docker info` names it (Driver): overlayfs is the containerd image
+# store's snapshotter (Docker 29's default), overlay is Podman's.
+StorageDriver = Literal["overlay2", "overlayfs", "overlay", "fuse-overlayfs", "vfs", "btrfs",
+                        "zfs"]
+STORAGE_DRIVERS: tuple[str, ...] = StorageDriver.__args__  # type: ignore[attr-defined]
+# A lab names engines by kind or by storage driver, wherever it names engines: `only_on`,
+# `engine_notes`, `variants`.
+EngineTag = Literal[EngineKind, StorageDriver]
 
 
 class Strict(BaseModel):

@@ -55,13 +55,22 @@ def _commands(data: object) -> Iterator[tuple[Path, str]]:
     for s, step in enumerate(data.get("steps") or []):
         if not isinstance(step, dict):
             continue
-        yield from _texts(step.get("run"), ("steps", s, "run"))
-        task = step.get("task")
-        if isinstance(task, dict):
-            yield from _texts(task.get("solution"), ("steps", s, "task", "solution"))
-        for c, check in enumerate(step.get("checks") or []):
-            if isinstance(check, dict) and check.get("type") == "probe":
-                yield from _texts(check.get("run"), ("steps", s, "checks", c, "run"))
+        yield from _step_commands(step, ("steps", s))
+        variants = step.get("variants")
+        for key, variant in (variants.items() if isinstance(variants, dict) else ()):
+            if isinstance(variant, dict):
+                yield from _step_commands(variant, ("steps", s, "variants", key))
+
+
+def _step_commands(step: dict, at: Path) -> Iterator[tuple[Path, str]]:
+    """A step's (or a variant's) `run`, task solution and probes' `run`."""
+    yield from _texts(step.get("run"), (*at, "run"))
+    task = step.get("task")
+    if isinstance(task, dict):
+        yield from _texts(task.get("solution"), (*at, "task", "solution"))
+    for c, check in enumerate(step.get("checks") or []):
+        if isinstance(check, dict) and check.get("type") == "probe":
+            yield from _texts(check.get("run"), (*at, "checks", c, "run"))
 
 
 def _texts(node: object, path: Path) -> Iterator[tuple[Path, str]]:

@@ -167,6 +167,7 @@ class StepSummary:
     task: bool = False  # the student typed the commands (graded)
     attempts: int = 1  # tasks: how many tries the student took
     applies: bool = True  # False: skipped because it is not for this kind of engine
+    variant: str = ""  # the lab's variant for this engine that ran, e.g. "overlayfs"
 
 
 @dataclass(frozen=True)

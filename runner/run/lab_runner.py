@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from runner.checks.base import CheckOutcome
 from runner.engines.profile import EngineProfile
+from runner.engines.tags import described, engine_tags
 from runner.errors import ShellError
 from runner.lab.model import Lab, LocalizedText, Step
 from runner.lab.variables import substitute
@@ -191,13 +192,15 @@ class LabRunner:
         return LabStatus.FAILED if failed else LabStatus.PASSED
 
     def _run_step(self, step: Step, index: int, total: int) -> ev.StepSummary | None:
+        names = engine_tags(self.run_.profile)
+        step, variant = step.variant_for(names)
         step = self._resolved(step)
-        kind = self.run_.profile.kind
         notes = tuple(msg("engine.note", text=text.en, text_fr=text.fr)
-                      for engine, note in step.engine_notes.items() if engine == kind
+                      for engine, note in step.engine_notes.items() if engine in names
                       for text in [self._localized(note)])
-        if step.only_on and kind not in step.only_on:
-            reason = msg("engine.step_only_on", kinds=", ".join(step.only_on), kind=kind)
+        if step.only_on and names.isdisjoint(step.only_on):
+            reason = msg("engine.step_only_on", kinds=", ".join(step.only_on),
+                         kind=described(self.run_.profile))
             return self._skip(step, index, total, reason, notes, applies=False)
         self.emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
         commands = [substitute(command, self.values, quote=True) for command in step.commands]
@@ -217,7 +220,8 @@ class LabRunner:
         passed = all(o.status != CheckStatus.FAIL for o in outcomes)
         self.emit(ev.StepFinished(step, passed))
         status = StepStatus.PASSED if passed else StepStatus.FAILED
-        return _summary(step, self.run_.language, status, outcomes, runner.attempts)
+        summary = _summary(step, self.run_.language, status, outcomes, runner.attempts)
+        return replace(summary, variant=variant or "")
 
     def _step_context(self) -> StepContext:
         return StepContext(shell=self.shell, values=self.values, profile=self.run_.profile,

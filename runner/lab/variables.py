@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 
 # `{name}`, or `\{name}` (group 1 is the backslash), which is the text `{name}`.
 PLACEHOLDER = re.compile(r"(?<![{$])(\\?)\{([a-z_][a-z0-9_]*)\}(?!\})")
-BUILTINS = ("docker_root", "docker_host", "engine_kind", "lab_dir", "work_dir", "lang")
+BUILTINS = ("docker_root", "docker_host", "engine_kind", "lab_dir", "work_dir", "lang",
+            # Where this engine's storage keeps layers (runner.storage.variables).
+            "storage", "layer_root", "layer_files", "merged_files", "layer_db", "containerd_root")
 
 # How bash reads a stretch of a command: code (words, operators), or inside a kind of quote.
 CODE, SINGLE, DOUBLE, ANSI = "code", "single", "double", "ansi"

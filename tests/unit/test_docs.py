@@ -53,3 +53,10 @@ def test_the_keys_every_check_shares_are_documented_once_by_their_yaml_names(ref
     for key in ("description", "retry", "only_on", "not", "pre", "pre_reason"):
         assert f"| `{key}` |" in shared
     assert "`negate`" not in reference
+
+
+def test_the_readme_names_every_built_in_variable():
+    from runner.lab.variables import BUILTINS
+
+    readme = README.read_text(encoding="utf-8")
+    assert [name for name in BUILTINS if f"`{{{name}}}`" not in readme] == []

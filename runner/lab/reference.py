@@ -143,9 +143,9 @@ def _paragraphs(doc: str) -> str:
     return f"{first[:1].upper()}{first[1:]}\n\n{rest.strip()}".strip()
 
 
-def replace_section(readme: str, reference: str) -> str:
-    """The README with its generated section replaced by `reference`."""
-    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
+def replace_section(readme: str, reference: str, begin: str = BEGIN, end_mark: str = END) -> str:
+    """The README with its generated section (between `begin` and `end_mark`) replaced."""
+    start, end = readme.index(begin) + len(begin), readme.index(end_mark)
     return readme[:start] + "\n\n" + reference + "\n" + readme[end:]
 
 

@@ -14,9 +14,14 @@ def verdict_lines(verdict: LabVerdict, language: str) -> list[str]:
                lang=verdict.language, seconds=f"{verdict.duration:.1f}")]
     for step in verdict.steps:
         ok = not step.problems
-        lines.append("  " + t("selftest.step_line", language, mark=MARK[ok], step=step.step_id,
-                              status=t(f"report.status_{step.status}", language),
-                              before=step.not_yet, after=step.passed_after))
+        line = t("selftest.step_line", language, mark=MARK[ok], step=step.step_id,
+                 status=t(f"report.status_{step.status}", language), before=step.not_yet,
+                 after=step.passed_after)
+        if step.variant:
+            line += " " + t("selftest.step_variant", language, variant=step.variant)
+        if not step.applies:
+            line += " " + t("selftest.step_not_for_engine", language)
+        lines.append("  " + line)
         lines += [f"      - {problem.text(language)}" for problem in step.problems]
     lines += [f"  ! {problem.text(language)}" for problem in verdict.retries]
     lines += [f"  - {problem.text(language)}" for problem in verdict.problems]

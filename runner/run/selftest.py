@@ -37,6 +37,8 @@ class StepVerdict:
     not_yet: int = 0  # checks that failed before the step, as they should
     passed_after: int = 0
     problems: list[Message] = field(default_factory=list)
+    variant: str = ""  # the lab's variant for this engine that ran ("" = the step as written)
+    applies: bool = True  # False: skipped because the step is not for this engine
 
 
 @dataclass
@@ -111,6 +113,7 @@ class Recorder(Reporter):
         for summary in event.steps:
             verdict = self._step(summary.step_id)
             verdict.status = summary.status
+            verdict.variant, verdict.applies = summary.variant, summary.applies
             self.verdict.steps.append(verdict)
         if event.status in (LabStatus.ABORTED, LabStatus.INTERRUPTED):
             self.verdict.problems.append(msg("selftest.lab_stopped", status=event.status))

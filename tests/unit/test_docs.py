@@ -60,3 +60,13 @@ def test_the_readme_names_every_built_in_variable():
 
     readme = README.read_text(encoding="utf-8")
     assert [name for name in BUILTINS if f"`{{{name}}}`" not in readme] == []
+
+
+def test_the_readme_engine_table_is_current():
+    from runner.lab import engine_table
+
+    text = README.read_text(encoding="utf-8")
+    assert replace_section(text, engine_table.engine_table(), engine_table.BEGIN,
+                           engine_table.END) == text, (
+        "README.md's engine table is stale: run python -m runner.lab.engine_table --write "
+        "README.md")

@@ -8,10 +8,13 @@ from collections.abc import Iterable
 
 
 def engine_tags(profile) -> frozenset[str]:
-    """Every name this engine answers to (kind, storage driver, and rootless when it is)."""
+    """Every name this engine answers to: its kind, its storage driver, and `rootless` or
+    `containerd` (the containerd image store) when it is that too, whatever its kind."""
     names = {profile.kind, profile.storage_driver}
     if getattr(profile, "rootless", False):
         names.add("rootless")
+    if getattr(profile, "containerd_store", False):
+        names.add("containerd")
     return frozenset(name for name in names if name)
 
 

@@ -1,0 +1,142 @@
+"""The helper container itself: its image, its start with the rights it needs, its removal.
+
+A helper is privileged (it reads the engine host's files), runs with the host's PID namespace
+and no network, and is labelled so that a leftover (labrunner killed outright) can be found.
+Its first process only sleeps: AutoRemove deletes the container when that sleep ends, so even
+a forgotten helper disappears after LIFETIME seconds.
+The Docker SDK is imported lazily: only a run that uses a helper pays for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import socket
+from typing import Any
+
+from runner.errors import LabError
+from runner.storage.helper_script import INIT_SCRIPT, PROBE_SCRIPT, Access, parse_probe
+
+DEFAULT_IMAGE = "busybox:latest"
+LABEL = "io.labrunner.helper"  # value: "host-files"
+OWNER_LABEL = "io.labrunner.helper.owner"  # "<hostname>:<pid>" of the labrunner that started it
+LIFETIME = 6 * 3600  # seconds
+
+# Two ways to get the rights, in order. `--privileged` is the usual one (Desktop, remote
+# hosts). An engine whose own capability set is smaller than "all" (dockerd inside a VM
+# sandbox or a container) refuses it ("unable to apply caps"): the few rights the helper
+# really uses are then asked for one by one.
+PRIVILEGED: dict[str, Any] = {"privileged": True}
+CAPABILITIES: dict[str, Any] = {"cap_add": ["SYS_ADMIN", "SYS_PTRACE"],
+                                "security_opt": ["apparmor=unconfined", "seccomp=unconfined"]}
+RIGHTS = {"privileged": PRIVILEGED, "capabilities": CAPABILITIES}
+
+
+class HelperError(LabError):
+    """The helper container could not be had, started, or asked (exit 3, like an engine
+    that does not answer: nothing is wrong with the lab)."""
+
+    exit_code = 3
+
+
+def ensure_image(client: Any, image: str) -> None:
+    """Make sure the engine has `image`, pulling it when it has not (a sandbox pulls from its
+    offline mirror); helper.no_image when neither works."""
+    from docker.errors import DockerException, ImageNotFound
+
+    try:
+        client.images.get(image)
+        return
+    except ImageNotFound:
+        pass
+    except DockerException as error:
+        raise HelperError("helper.no_image", image=image, reason=short(error)) from error
+    repository, _, tag = image.rpartition(":") if ":" in image.split("/")[-1] else (image, "", "")
+    try:
+        client.images.pull(repository, tag=tag or "latest")
+    except DockerException as error:
+        raise HelperError("helper.no_image", image=image, reason=short(error)) from error
+
+
+def start_container(client: Any, image: str) -> tuple[Any, str]:
+    """Create and start a helper; returns it and the name of the rights that worked."""
+    from docker.errors import DockerException
+
+    failure: DockerException | None = None
+    for rights, options in RIGHTS.items():
+        container = None
+        try:
+            container = client.containers.create(image, **_create_options(), **options)
+            container.start()
+            return container, rights
+        except DockerException as error:
+            failure = error
+            if container is not None:
+                remove(container)
+    raise HelperError("helper.refused", image=image, reason=short(failure)) from failure
+
+
+def probe(container: Any, must_see: str) -> Access | None:
+    """Find how this helper sees the engine host's files (must_see: a folder it must see,
+    such as the Docker root); None when it cannot."""
+    code, (out, _) = container.exec_run(["sh", "-c", PROBE_SCRIPT, "probe", must_see],
+                                        demux=True)
+    return parse_probe((out or b"").decode()) if code == 0 else None
+
+
+def remove(container: Any) -> None:
+    """Remove the helper (killing it); one already gone is fine."""
+    from docker.errors import DockerException
+
+    # Gone already (AutoRemove), or the engine went away with it: nothing left to remove.
+    with contextlib.suppress(DockerException):
+        container.remove(force=True)
+
+
+def leftovers(client: Any) -> list[Any]:
+    """Helpers whose labrunner is gone (killed outright), started from this machine."""
+    helpers = client.containers.list(all=True, filters={"label": f"{LABEL}=host-files"})
+    return [helper for helper in helpers if _owner_gone(helper.labels.get(OWNER_LABEL, ""))]
+
+
+def remove_leftovers(client: Any) -> int:
+    """Remove what leftovers() finds; returns how many."""
+    found = leftovers(client)
+    for helper in found:
+        remove(helper)
+    return len(found)
+
+
+def _create_options() -> dict[str, Any]:
+    return {
+        "command": ["sh", "-c", INIT_SCRIPT.format(lifetime=LIFETIME)],
+        "name": f"labrunner-helper-{os.getpid()}-{secrets.token_hex(3)}",
+        "labels": {LABEL: "host-files", OWNER_LABEL: owner()},
+        "pid_mode": "host",
+        "network_mode": "none",
+        "auto_remove": True,
+    }
+
+
+def owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_gone(label: str) -> bool:
+    host, _, pid = label.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's helper: not ours to judge
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, another user's
+    return False
+
+
+def short(error: object) -> str:
+    """The engine's own words, on one line (the SDK's messages can span several)."""
+    text = getattr(error, "explanation", None) or str(error)
+    return " ".join(str(text).split())[:300]

@@ -1,0 +1,112 @@
+"""The engine host's files read through a helper container on that engine (HostFiles).
+
+For engines whose files are not on this machine (Docker Desktop's VM, a remote engine, a
+rootless engine of another user), so that locating a layer and the `path` check work there
+as on Linux. One helper per run: `HelperFiles.start(client)` starts it (the user consented:
+it is privileged), each question is one `exec` in it (~20 ms), `close()` removes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runner.storage import helper_container as helper
+from runner.storage.helper_container import DEFAULT_IMAGE, HelperError
+from runner.storage.helper_script import (
+    Access,
+    parse_kinds,
+    parse_names,
+    parse_read,
+    read_bytes,
+)
+from runner.storage.host_files import READ_LIMIT, FileKind, HostFiles
+
+
+class HelperFiles(HostFiles):
+    """HostFiles answered by a running helper container; use as a context manager, or
+    call close() at the end of the run."""
+
+    where = "helper"
+
+    def __init__(self, client: Any, container: Any, access: Access, rights: str,
+                 image: str) -> None:
+        self._api = client.api
+        self.container = container
+        self.access = access  # how the helper reaches the files (for the student's command)
+        self.rights = rights  # "privileged" or "capabilities" (what the engine accepted)
+        self.image = image
+
+    @classmethod
+    def start(cls, client: Any, image: str = DEFAULT_IMAGE, must_see: str = "") -> HelperFiles:
+        """Start a helper on the engine of `client` (a docker.DockerClient). `must_see`, by
+        default the engine's Docker root, proves the helper sees the right files."""
+        must_see = must_see or _docker_root(client)
+        helper.ensure_image(client, image)
+        container, rights = helper.start_container(client, image)
+        try:
+            access = helper.probe(container, must_see)
+        except Exception:
+            helper.remove(container)
+            raise
+        if access is None:
+            helper.remove(container)
+            raise HelperError("helper.blind", folder=must_see)
+        return cls(client, container, access, rights, image)
+
+    def close(self) -> None:
+        """Remove the helper container (idempotent)."""
+        helper.remove(self.container)
+
+    def __enter__(self) -> HelperFiles:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def kind(self, path: str) -> FileKind:
+        return self.kinds([path])[0]
+
+    def kinds(self, paths: list[str]) -> list[FileKind]:
+        """The kind of several paths in one question (one exec)."""
+        asked = [path for path in paths if _usable(path)]
+        answers = iter(parse_kinds(self._ask("kind", *asked).decode("utf-8", "replace"),
+                                   len(asked)) if asked else [])
+        return [next(answers) if _usable(path) else FileKind.MISSING for path in paths]
+
+    def glob(self, pattern: str) -> list[str]:
+        return parse_names(self._ask("glob", pattern)) if _usable(pattern) else []
+
+    def read_text(self, path: str, limit: int = READ_LIMIT) -> str | None:
+        if not _usable(path):
+            return None
+        return parse_read(self._ask("read", path, str(read_bytes(limit))), limit)
+
+    def listdir(self, path: str) -> list[str]:
+        return parse_names(self._ask("list", path)) if _usable(path) else []
+
+    def _ask(self, question: str, *args: str) -> bytes:
+        """Run one question in the helper; its standard output."""
+        from docker.errors import DockerException
+
+        try:
+            created = self._api.exec_create(self.container.id, self.access.argv(question, *args),
+                                            stdout=True, stderr=False)
+            out = self._api.exec_start(created["Id"])
+        except DockerException as error:
+            raise HelperError("helper.gone", name=self.container.name,
+                              reason=helper.short(error)) from error
+        return out or b""
+
+
+def _usable(path: str) -> bool:
+    """A path the engine's API can carry (a NUL byte cannot be sent, os.lstat refuses it too)."""
+    return bool(path) and "\0" not in path
+
+
+def _docker_root(client: Any) -> str:
+    from docker.errors import DockerException
+
+    try:
+        return str(client.info().get("DockerRootDir") or "/")
+    except DockerException as error:
+        raise HelperError("helper.no_root", reason=helper.short(error)) from error

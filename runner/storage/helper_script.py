@@ -1,0 +1,120 @@
+"""What the helper container runs for each question, and how its answers are read back.
+
+Pure: no Docker here. One shell script (busybox sh) answers every question; the helper
+runs it either inside the engine's own mount namespace (`nsenter -m`, where host paths and
+their symlinks resolve exactly as on the host) or, when that is refused, under the
+`/proc/<pid>/root` of a process that sees the engine's files. Answers are NUL-separated,
+so any file name (spaces, newlines) comes back intact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runner.storage.host_files import FileKind
+
+PIDS_FILE = "/.labrunner-helper-pids"  # written by the helper's first process: "<its pid> <parent>"
+INIT_SCRIPT = f"echo $$ $PPID > {PIDS_FILE}; exec sleep {{lifetime}}"
+IMAGE_BUSYBOX = "/bin/busybox"  # in the helper's image (busybox and its static stand-in)
+
+# $1 busybox to run applets with, $2 root prefix ("" inside the engine's namespace),
+# $3 the question, then its arguments. `[`, `printf`, `cd` and `echo` are sh built-ins.
+QUESTION_SCRIPT = r"""b=$1; r=$2; q=$3; shift 3
+present() { [ -e "$1" ] || [ -L "$1" ]; }
+case $q in
+kind) for p; do
+        if present "$r$p"; then "$b" stat -c '%F|%t|%T' -- "$r$p" 2>/dev/null || echo missing
+        else echo missing; fi
+      done ;;
+glob) IFS=''; cd "$r/" 2>/dev/null || exit 0
+      for p in ${1#/}; do if present "$p"; then printf '/%s\0' "$p"; fi; done ;;
+read) if [ -f "$r$1" ] && [ -r "$r$1" ]; then printf +; "$b" head -c "$2" -- "$r$1"
+      else printf -; fi ;;
+list) cd "$r$1" 2>/dev/null || exit 0
+      for f in * .*; do
+        case $f in .|..) continue ;; esac
+        if present "$f"; then printf '%s\0' "$f"; fi
+      done ;;
+esac
+"""
+
+# Which process sees the engine's files: the helper's parent first (the runtime's shim or
+# conmon, which lives where the engine mounts its layers: Desktop's VM, rootlesskit's
+# namespace), then PID 1 (a remote host, Desktop's VM init). Prints "<way> <pid> <init>".
+PROBE_SCRIPT = rf"""want=$1; i=0
+while [ ! -s {PIDS_FILE} ] && [ $i -lt 250 ]; do usleep 20000; i=$((i+1)); done
+read init parent < {PIDS_FILE}
+for pid in $parent 1; do
+  if nsenter -t "$pid" -m -- "/proc/$init/root{IMAGE_BUSYBOX}" test -d "$want" 2>/dev/null
+  then echo "enter $pid $init"; exit 0; fi
+  if [ -d "/proc/$pid/root$want" ]; then echo "root $pid $init"; exit 0; fi
+done
+echo "none 0 $init"
+"""
+
+
+@dataclass(frozen=True)
+class Access:
+    """How the helper reaches the engine's files: `enter` (nsenter into the mount namespace
+    of `pid`) or `root` (paths under /proc/<pid>/root); `init` is the helper's own first
+    process, whose root holds the busybox run inside the engine's namespace."""
+
+    way: str
+    pid: int
+    init: int
+
+    def argv(self, question: str, *args: str) -> list[str]:
+        """The command that asks `question` inside the helper container."""
+        if self.way == "enter":
+            busybox = f"/proc/{self.init}/root{IMAGE_BUSYBOX}"
+            return ["nsenter", "-t", str(self.pid), "-m", "--", busybox,
+                    "sh", "-c", QUESTION_SCRIPT, "helper", busybox, "", question, *args]
+        return ["sh", "-c", QUESTION_SCRIPT, "helper", IMAGE_BUSYBOX, f"/proc/{self.pid}/root",
+                question, *args]
+
+
+def parse_probe(output: str) -> Access | None:
+    """The probe's answer, or None when no way shows the engine's files."""
+    fields = output.split()
+    if len(fields) != 3 or fields[0] not in ("enter", "root") or not fields[1].isdigit():
+        return None
+    return Access(fields[0], int(fields[1]), int(fields[2]))
+
+
+def parse_kinds(output: str, count: int) -> list[FileKind]:
+    """One FileKind per asked path, from `stat -c '%F|%t|%T'` lines (or `missing`)."""
+    lines = output.splitlines()
+    kinds = [kind_from_stat(line) for line in lines[:count]]
+    return kinds + [FileKind.MISSING] * (count - len(kinds))  # a cut answer: say nothing
+
+
+def kind_from_stat(line: str) -> FileKind:
+    """`directory|0|0`, `regular empty file|0|0`, `character special file|0|0`…"""
+    name, _, devices = line.partition("|")
+    if name == "directory":
+        return FileKind.DIR
+    if name.startswith("regular"):
+        return FileKind.FILE
+    if name == "symbolic link":
+        return FileKind.LINK
+    if name == "character special file":
+        return FileKind.WHITEOUT if devices == "0|0" else FileKind.OTHER
+    return FileKind.MISSING if name in ("missing", "") else FileKind.OTHER
+
+
+def parse_names(output: bytes) -> list[str]:
+    """A NUL-separated list (glob, listdir), decoded as the OS would (surrogateescape), sorted."""
+    return sorted(name.decode("utf-8", "surrogateescape") for name in output.split(b"\0")
+                  if name)
+
+
+def parse_read(output: bytes, limit: int) -> str | None:
+    """`+` then the file's first bytes, or `-` when it is not a readable file."""
+    if not output.startswith(b"+"):
+        return None
+    return output[1:].decode("utf-8", "replace")[:limit]
+
+
+def read_bytes(limit: int) -> int:
+    """Bytes to read for `limit` characters: UTF-8 takes at most 4 bytes a character."""
+    return max(0, limit) * 4

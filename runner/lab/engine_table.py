@@ -34,7 +34,7 @@ COLUMNS = (
     EngineColumn("Podman 4.3 (Docker API)", frozenset({"podman", "overlay"}), "podman"),
     EngineColumn("Docker, vfs", frozenset({"linux", "vfs"})),
     EngineColumn("Docker Desktop (containerd image store)",
-                 frozenset({"desktop", "overlayfs"})),
+                 frozenset({"desktop", "containerd", "overlayfs"})),
 )
 
 

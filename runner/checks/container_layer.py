@@ -1,20 +1,19 @@
 """container_layer: a container's writable layer — a path added, changed or deleted in it,
-and its folders on this machine.
+and its folders on the engine host.
 
-Where the engine's files are visible (Linux, root or rootless, overlay2) the change is read
-from the layer itself at GraphDriver.Data.UpperDir — the very folder the lab teaches — and
-the report says so. Elsewhere (Docker Desktop, containerd image store, no permission) the
+runner/storage locates the layer on every engine whose files can be read (overlay2, the
+containerd image store, Podman, vfs, btrfs…, root or rootless, or through a helper): the change
+is read from the very folder the lab teaches, and the note says which folder and how it was
+found. Where the files cannot be read (Docker Desktop without a helper, a remote engine) the
 engine's `diff` API answers the same question from inside the engine.
 
-`folders: true`: GraphDriver.Data's LowerDir (each), UpperDir and WorkDir exist on this
-machine, and MergedDir exists exactly while the container runs (skipped where the Docker root
-is not visible or the engine reports no GraphDriver folders)."""
+`folders: true`: the writable layer, its work folder and every image layer the locator found
+exist on the engine host, and the merged view exists exactly while the container runs
+(skipped where the files cannot be read or the layer cannot be located)."""
 
 from __future__ import annotations
 
-import os
 import posixpath
-import stat
 from typing import Literal
 
 from pydantic import Field, StrictBool, StrictStr, model_validator
@@ -26,7 +25,6 @@ from runner.messages import Message, msg
 from runner.run.status import CheckStatus
 
 DIFF_KINDS = {0: "changed", 1: "added", 2: "deleted"}  # the engine API's numbering
-FOLDERS = ("LowerDir", "UpperDir", "WorkDir", "MergedDir")
 
 
 class ContainerLayerCheck(CheckBase):
@@ -39,7 +37,8 @@ class ContainerLayerCheck(CheckBase):
     change: Literal["added", "changed", "deleted"] = Field(
         "added", description="With path: the change the layer must record.")
     folders: StrictBool = Field(
-        False, description="The layer's folders (GraphDriver.Data) exist on this machine.")
+        False, description="The layer's folders (writable layer, image layers, merged view "
+        "while running) exist on the engine host.")
 
     @model_validator(mode="after")
     def _something_to_check(self) -> ContainerLayerCheck:
@@ -55,15 +54,16 @@ def evaluate(check: ContainerLayerCheck, ctx: CheckContext) -> CheckOutcome:
     details = inspect_container(ctx, name)
     if details is None:
         return outcome(summary, [unexamined(msg("check.container_state"), "present", "absent")])
+    layer, files = _locate(details, ctx)
     problems: list[Problem] = []
     notes: list[Message] = []
     if path is not None:
-        actual, note = _change(details, name, path, ctx)
+        actual, note = _change(layer, files, name, path, ctx)
         notes.append(note)
         if actual != check.change:
             problems.append(Problem(msg("check.change_kind"), check.change, actual))
     if check.folders:
-        folder_problems, note, skipped = _folders(details, ctx)
+        folder_problems, note, skipped = _folders(layer, files, ctx)
         if skipped and path is None:
             return CheckOutcome(CheckStatus.SKIP, summary, note=note)
         problems += folder_problems
@@ -74,44 +74,29 @@ def evaluate(check: ContainerLayerCheck, ctx: CheckContext) -> CheckOutcome:
 
 def _summary(check: ContainerLayerCheck, name: str, path: str | None) -> Message:
     if path is None:
-        return msg("check.storage", name=name)
+        return msg("storage.folders_summary", name=name)
     return msg("check.change", path=path, name=name, change=msg(f"check.word_{check.change}"))
 
 
-def _change(details: dict, name: str, path: str, ctx: CheckContext) -> tuple[str, Message]:
-    upper = _readable_upper_dir(details, ctx)
-    if upper:
-        return (_change_on_disk(upper, _lower_dirs(details), path),
-                msg("check.change_via_upperdir", dir=upper))
+def _locate(details: dict, ctx: CheckContext):
+    """(the located layer, the host's files), or (None, None) where they cannot be read."""
+    from runner.storage.host_files import files_for
+    from runner.storage.locate import container_layer
+
+    files = files_for(ctx.profile)
+    if files is None:
+        return None, None
+    return container_layer(details, ctx.profile, files), files
+
+
+def _change(layer, files, name: str, path: str, ctx: CheckContext) -> tuple[str, Message]:
+    from runner.storage.changes import change_on_disk
+    from runner.storage.explain import how_found
+
+    if layer is not None and layer.found and files.is_dir(layer.writable):
+        where = msg("storage.found_at", dir=layer.writable, how=how_found(layer))
+        return change_on_disk(files, layer, path), msg("check.change_via_upperdir", dir=where)
     return _change_via_api(ctx, name, path), msg("check.change_via_api")
-
-
-def _graph_data(details: dict) -> dict:
-    return (details.get("GraphDriver") or {}).get("Data") or {}
-
-
-def _readable_upper_dir(details: dict, ctx: CheckContext) -> str | None:
-    upper = _graph_data(details).get("UpperDir")
-    if upper and ctx.profile.host_paths_visible and os.access(upper, os.R_OK | os.X_OK):
-        return upper
-    return None
-
-
-def _lower_dirs(details: dict) -> list[str]:
-    return [d for d in (_graph_data(details).get("LowerDir") or "").split(":") if d]
-
-
-def _change_on_disk(upper: str, lowers: list[str], path: str) -> str:
-    """overlayfs semantics: a 0/0 character device in the upper layer is a deletion (whiteout)."""
-    relative = path.lstrip("/")
-    try:
-        info = os.lstat(os.path.join(upper, relative))
-    except FileNotFoundError:
-        return "none"
-    if stat.S_ISCHR(info.st_mode) and info.st_rdev == 0:
-        return "deleted"
-    in_image = any(os.path.lexists(os.path.join(lower, relative)) for lower in lowers)
-    return "changed" if in_image else "added"
 
 
 def _change_via_api(ctx: CheckContext, name: str, path: str) -> str:
@@ -121,31 +106,14 @@ def _change_via_api(ctx: CheckContext, name: str, path: str) -> str:
     return "none"
 
 
-def _folders(details: dict, ctx: CheckContext) -> tuple[list[Problem], Message, bool]:
-    """(problems, note, skipped): the GraphDriver folders, where this machine can see them."""
-    if not ctx.profile.host_paths_visible:
+def _folders(layer, files, ctx: CheckContext) -> tuple[list[Problem], Message, bool]:
+    """(problems, note, skipped): the located folders, where the engine host can be read."""
+    from runner.storage.explain import how_found
+    from runner.storage.folders import folder_problems, listing
+
+    if files is None:
         return [], msg("check.docker_root_invisible", kind=ctx.profile.kind), True
-    data = _graph_data(details)
-    if not data.get("UpperDir"):
-        return [], msg("check.storage_no_graphdriver"), True
-    running = (details.get("State") or {}).get("Running", False)
-    problems = [problem for key in FOLDERS for problem in _folder_problems(key, data, running)]
-    return problems, msg("check.storage_dirs", dirs=_listing(data)), False
-
-
-def _folder_problems(key: str, data: dict, running: bool) -> list[Problem]:
-    wanted = running or key != "MergedDir"
-    problems = []
-    for folder in (data.get(key) or "").split(":"):
-        if folder and os.path.isdir(folder) != wanted:
-            expected, actual = ("present", "absent") if wanted else ("absent", "present")
-            problems.append(Problem(msg("check.storage_folder", field=key, dir=folder), expected,
-                                    actual))
-    if wanted and not data.get(key):
-        problems.append(Problem(msg("check.storage_folder", field=key, dir="-"), "present",
-                                "absent"))
-    return problems
-
-
-def _listing(data: dict) -> str:
-    return "\n".join(f"{key}: {data.get(key, '-')}" for key in FOLDERS)
+    if not layer.found:
+        return [], msg("storage.not_found", how=how_found(layer)), True
+    note = msg("storage.layer_folders", dirs=listing(layer), how=how_found(layer))
+    return folder_problems(layer, files), note, False

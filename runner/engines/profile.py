@@ -1,9 +1,11 @@
 """Which kind of Docker engine we face, from `docker info`, and what that means for paths.
 
 Students run Linux engines as root, rootless engines (data under ~/.local/share/docker),
-Docker Desktop (data inside a VM, invisible from the host) and Docker 29's containerd
-image store (no overlay2 folder, no GraphDriver paths). Labs adapt through `only_on` and
-`engine_notes`; checks on host paths skip, saying why, where the files cannot be seen.
+Docker Desktop (data inside a VM, invisible from the host), Docker 29's containerd image
+store (no overlay2 folder, no GraphDriver paths) and Podman's Docker-compatible API (data
+under /var/lib/containers/storage). Labs adapt through `only_on`, `engine_notes` and
+`variants`; runner/storage finds each engine's folders; checks on host paths skip, saying
+why, where the files cannot be seen.
 """
 
 from __future__ import annotations
@@ -16,24 +18,28 @@ from typing import Any
 from runner.engines.identity import is_sandbox_info
 
 LOCAL_SCHEMES = ("unix://", "npipe://")
+CONTAINERD_SNAPSHOTTER = "io.containerd.snapshotter.v1"  # DriverStatus driver-type of that store
 
 
 @dataclass(frozen=True)
 class EngineProfile:
     kind: str  # one of model.EngineKind
     endpoint: str
-    docker_root: str
+    docker_root: str  # DockerRootDir; Podman's graph root
     storage_driver: str
     server_version: str
     host_paths_visible: bool  # the Docker root is on this machine and we may read it
     sandbox: bool = False  # labrunner's private engine: nothing of the user's is on it
+    containerd_store: bool = False  # images and layers in containerd (snapshots), on any kind
+    rootless: bool = False  # the engine runs as a user: its data is under that user's home
 
 
 def detect_profile(info: Mapping[str, Any], endpoint: str) -> EngineProfile:
     """Classify the engine from the `docker info` mapping (the API's /info answer)."""
     docker_root = str(info.get("DockerRootDir", ""))
     kind = engine_kind(info, endpoint)
-    visible = kind in ("linux", "rootless") and _readable_dir(docker_root)
+    visible = kind in ("linux", "rootless", "containerd", "podman") and _local(endpoint) \
+        and _readable_dir(docker_root)
     return EngineProfile(
         kind=kind,
         endpoint=endpoint,
@@ -42,21 +48,51 @@ def detect_profile(info: Mapping[str, Any], endpoint: str) -> EngineProfile:
         server_version=str(info.get("ServerVersion", "")),
         host_paths_visible=visible,
         sandbox=is_sandbox_info(info),
+        containerd_store=uses_containerd_store(info),
+        rootless=is_rootless(info),
     )
 
 
 def engine_kind(info: Mapping[str, Any], endpoint: str) -> str:
     if "Docker Desktop" in str(info.get("OperatingSystem", "")):
         return "desktop"
+    if is_podman(info):
+        return "podman"
     # The containerd image store reports its snapshotter instead of a graph driver.
-    driver_status = {str(k): str(v) for k, v in (info.get("DriverStatus") or [])}
-    if driver_status.get("driver-type") == "io.containerd.snapshotter.v1":
+    if uses_containerd_store(info):
         return "containerd"
-    if not endpoint.startswith(LOCAL_SCHEMES):
+    if not _local(endpoint):
         return "remote"
-    if any("rootless" in str(option) for option in info.get("SecurityOptions") or []):
+    if is_rootless(info):
         return "rootless"
     return "linux"
+
+
+def is_podman(info: Mapping[str, Any]) -> bool:
+    """Podman's compat /info carries Buildah's version (Docker's never does); older or
+    rebuilt ones may at least name podman somewhere."""
+    if "BuildahVersion" in info:
+        return True
+    named = " ".join(str(info.get(key, "")) for key in ("ServerVersion", "OperatingSystem", "Name"))
+    return "podman" in named.lower()
+
+
+def uses_containerd_store(info: Mapping[str, Any]) -> bool:
+    """Docker's containerd image store: DriverStatus has `driver-type` CONTAINERD_SNAPSHOTTER."""
+    status = {str(pair[0]): str(pair[1]) for pair in info.get("DriverStatus") or []
+              if isinstance(pair, list | tuple) and len(pair) == 2}
+    return status.get("driver-type") == CONTAINERD_SNAPSHOTTER
+
+
+def is_rootless(info: Mapping[str, Any]) -> bool:
+    """Docker lists `name=rootless` in SecurityOptions; Podman answers `Rootless: true`."""
+    if info.get("Rootless") is True:
+        return True
+    return any("rootless" in str(option) for option in info.get("SecurityOptions") or [])
+
+
+def _local(endpoint: str) -> bool:
+    return endpoint.startswith(LOCAL_SCHEMES)
 
 
 def _readable_dir(path: str) -> bool:

@@ -1,0 +1,125 @@
+"""A container's snapshot on Docker's containerd image store, asked of containerd itself.
+
+A stopped container has no mount to read: its writable layer is the containerd snapshot
+whose key is the container id (parent `<id>-init`), in dockerd's `moby` namespace.
+`ctr snapshots mounts` prints the overlay mount that snapshot would get, upperdir included.
+The containerd socket is found from the running containerd whose root is the store's root
+(its --config file names both); then the usual default sockets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tomllib
+
+from runner.storage.mountinfo import parse_options
+
+NAMESPACE = "moby"  # dockerd's containerd namespace
+CTR_TIMEOUT = 10
+DEFAULT_SOCKETS = {"/var/lib/containerd": "/run/containerd/containerd.sock"}
+DOCKERD_SOCKET = "/var/run/docker/containerd/containerd.sock"  # dockerd's own containerd
+
+
+def snapshot_mount(container_id: str, snapshotter: str, containerd_root: str) -> dict[str, str]:
+    """The overlay options (upperdir, lowerdir, workdir) of the container's snapshot; {} when
+    containerd or ctr cannot be reached."""
+    found = containerd_process(containerd_root)
+    socket = found[0] if found else default_socket(containerd_root)
+    ctr = _ctr_next_to(found[1]) if found else None
+    ctr = ctr or shutil.which("ctr")
+    if not socket or not ctr or not os.path.exists(socket):
+        return {}
+    command = [ctr, "--address", socket, "--namespace", NAMESPACE, "snapshots",
+               "--snapshotter", snapshotter, "mounts", "/mnt", container_id]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=CTR_TIMEOUT,
+                              check=False)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return mount_options(done.stdout) if done.returncode == 0 else {}
+
+
+def mount_options(ctr_output: str) -> dict[str, str]:
+    """`mount -t overlay overlay /mnt -o index=off,workdir=…,upperdir=…,lowerdir=…` -> options."""
+    words = ctr_output.split()
+    if "-o" not in words:
+        return {}
+    return parse_options(words[words.index("-o") + 1])
+
+
+def default_socket(containerd_root: str) -> str:
+    if containerd_root.endswith("/containerd/daemon"):
+        runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+        rootless = f"{runtime}/docker/containerd/containerd.sock" if runtime else ""
+        return DOCKERD_SOCKET if os.geteuid() == 0 or not rootless else rootless
+    return DEFAULT_SOCKETS.get(containerd_root, "")
+
+
+def containerd_process(containerd_root: str) -> tuple[str, str] | None:
+    """(socket, executable) of the running containerd whose root is `containerd_root`."""
+    for pid in filter(str.isdigit, _listdir("/proc")):
+        argv = _cmdline(pid)
+        if argv and os.path.basename(argv[0]) == "containerd":
+            root, socket = _root_and_socket(argv)
+            if root and os.path.realpath(root) == os.path.realpath(containerd_root) and socket:
+                return socket, _exe(pid) or argv[0]
+    return None
+
+
+def _root_and_socket(argv: list[str]) -> tuple[str, str]:
+    """containerd's root and gRPC address: flags first, else its config file, else defaults."""
+    flags = _flags(argv)
+    config = _config(flags.get("--config") or flags.get("-c") or "/etc/containerd/config.toml")
+    root = flags.get("--root") or config.get("root") or "/var/lib/containerd"
+    socket = (flags.get("--address") or flags.get("-a")
+              or (config.get("grpc") or {}).get("address") or "/run/containerd/containerd.sock")
+    return str(root), str(socket)
+
+
+def _flags(argv: list[str]) -> dict[str, str]:
+    flags = {}
+    for index, word in enumerate(argv[1:], 1):
+        if word.startswith("-") and "=" in word:
+            name, value = word.split("=", 1)
+            flags[name] = value
+        elif word.startswith("-") and index + 1 < len(argv):
+            flags[word] = argv[index + 1]
+    return flags
+
+
+def _config(path: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _cmdline(pid: str) -> list[str]:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return [part.decode(errors="replace") for part in handle.read().split(b"\0") if part]
+    except OSError:
+        return []
+
+
+def _exe(pid: str) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return ""
+
+
+def _ctr_next_to(containerd: str) -> str | None:
+    """The ctr shipped beside that containerd (a sandbox flavour's own), if there is one."""
+    candidate = os.path.join(os.path.dirname(containerd), "ctr")
+    return candidate if os.access(candidate, os.X_OK) else None
+
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []

@@ -36,9 +36,9 @@ CNI_PLUGINS = (Path("/usr/lib/cni/bridge"), Path("/usr/lib/cni/host-local"))
 def missing_requirement() -> str | None:
     """None when podman can start here, else the catalog key saying what to install."""
     if any(program(name) is None for name in PROGRAMS):
-        return "podman.missing_podman"
+        return "podman_engine.missing_podman"
     if not all(plugin.is_file() for plugin in CNI_PLUGINS):
-        return "podman.missing_cni"
+        return "podman_engine.missing_cni"
     return None
 
 
@@ -48,7 +48,12 @@ def spawn(layout: Layout, registry_address: str, bridge: str, subnet: str) -> in
     write_all(paths, registry_address, bridge, subnet)
     command = [*podman_command(paths), "system", "service", "--time=0",
                f"unix://{layout.socket}"]
-    return processes.spawn(command, layout.file("podman.log"), podman_env(paths))
+    return processes.spawn(command, log_file(layout), podman_env(paths))
+
+
+def log_file(layout: Layout) -> Path:
+    """The service's log (its tail goes into the error when it does not start)."""
+    return layout.file("podman.log")
 
 
 def wait(layout: Layout, pid: int) -> bool:

@@ -101,7 +101,7 @@ class PodmanPaths:
 
     @property
     def storage_conf(self) -> Path:
-        return self.config_dir / "storage.conf"
+        return self.config_dir / "containers-storage.conf"
 
     @property
     def registries_conf(self) -> Path:

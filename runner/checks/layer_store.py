@@ -1,27 +1,28 @@
-"""layer_store: the engine's layer store on this machine holds the image's layers as a chain.
+"""layer_store: the engine's layer store on the engine host holds the image's layers as a chain.
 
-Under `<Docker root>/image/<driver>/layerdb/sha256/` each folder is one layer, named by its
-*chain id*: the first layer's is its diff id, then chain(n) = sha256(chain(n-1) + " " +
-diff(n)). A folder's `diff` file holds the layer's diff id and its `parent` file the chain id
-below it: that is the tree the lab shows. The containerd image store has no such folder.
+Docker's graph drivers (overlay2, vfs…): under `<Docker root>/image/<driver>/layerdb/sha256/`
+each folder is one layer, named by its *chain id*: the first layer's is its diff id, then
+chain(n) = sha256(chain(n-1) + " " + diff(n)). A folder's `diff` file holds the layer's diff id
+and its `parent` file the chain id below it: that is the tree the lab shows. Docker's
+containerd image store keeps the same tree as containerd snapshots, one committed snapshot
+per layer keyed by its chain id, its parent the chain id below (asked of containerd with
+`ctr snapshots ls`). Podman keeps it in `<driver>-layers/layers.json`.
 
-Passes when every layer of the image is in `<Docker root>/image/<driver>/layerdb/sha256/<chain
-id>`, its `diff` file naming its diff id and its `parent` file the chain id below it (skipped
-on the containerd image store and where the Docker root is not visible).
+Passes when every layer of the image is in the store with the parent below it (skipped where
+the engine's files cannot be read, or containerd cannot be asked).
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 from typing import Literal
 
 from pydantic import Field, StrictStr
 
-from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome, unexamined
+from runner.checks.base import CheckBase, CheckContext, CheckOutcome, outcome, unexamined
 from runner.checks.image import inspect_image, layers_of
-from runner.messages import msg
+from runner.messages import Message, msg
 from runner.run.status import CheckStatus
+from runner.storage.layer_chain import chain_ids, links  # noqa: F401 - part of this check's API
 
 
 class LayerStoreCheck(CheckBase):
@@ -32,65 +33,41 @@ class LayerStoreCheck(CheckBase):
 
 
 def evaluate(check: LayerStoreCheck, ctx: CheckContext) -> CheckOutcome:
+    from runner.storage.host_files import files_for
+    from runner.storage.layout import storage_layout
+
     name = ctx.text(check.name)
     summary = msg("check.layerdb", name=name)
-    skipped = _why_invisible(ctx)
-    if skipped is not None:
-        return CheckOutcome(CheckStatus.SKIP, summary, note=skipped)
+    files = files_for(ctx.profile)
+    if files is None:
+        return _skip(summary, msg("check.docker_root_invisible", kind=ctx.profile.kind))
+    layout = storage_layout(ctx.profile, files)
+    if layout.engine == "containerd" and not files.is_dir(layout.layer_root):
+        return _skip(summary, msg("storage.snapshots_missing", dir=layout.layer_root))
     details = inspect_image(ctx, name)
     if details is None:
         return outcome(summary, [unexamined(msg("check.image_state"), "present", "absent")])
-    folder = os.path.join(ctx.profile.docker_root, "image", ctx.profile.storage_driver,
-                          "layerdb", "sha256")
-    problems = [problem for index, (chain, diff, parent) in
-                enumerate(links(layers_of(details)))
-                for problem in _link_problems(folder, index, chain, diff, parent)]
-    return outcome(summary, problems, msg("check.layerdb_folder", dir=folder))
+    return _in_store(summary, layout, files, layers_of(details))
 
 
-def chain_ids(diff_ids: list[str]) -> list[str]:
-    """The chain id of each layer (what the database's folders are named after)."""
-    chains: list[str] = []
-    for diff in diff_ids:
-        if not chains:
-            chains.append(diff)
-        else:
-            text = f"{chains[-1]} {diff}".encode()
-            chains.append("sha256:" + hashlib.sha256(text).hexdigest())
-    return chains
+def _in_store(summary: Message, layout, files, diff_ids: list[str]) -> CheckOutcome:
+    from runner.storage import layer_chain
+    from runner.storage.containerd_snapshots import list_snapshots
+
+    if layout.engine == "containerd":
+        snapshots = list_snapshots(layout.driver, layout.containerd_root)
+        if snapshots is None:
+            return _skip(summary, msg("storage.snapshots_unreachable",
+                                      dir=layout.containerd_root))
+        return outcome(summary, layer_chain.snapshot_problems(snapshots, diff_ids),
+                       msg("storage.snapshots", dir=layout.layer_root))
+    if layout.engine == "podman":
+        return outcome(summary, layer_chain.podman_problems(files, layout.layer_db, diff_ids),
+                       msg("check.layerdb_folder", dir=layout.layer_db))
+    folder = f"{layout.layer_db}/sha256"
+    return outcome(summary, layer_chain.layerdb_problems(files, folder, diff_ids),
+                   msg("check.layerdb_folder", dir=folder))
 
 
-def links(diff_ids: list[str]) -> list[tuple[str, str, str | None]]:
-    """(chain id, diff id, parent chain id or None) for each layer, bottom first."""
-    chains = chain_ids(diff_ids)
-    return [(chain, diff, chains[i - 1] if i else None)
-            for i, (chain, diff) in enumerate(zip(chains, diff_ids, strict=True))]
-
-
-def _link_problems(folder: str, index: int, chain: str, diff: str,
-                   parent: str | None) -> list[Problem]:
-    layer_dir = os.path.join(folder, chain.split(":")[-1])
-    what = msg("check.layerdb_layer", index=index + 1, chain=chain.split(":")[-1][:12])
-    if not os.path.isdir(layer_dir):
-        return [Problem(what, layer_dir, "absent")]
-    actual = (_read(layer_dir, "diff"), _read(layer_dir, "parent"))
-    if actual == (diff, parent):
-        return []
-    return [Problem(what, f"diff {diff}\nparent {parent or '-'}",
-                    f"diff {actual[0]}\nparent {actual[1] or '-'}")]
-
-
-def _read(layer_dir: str, name: str) -> str | None:
-    try:
-        with open(os.path.join(layer_dir, name), encoding="ascii") as handle:
-            return handle.read().strip()
-    except OSError:
-        return None
-
-
-def _why_invisible(ctx: CheckContext):
-    if ctx.profile.kind == "containerd":
-        return msg("check.layerdb_containerd")
-    if not ctx.profile.host_paths_visible:
-        return msg("check.docker_root_invisible", kind=ctx.profile.kind)
-    return None
+def _skip(summary: Message, note: Message) -> CheckOutcome:
+    return CheckOutcome(CheckStatus.SKIP, summary, note=note)

@@ -1,12 +1,14 @@
-"""path: a file or folder (glob allowed) on the machine that runs labrunner.
+"""path: a file or folder (glob allowed) on the machine that runs labrunner, or on the engine
+host when it lies under the engine's storage (its Docker root or containerd root).
 
 Passes when a path matches (`state: present`) or none does (`absent`), and the first matching
-file's contents match the text keys. Skipped, with a note, when the path lies under a Docker
-root this machine cannot see (Docker Desktop, a remote engine)."""
+file's contents match the text keys. The engine host's files are read through runner/storage's
+HostFiles: this machine's where the engine runs here, a helper container's where one was set
+up (Docker Desktop, a remote engine). Skipped, with a note, when the path lies under the
+engine's storage and neither can read it."""
 
 from __future__ import annotations
 
-import glob
 from typing import Literal
 
 from pydantic import Field, StrictStr
@@ -38,30 +40,36 @@ class PathCheck(CheckBase, TextMatch):
 def evaluate(check: PathCheck, ctx: CheckContext) -> CheckOutcome:
     pattern = ctx.local_path(check.path)  # relative: from the lab shell's folder
     summary = msg(f"check.path_{check.state}", path=ctx.text(check.path))
-    if _inside_invisible_docker_root(pattern, ctx):
+    files = _files_for(pattern, ctx)
+    if files is None:
         return CheckOutcome(CheckStatus.SKIP, summary, note=msg("check.docker_root_invisible",
                                                       kind=ctx.profile.kind))
-    matches = sorted(glob.glob(pattern))
+    matches = files.glob(pattern)
     problems = []
     if check.state == "present" and not matches:
         problems.append(Problem(msg("check.path_matches"), "≥ 1", "0"))
     if check.state == "absent" and matches:
         problems.append(Problem(msg("check.path_matches"), "0", "\n".join(matches)))
     if check.matches_text and matches:
-        problems += _content_problems(check, matches[0], ctx)
+        problems += _content_problems(check, matches[0], ctx, files)
     note = msg("check.path_found", paths="\n".join(matches)) if matches else None
     return outcome(summary, problems, note)
 
 
-def _inside_invisible_docker_root(pattern: str, ctx: CheckContext) -> bool:
-    root = ctx.profile.docker_root
-    return bool(root) and pattern.startswith(root) and not ctx.profile.host_paths_visible
+def _files_for(pattern: str, ctx: CheckContext):
+    """This machine's files, or the engine host's (None: they cannot be read) for a path
+    under the engine's storage."""
+    from runner.storage.host_files import LOCAL, files_for
+
+    roots = (ctx.profile.docker_root, ctx.values.get("containerd_root", ""))
+    if any(root and (pattern == root or pattern.startswith(root.rstrip("/") + "/"))
+           for root in roots):
+        return files_for(ctx.profile)
+    return LOCAL
 
 
-def _content_problems(check: PathCheck, path: str, ctx: CheckContext) -> list[Problem]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read(READ_LIMIT)
-    except OSError as error:
-        return [Problem(msg("check.path_unreadable"), path, str(error))]
+def _content_problems(check: PathCheck, path: str, ctx: CheckContext, files) -> list[Problem]:
+    text = files.read_text(path, READ_LIMIT)
+    if text is None:
+        return [Problem(msg("check.path_unreadable"), path, "unreadable")]
     return text_problems(check, text, ctx, msg("check.word_file", path=path))

@@ -25,20 +25,43 @@ DOCKERD_SOCKET = "/var/run/docker/containerd/containerd.sock"  # dockerd's own c
 def snapshot_mount(container_id: str, snapshotter: str, containerd_root: str) -> dict[str, str]:
     """The overlay options (upperdir, lowerdir, workdir) of the container's snapshot; {} when
     containerd or ctr cannot be reached."""
+    output = _ctr(containerd_root, snapshotter, "mounts", "/mnt", container_id)
+    return mount_options(output) if output else {}
+
+
+def list_snapshots(snapshotter: str, containerd_root: str) -> dict[str, tuple[str, str]] | None:
+    """Every snapshot of dockerd's namespace: {key: (parent key or "", kind)}; image layers
+    are keyed by chain id. None when containerd or ctr cannot be reached."""
+    output = _ctr(containerd_root, snapshotter, "ls")
+    return None if output is None else parse_listing(output)
+
+
+def parse_listing(output: str) -> dict[str, tuple[str, str]]:
+    """`ctr snapshots ls`: a KEY PARENT KIND table, PARENT empty for a bottom layer."""
+    found = {}
+    for line in output.splitlines()[1:]:
+        words = line.split()
+        if len(words) in (2, 3):
+            found[words[0]] = (words[1] if len(words) == 3 else "", words[-1])
+    return found
+
+
+def _ctr(containerd_root: str, snapshotter: str, *args: str) -> str | None:
+    """`ctr snapshots ARGS` on the containerd whose root is `containerd_root`: its output,
+    None when it cannot run or fails."""
     found = containerd_process(containerd_root)
     socket = found[0] if found else default_socket(containerd_root)
-    ctr = _ctr_next_to(found[1]) if found else None
-    ctr = ctr or shutil.which("ctr")
+    ctr = (_ctr_next_to(found[1]) if found else None) or shutil.which("ctr")
     if not socket or not ctr or not os.path.exists(socket):
-        return {}
+        return None
     command = [ctr, "--address", socket, "--namespace", NAMESPACE, "snapshots",
-               "--snapshotter", snapshotter, "mounts", "/mnt", container_id]
+               "--snapshotter", snapshotter, *args]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=CTR_TIMEOUT,
                               check=False)
     except (OSError, subprocess.SubprocessError):
-        return {}
-    return mount_options(done.stdout) if done.returncode == 0 else {}
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 def mount_options(ctr_output: str) -> dict[str, str]:

@@ -1,0 +1,131 @@
+"""`labrunner where CONTAINER [--engine URL] [--json]`: where a container's layers are.
+
+Prints the storage driver, the writable layer, the merged view (while it runs), the image's
+layers, how they were found, and what the driver does with layers, in the chosen language.
+Exit 0 when the writable layer was found, 1 when not (no such container, files not
+readable from here), 3 when no engine answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from runner.commands.common import add_lang_option
+from runner.i18n import t
+
+SOURCES = {"option": "engine.source_option", "DOCKER_HOST": "engine.source_docker_host"}
+
+
+def add_parser(subparsers: argparse._SubParsersAction, language: str) -> None:
+    parser = subparsers.add_parser("where", help=t("storage.where_help", language),
+                                   description=t("storage.where_help", language))
+    parser.add_argument("container", metavar="CONTAINER",
+                        help=t("storage.where_container_help", language))
+    add_lang_option(parser, language)
+    parser.add_argument("--engine", metavar="URL|sandbox",
+                        help=t("storage.where_engine_help", language))
+    parser.add_argument("--json", action="store_true", help=t("storage.where_json_help", language))
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from runner.engines.reader import ReaderClient
+    from runner.storage.host_files import files_for
+    from runner.storage.locate import container_layer
+
+    profile = engine_profile(args.engine)
+    client = ReaderClient(profile.endpoint)
+    try:
+        details = client.api.inspect_container(args.container)
+    finally:
+        client.close()
+    if details is None:
+        print(t("storage.where_no_container", args.language, name=args.container,
+                url=profile.endpoint), file=sys.stderr)
+        return 1
+    files = files_for(profile)
+    layer = container_layer(details, profile, files) if files is not None else None
+    answer = report(args.container, details, profile, layer, args.language)
+    print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json
+          else "\n".join(text_lines(answer, args.language)))
+    return 0 if answer["found"] else 1
+
+
+def engine_profile(option: str | None):
+    """The engine to ask: the sandbox (started if need be) when asked by name, else the
+    configured one; exit 3 when it does not answer (never a silent fallback)."""
+    from runner.engines.connect import connect, profile_at
+    from runner.engines.endpoint import configured_endpoint
+
+    if option and option.split(":")[0] == "sandbox":
+        return connect(option, os.environ, lambda message: None)
+    endpoint = configured_endpoint(option, os.environ)
+    return profile_at(endpoint.url, _source(endpoint.source))
+
+
+def _source(source: str):
+    """Where the endpoint came from, as `run` names it in its unreachable-engine message."""
+    from runner.messages import msg
+
+    if source.startswith("context:"):
+        return msg("engine.source_context", name=source.split(":", 1)[1])
+    return msg(SOURCES.get(source, "storage.where_default_source"))
+
+
+def report(name: str, details: dict, profile, layer, language: str) -> dict:
+    """Everything `where` knows, as the JSON it prints (text in `language`)."""
+    from runner.storage.explain import explanation, how_found
+    from runner.storage.layout import storage_layout
+
+    layout = layer.layout if layer is not None else storage_layout(profile)
+    found = layer is not None and layer.found
+    return {
+        "container": name, "id": details.get("Id", ""), "engine_kind": profile.kind,
+        "driver": layout.driver, "found": found, "visible": layer is not None,
+        "running": bool((details.get("State") or {}).get("Running")),
+        "writable": layer.writable if found else "",
+        "merged": layer.mounted_view if found else "",
+        "merged_mount_point": layer.merged if found else "",
+        "image_layers": list(layer.image_layers) if found else [],
+        "method": str(layer.method) if layer is not None else "",
+        "source": layer.source if layer is not None else "",
+        "how": how_found(layer).text(language) if found else "",
+        "layer_files": layout.layer_files, "merged_files": layout.merged_files,
+        "containerd_root": layout.containerd_root,
+        "explanation": explanation(layout.driver).text(language),
+    }
+
+
+def text_lines(answer: dict, language: str) -> list[str]:
+    """The answer as lines for a terminal or a projector."""
+    say = lambda key, **params: t(f"storage.{key}", language, **params)  # noqa: E731
+    lines = [say("where_container", name=answer["container"], id=answer["id"][:12]),
+             say("where_driver", driver=answer["driver"])]
+    if not answer["visible"]:
+        lines.append(say("where_invisible", kind=answer["engine_kind"]))
+    elif not answer["found"]:
+        lines.append(say("where_not_found", name=answer["container"]))
+    else:
+        lines += _found_lines(answer, say)
+    if answer["containerd_root"]:
+        lines.append(say("where_containerd_root", dir=answer["containerd_root"]))
+    return [*lines, "", answer["explanation"]]
+
+
+def _found_lines(answer: dict, say) -> list[str]:
+    lines = [say("where_writable", dir=answer["writable"]), _merged_line(answer, say),
+             say("where_image_layers", count=len(answer["image_layers"]))]
+    lines += [f"  {folder}" for folder in answer["image_layers"]]
+    return [*lines, say("where_how", how=answer["how"]),
+            say("where_layer_files", glob=answer["layer_files"])]
+
+
+def _merged_line(answer: dict, say) -> str:
+    if answer["merged"]:
+        return say("where_merged", dir=answer["merged"])
+    if answer["merged_mount_point"] and answer["merged_mount_point"] != answer["writable"]:
+        return say("where_merged_stopped")
+    return say("where_merged_none")

@@ -16,7 +16,13 @@ import socket
 from typing import Any
 
 from runner.errors import LabError
-from runner.storage.helper_script import INIT_SCRIPT, PROBE_SCRIPT, Access, parse_probe
+from runner.storage.helper_script import (
+    INIT_SCRIPT,
+    PROBE_SCRIPT,
+    Access,
+    parse_probe,
+    stdout_of,
+)
 
 DEFAULT_IMAGE = "busybox:latest"
 LABEL = "io.labrunner.helper"  # value: "host-files"
@@ -77,12 +83,39 @@ def start_container(client: Any, image: str) -> tuple[Any, str]:
     raise HelperError("helper.refused", image=image, reason=short(failure)) from failure
 
 
-def probe(container: Any, must_see: str) -> Access | None:
+def probe(api: Any, container: Any, must_see: str) -> Access | None:
     """Find how this helper sees the engine host's files (must_see: a folder it must see,
     such as the Docker root); None when it cannot."""
-    code, (out, _) = container.exec_run(["sh", "-c", PROBE_SCRIPT, "probe", must_see],
-                                        demux=True)
-    return parse_probe((out or b"").decode()) if code == 0 else None
+    out = run(api, container.id, ["sh", "-c", PROBE_SCRIPT, "probe", must_see])
+    return parse_probe(out.decode("utf-8", "replace"))
+
+
+def run(api: Any, container_id: str, argv: list[str]) -> bytes:
+    """Run `argv` in the container and return its standard output.
+
+    Not the SDK's exec_start: it reads the upgraded connection's raw socket and loses what
+    the HTTP parser had already buffered (over TCP a short answer is often lost entirely).
+    Started without `Upgrade`, the engine answers a plain HTTP body ended by closing the
+    connection, which `requests` reads whole."""
+    created = api.exec_create(container_id, argv, stdout=True, stderr=False)
+    url = f"{api.base_url}/v{api.api_version}/exec/{created['Id']}/start"
+    response = api.post(url, json={"Detach": False, "Tty": False}, stream=True)
+    try:
+        _raise_for_status(response)
+        return stdout_of(response.raw.read())
+    finally:
+        response.close()
+
+
+def _raise_for_status(response: Any) -> None:
+    """An HTTP error as the SDK's typed error (NotFound, APIError…), as its own calls do."""
+    from docker.errors import create_api_error_from_http_exception
+    from requests.exceptions import HTTPError
+
+    try:
+        response.raise_for_status()
+    except HTTPError as error:
+        create_api_error_from_http_exception(error)  # raises
 
 
 def remove(container: Any) -> None:

@@ -44,7 +44,7 @@ class HelperFiles(HostFiles):
         helper.ensure_image(client, image)
         container, rights = helper.start_container(client, image)
         try:
-            access = helper.probe(container, must_see)
+            access = helper.probe(client.api, container, must_see)
         except Exception:
             helper.remove(container)
             raise
@@ -89,13 +89,10 @@ class HelperFiles(HostFiles):
         from docker.errors import DockerException
 
         try:
-            created = self._api.exec_create(self.container.id, self.access.argv(question, *args),
-                                            stdout=True, stderr=False)
-            out = self._api.exec_start(created["Id"])
+            return helper.run(self._api, self.container.id, self.access.argv(question, *args))
         except DockerException as error:
             raise HelperError("helper.gone", name=self.container.name,
                               reason=helper.short(error)) from error
-        return out or b""
 
 
 def _usable(path: str) -> bool:

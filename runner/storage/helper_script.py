@@ -115,6 +115,18 @@ def parse_read(output: bytes, limit: int) -> str | None:
     return output[1:].decode("utf-8", "replace")[:limit]
 
 
+def stdout_of(stream: bytes) -> bytes:
+    """The standard output in an exec's multiplexed stream (frames of an 8-byte header:
+    stream number, 3 zero bytes, big-endian length; then that many bytes)."""
+    out, at = bytearray(), 0
+    while at + 8 <= len(stream):
+        number, length = stream[at], int.from_bytes(stream[at + 4:at + 8], "big")
+        if number == 1:
+            out += stream[at + 8:at + 8 + length]
+        at += 8 + length
+    return bytes(out)
+
+
 def read_bytes(limit: int) -> int:
     """Bytes to read for `limit` characters: UTF-8 takes at most 4 bytes a character."""
     return max(0, limit) * 4

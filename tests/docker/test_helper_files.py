@@ -1,0 +1,183 @@
+"""The helper container reads an engine's files when they are not on this machine.
+
+The sandbox engine is reached through tcp://127.0.0.1:PORT (a small forwarder to its unix
+socket), so labrunner sees a remote engine, as with Docker Desktop or another host: the find-
+MYFILE lesson must still work through the helper, and the helper must be gone afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import socketserver
+import statistics
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from runner.engines.endpoint import engine_info
+from runner.engines.profile import detect_profile
+from runner.storage import helper_container
+from runner.storage.helper_command import host_shell_command
+from runner.storage.helper_files import HelperFiles
+from runner.storage.host_files import FileKind
+
+
+class _Pipe(socketserver.BaseRequestHandler):
+    """One TCP connection forwarded to the engine's unix socket, both ways, bytes as they are
+    (the API's exec upgrades the connection to a raw stream)."""
+
+    def handle(self) -> None:
+        engine = socket.socket(socket.AF_UNIX)
+        engine.connect(self.server.unix_path)  # type: ignore[attr-defined]
+        back = threading.Thread(target=_copy, args=(engine, self.request), daemon=True)
+        back.start()
+        _copy(self.request, engine)
+        back.join()
+        engine.close()
+
+
+def _copy(source: socket.socket, target: socket.socket) -> None:
+    try:
+        while chunk := source.recv(65536):
+            target.sendall(chunk)
+    except OSError:
+        pass  # the other side closed: the copy ends
+    finally:
+        try:
+            target.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+
+class _Forwarder(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+@pytest.fixture
+def remote_url(sandbox_engine) -> Iterator[str]:
+    """tcp://127.0.0.1:PORT leading to the sandbox engine; stopped after the test."""
+    server = _Forwarder(("127.0.0.1", 0), _Pipe)
+    server.unix_path = sandbox_engine.docker_host.removeprefix("unix://")  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"tcp://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def client(remote_url, clean_engine):
+    import docker
+
+    client = docker.DockerClient(base_url=remote_url, timeout=60)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def www(client):
+    """nginx running as www, with /MYFILE created in it and one image file deleted."""
+    container = client.containers.run("nginx", name="www", detach=True)
+    container.exec_run(["sh", "-c", "touch /MYFILE && echo bonjour > /NOTE"
+                                    " && rm /usr/share/nginx/html/index.html"])
+    container.reload()
+    return container
+
+
+@pytest.fixture
+def helper(client) -> Iterator[HelperFiles]:
+    with HelperFiles.start(client) as files:
+        yield files
+
+
+def test_through_tcp_the_engine_looks_remote_and_its_files_invisible(remote_url):
+    profile = detect_profile(engine_info(remote_url), remote_url)
+    assert (profile.kind, profile.host_paths_visible) == ("remote", False)
+
+
+def test_the_helper_finds_myfile_in_the_containers_writable_layer(client, www, helper):
+    upper = www.attrs["GraphDriver"]["Data"]["UpperDir"]
+    root = client.info()["DockerRootDir"]
+    assert helper.kind(upper) == FileKind.DIR
+    assert helper.kind(f"{upper}/MYFILE") == FileKind.FILE
+    assert helper.glob(f"{root}/overlay2/*/diff/MYFILE") == [f"{upper}/MYFILE"]
+    assert helper.exists(f"{upper}/MYFILE") and not helper.exists(f"{upper}/NOFILE")
+
+
+def test_a_deleted_image_file_is_a_whiteout_in_the_writable_layer(www, helper):
+    upper = www.attrs["GraphDriver"]["Data"]["UpperDir"]
+    assert helper.kind(f"{upper}/usr/share/nginx/html/index.html") == FileKind.WHITEOUT
+    assert helper.kinds([f"{upper}/MYFILE", f"{upper}/usr", f"{upper}/none"]) == [
+        FileKind.FILE, FileKind.DIR, FileKind.MISSING]
+
+
+def test_the_helper_lists_folders_and_reads_files(www, helper):
+    upper = www.attrs["GraphDriver"]["Data"]["UpperDir"]
+    assert {"MYFILE", "NOTE", "usr"} <= set(helper.listdir(upper))
+    assert helper.listdir(f"{upper}/none") == []
+    assert helper.read_text(f"{upper}/NOTE") == "bonjour\n"
+    assert helper.read_text(f"{upper}/NOTE", limit=3) == "bon"
+    assert helper.read_text(upper) is None and helper.read_text(f"{upper}/none") is None
+
+
+def test_odd_names_come_back_intact(www, helper):
+    upper = www.attrs["GraphDriver"]["Data"]["UpperDir"]
+    www.exec_run(["sh", "-c", "touch '/a b' \"$(printf 'new\\nline')\" '/.hidden'"])
+    assert {"a b", "new\nline", ".hidden"} <= set(helper.listdir(upper))
+    assert helper.glob(f"{upper}/a *") == [f"{upper}/a b"]
+
+
+def test_the_helper_is_gone_after_close(client):
+    files = HelperFiles.start(client)
+    assert files.kind("/") == FileKind.DIR
+    files.close()
+    files.close()  # twice is fine
+    assert client.containers.list(all=True, filters={"label": helper_container.LABEL}) == []
+
+
+def test_a_helper_whose_labrunner_died_is_a_leftover_and_a_live_one_is_not(client, helper):
+    labels = {helper_container.LABEL: "host-files",
+              helper_container.OWNER_LABEL: f"{socket.gethostname()}:{_dead_pid()}"}
+    orphan = client.containers.run("busybox:latest", ["sleep", "60"], labels=labels,
+                                   detach=True)
+    assert [c.id for c in helper_container.leftovers(client)] == [orphan.id]
+    assert helper_container.remove_leftovers(client) == 1
+    assert helper.kind("/") == FileKind.DIR  # ours still answers
+
+
+def test_the_students_command_finds_myfile_on_the_remote_engine(remote_url, client, www, helper):
+    upper = www.attrs["GraphDriver"]["Data"]["UpperDir"]
+    root = client.info()["DockerRootDir"]
+    command = host_shell_command(f"ls -d {root}/overlay2/*/diff/MYFILE", helper.rights,
+                                 helper.access)
+    done = subprocess.run(["bash", "-c", command], env=dict(os.environ, DOCKER_HOST=remote_url),
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == [f"{upper}/MYFILE"], done.stderr
+
+
+def test_start_and_question_times(client, www):
+    started = time.monotonic()
+    with HelperFiles.start(client) as files:
+        start_seconds = time.monotonic() - started
+        upper = www.attrs["GraphDriver"]["Data"]["UpperDir"]
+        times = []
+        for _ in range(9):
+            before = time.monotonic()
+            assert files.kind(f"{upper}/MYFILE") == FileKind.FILE
+            times.append(time.monotonic() - before)
+    print(f"helper start {start_seconds * 1000:.0f} ms, "
+          f"question median {statistics.median(times) * 1000:.1f} ms")
+    assert start_seconds < 10 and statistics.median(times) < 0.5
+
+
+def _dead_pid() -> int:
+    """A pid no process has (a child that has ended and been waited for)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid

@@ -7,6 +7,7 @@ MYFILE lesson must still work through the helper, and the helper must be gone af
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import socketserver
@@ -41,16 +42,11 @@ class _Pipe(socketserver.BaseRequestHandler):
 
 
 def _copy(source: socket.socket, target: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # the other side closed: the copy ends
         while chunk := source.recv(65536):
             target.sendall(chunk)
-    except OSError:
-        pass  # the other side closed: the copy ends
-    finally:
-        try:
-            target.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
+    with contextlib.suppress(OSError):
+        target.shutdown(socket.SHUT_WR)  # pass the end on, as a real TCP peer would
 
 
 class _Forwarder(socketserver.ThreadingTCPServer):

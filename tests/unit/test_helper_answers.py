@@ -1,0 +1,111 @@
+"""The helper container's pure parts: how its answers are read, the commands it is given, the
+student's command and the consent message."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from runner.i18n import LANGUAGES
+from runner.storage.helper_command import consent_message, host_shell_command, host_shell_prefix
+from runner.storage.helper_script import (
+    Access,
+    kind_from_stat,
+    parse_kinds,
+    parse_names,
+    parse_probe,
+    parse_read,
+    read_bytes,
+    stdout_of,
+)
+from runner.storage.host_files import FileKind
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("directory|0|0", FileKind.DIR),
+    ("regular file|0|0", FileKind.FILE),
+    ("regular empty file|0|0", FileKind.FILE),
+    ("symbolic link|0|0", FileKind.LINK),
+    ("character special file|0|0", FileKind.WHITEOUT),
+    ("character special file|1|3", FileKind.OTHER),  # /dev/null is no whiteout
+    ("block special file|8|0", FileKind.OTHER),
+    ("fifo|0|0", FileKind.OTHER),
+    ("socket|0|0", FileKind.OTHER),
+    ("missing", FileKind.MISSING),
+])
+def test_stat_lines_give_kinds(line, kind):
+    assert kind_from_stat(line) == kind
+
+
+def test_a_cut_answer_says_missing_for_what_it_did_not_answer():
+    assert parse_kinds("directory|0|0\n", 3) == [FileKind.DIR, FileKind.MISSING,
+                                                 FileKind.MISSING]
+
+
+def test_names_are_nul_separated_sorted_and_keep_spaces_newlines_and_bad_utf8():
+    names = parse_names(b"z\0a b\0new\nline\0\xff\0")
+    assert names == sorted(["z", "a b", "new\nline", "\udcff"])
+    assert parse_names(b"") == []
+
+
+def test_read_answers_none_for_no_file_and_cuts_at_the_limit_in_characters():
+    assert parse_read(b"-", 10) is None and parse_read(b"", 10) is None
+    assert parse_read("+été".encode(), 2) == "ét"
+    assert read_bytes(3) == 12 and read_bytes(-1) == 0
+
+
+@pytest.mark.parametrize(("output", "access"), [
+    ("enter 812 830\n", Access("enter", 812, 830)),
+    ("root 1 830\n", Access("root", 1, 830)),
+    ("none 0 830\n", None),
+    ("", None),
+    ("enter x 830", None),
+])
+def test_the_probe_answer(output, access):
+    assert parse_probe(output) == access
+
+
+def test_only_stdout_frames_are_kept_from_an_exec_stream():
+    def frame(number: int, data: bytes) -> bytes:
+        return bytes([number, 0, 0, 0]) + len(data).to_bytes(4, "big") + data
+    stream = frame(1, b"out1 ") + frame(2, b"err") + frame(1, b"out2") + b"\x01\0\0"
+    assert stdout_of(stream) == b"out1 out2"
+
+
+def test_inside_the_engines_namespace_the_helper_runs_its_own_busybox_with_no_prefix():
+    argv = Access("enter", 812, 830).argv("kind", "/var/lib/docker")
+    assert argv[:6] == ["nsenter", "-t", "812", "-m", "--", "/proc/830/root/bin/busybox"]
+    assert argv[-4:] == ["/proc/830/root/bin/busybox", "", "kind", "/var/lib/docker"]
+
+
+def test_through_proc_root_paths_are_prefixed():
+    argv = Access("root", 1, 830).argv("glob", "/x/*")
+    assert argv[0:2] == ["sh", "-c"] and argv[-3:] == ["/proc/1/root", "glob", "/x/*"]
+
+
+def test_the_students_default_command_is_the_trainers_desktop_form():
+    assert host_shell_command("ls -d /var/lib/docker/overlay2/*/diff/MYFILE") == (
+        "docker run --rm --privileged --pid=host busybox nsenter -t 1 -m -- sh -c "
+        "'ls -d /var/lib/docker/overlay2/*/diff/MYFILE'")
+
+
+def test_through_the_parent_process_the_pid_is_read_in_the_container():
+    prefix = host_shell_prefix("capabilities", Access("enter", 812, 830))
+    assert "--cap-add SYS_ADMIN --cap-add SYS_PTRACE" in prefix
+    words = shlex.split(prefix)
+    assert words[-3:] == ["sh", "-c", 'exec nsenter -t $PPID -m -- sh -c "$0"']
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", ["desktop", "remote", "rootless", "linux"])
+def test_consent_names_the_engine_the_image_and_why(language, kind):
+    text = consent_message(kind, "tcp://10.0.0.5:2376", "busybox:latest").text(language)
+    assert "tcp://10.0.0.5:2376" in text and "busybox:latest" in text
+    assert "--privileged --pid=host" in text and "--host-helper" in text
+    assert "{" not in text
+
+
+def test_consent_says_why_per_engine_kind():
+    texts = {kind: consent_message(kind, "e").text("en") for kind in ("desktop", "rootless")}
+    assert "virtual machine" in texts["desktop"] and "another user" in texts["rootless"]

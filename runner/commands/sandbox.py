@@ -1,4 +1,5 @@
-"""`labrunner sandbox up|down|status|env|import`: the private Docker engine, from the command line.
+"""`labrunner sandbox up|down|status|env|import [--flavour F]`: the private Docker engine, from
+the command line (one sandbox per flavour, see runner.sandbox.flavours).
 
 Only parsing and printing live here; runner.sandbox does the work and raises SandboxError,
 which the CLI prints as one line (exit 3), or ArchiveError for a bad archive (exit 2).
@@ -30,15 +31,23 @@ def add_parser(subparsers: argparse._SubParsersAction, language: str) -> None:
         sub = actions.add_parser(action, help=t(f"sandbox.help_{action}", language),
                                  description=t(f"sandbox.help_{action}", language))
         add_lang_option(sub, language)
+        add_flavour_option(sub, language)
         if action == "import":
             sub.add_argument("files", nargs="+", type=Path, metavar="FILE.tar",
                              help=t("sandbox.help_import_files", language))
 
 
+def add_flavour_option(parser: argparse.ArgumentParser, language: str,
+                       help_key: str = "flavour.help_flavour") -> None:
+    from runner.sandbox.flavours import NAMES
+
+    parser.add_argument("--flavour", choices=NAMES, default=None, help=t(help_key, language))
+
+
 def run(args: argparse.Namespace) -> int:
     from runner.sandbox import Sandbox
 
-    return _RUNNERS[args.action](Sandbox(), args)
+    return _RUNNERS[args.action](Sandbox(flavour=args.flavour), args)
 
 
 def _progress_in(language: str) -> Callable[[str, dict], None]:
@@ -56,7 +65,10 @@ def _up(sandbox, args: argparse.Namespace) -> int:
         print(t("sandbox.already", args.language))
     sandbox.up(progress=_progress_in(args.language))
     _print_status(sandbox.status(), args.language)
-    print(t("sandbox.use_it", args.language))
+    if args.flavour and args.flavour != "overlay2":
+        print(t("flavour.use_it", args.language, flavour=args.flavour))
+    else:
+        print(t("sandbox.use_it", args.language))
     return 0
 
 
@@ -106,8 +118,11 @@ def _import(sandbox, args: argparse.Namespace) -> int:
 def _print_status(status, language: str) -> None:
     info = status.info
     print(t("sandbox.status_running", language, docker_host=info.docker_host))
-    print(t("sandbox.status_pids", language, dockerd_pid=info.dockerd_pid,
-            containerd_pid=info.containerd_pid, registry_pid=info.registry_pid))
+    print(t("flavour.status_flavour", language, flavour=info.flavour,
+            driver=info.storage_driver or "?"))
+    _print_pids(info, language)
+    if info.client_dir:
+        print(t("flavour.status_client", language, client_dir=info.client_dir))
     print(t("sandbox.status_registry", language, registry=info.registry))
     print(t("sandbox.status_root", language, docker_root=info.docker_root,
             state_dir=info.state_dir))
@@ -116,6 +131,21 @@ def _print_status(status, language: str) -> None:
     else:
         print(t("sandbox.status_no_bridge", language))
     _print_images(status, language)
+
+
+def _print_pids(info, language: str) -> None:
+    """The engine's processes, named after what the flavour runs."""
+    from runner.sandbox.paths import ROOTLESS_USER
+
+    if info.flavour == "rootless":
+        print(t("flavour.status_pids_rootless", language, dockerd_pid=info.dockerd_pid,
+                registry_pid=info.registry_pid, user=ROOTLESS_USER))
+    elif info.flavour == "podman":
+        print(t("flavour.status_pids_podman", language, dockerd_pid=info.dockerd_pid,
+                registry_pid=info.registry_pid))
+    else:
+        print(t("sandbox.status_pids", language, dockerd_pid=info.dockerd_pid,
+                containerd_pid=info.containerd_pid, registry_pid=info.registry_pid))
 
 
 def _print_images(status, language: str) -> None:

@@ -1,10 +1,11 @@
 """The private sandbox engine: its own dockerd and a local registry mirror of stand-in images.
 
 `up` starts a registry on a free 127.0.0.1 port, a bridge of its own, a containerd and a
-dockerd whose every path is under the sandbox's folders, loads the stand-ins into the
-registry, and records the pids; `down` stops exactly those pids and removes the state. The
-user's own engine, images and configuration are never touched. The sandbox reports progress
-through a callback (a catalog key and its parameters) and never prints.
+dockerd whose every path is under the sandbox's folders (or another engine: see flavours),
+loads the stand-ins into the registry, and records the pids; `down` stops exactly those
+pids and removes the state. The user's own engine, images and configuration are never
+touched. The sandbox reports progress through a callback (a catalog key and its parameters)
+and never prints.
 
 Importing this package is cheap: `labrunner --version` must stay instant.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runner.errors import SandboxError
-from runner.sandbox import paths, processes, state
+from runner.sandbox import flavours, paths, processes, state
 from runner.sandbox.state import SandboxInfo, SandboxStatus
 
 if TYPE_CHECKING:
@@ -31,33 +32,47 @@ Progress = Callable[[str, dict], None]
 
 
 class Sandbox:
-    """One sandbox, named by its state folder (default: see paths.default_state_dir)."""
+    """One sandbox, named by its state folder (default: see flavours.default_state_dir).
 
-    def __init__(self, state_dir: Path | None = None, cache_dir: Path | None = None) -> None:
-        self.layout = paths.Layout.for_state(state_dir or paths.default_state_dir(),
-                                             cache_dir or paths.default_cache_dir())
+    `flavour` None: the one recorded in that state folder, else overlay2."""
+
+    def __init__(self, state_dir: Path | None = None, cache_dir: Path | None = None,
+                 flavour: str | None = None) -> None:
+        if flavour is None and state_dir is not None:
+            flavour = state.recorded_flavour(Path(state_dir))
+        self.flavour = flavours.parse(flavour)
+        self.layout = paths.Layout.for_state(
+            state_dir or flavours.default_state_dir(self.flavour),
+            cache_dir or paths.default_cache_dir(), self.flavour.value)
 
     @staticmethod
-    def can_start() -> str | None:
+    def can_start(flavour: str = "overlay2") -> str | None:
         """None when this machine can start the sandbox, else the catalog key saying why not."""
         from runner.sandbox.requirements import missing_requirement
 
-        return missing_requirement()
+        return missing_requirement(flavours.parse(flavour))
 
     @property
     def docker_host(self) -> str:
         return f"unix://{self.layout.socket}"
 
     def env(self) -> dict[str, str]:
-        """The variables that point the docker CLI (and the SDK) at this sandbox."""
-        return {"DOCKER_HOST": self.docker_host}
+        """The variables that point the docker CLI (and the SDK) at this sandbox; PATH too when
+        the engine has a docker client of its own (dockerd 28.5's, for its flavours)."""
+        info = state.info(self.layout)
+        if info is None or not info.client_dir:
+            return {"DOCKER_HOST": self.docker_host}
+        return {"DOCKER_HOST": self.docker_host,
+                "PATH": os.pathsep.join([info.client_dir, os.environ.get("PATH", "")])}
 
     def is_running(self) -> bool:
-        """True when `up` completed and its three daemons are still the ones it started."""
+        """True when `up` completed and its daemons are still the ones it started."""
+        from runner.sandbox.flavour_engines import owned_pids
+
         record = state.read(self.layout)
-        return bool(record.get("complete")) and all(
-            processes.owned(record.get(name, 0), self.layout.state_dir)
-            for name in ("dockerd_pid", "containerd_pid", "registry_pid"))
+        return bool(record.get("complete")) and record.get(
+            "flavour", "overlay2") == self.flavour and all(
+            processes.owned(pid, folder) for pid, folder in owned_pids(self.layout, record))
 
     def status(self) -> SandboxStatus:
         """Whether it runs, where, and what its mirror serves (asked over HTTP on 127.0.0.1)."""
@@ -75,7 +90,8 @@ class Sandbox:
         progress = progress or _silent
         if self.is_running():
             return state.info(self.layout)
-        reason = self.can_start()
+        self._check_flavour()
+        reason = self.can_start(self.flavour)
         if reason is not None:
             raise SandboxError(reason)
         with self._locked():
@@ -90,7 +106,7 @@ class Sandbox:
 
         progress = progress or _silent
         info = self.up(progress)
-        docker = dockercli.runner(dockercli.env(self.layout))
+        docker = dockercli.runner(dockercli.env(self.layout, info.client_dir))
         with self._locked():  # no `down`, nor a fresh `up` pruning images, in the middle
             if not self.is_running():
                 raise SandboxError("sandbox.stopped_meanwhile")
@@ -105,6 +121,7 @@ class Sandbox:
             return
         if os.geteuid() != 0:
             raise SandboxError("sandbox.needs_root")
+        self._check_flavour()
         with self._locked():
             teardown.stop(self.layout)
             self.layout.lock.unlink(missing_ok=True)
@@ -123,6 +140,13 @@ class Sandbox:
         progress("sandbox.ready", {"docker_host": info.docker_host, "registry": info.registry,
                                    "seconds": f"{time.monotonic() - started:.1f}"})
         return info
+
+    def _check_flavour(self) -> None:
+        """Refuse to start over (or stop) a sandbox of another flavour in the same folder."""
+        recorded = state.read(self.layout).get("flavour", "overlay2")
+        if self.layout.record.exists() and recorded != self.flavour:
+            raise SandboxError("flavour.other_in_folder", dir=str(self.layout.state_dir),
+                               flavour=recorded, asked=str(self.flavour))
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

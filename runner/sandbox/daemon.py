@@ -4,16 +4,24 @@ dockerd 20.10 would use a system containerd whenever /run/containerd/containerd.
 sharing its "moby" namespace with the user's own engine; so the sandbox starts its own
 containerd (state and sockets in the run folder, data in the data root) and points
 dockerd at it with --containerd.
+
+The containerd flavour runs dockerd 28.5 and containerd 2.1 (see engine_packages) the same
+way, with the containerd image store switched on, as Docker 29 does by default; containerd's
+root is then `<data root>/containerd/daemon`, where dockerd would put its own containerd's.
 """
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from runner.engines import identity
 from runner.sandbox import api, processes
 from runner.sandbox.paths import Layout
-from runner.sandbox.requirements import program
+from runner.sandbox.requirements import program, search_path
+
+if TYPE_CHECKING:
+    from runner.sandbox.engine_packages import EnginePackages
 
 CONTAINERD_CONFIG = """version = 2
 root = "{data}"
@@ -35,6 +43,14 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [plugins."io.containerd.internal.v1.opt"]
   path = "{data}/opt"
 """
+# containerd 2.x: schema version 3. The Kubernetes CRI plugins are off (as in version 2), and
+# so is NRI, which would listen on /var/run/nri/nri.sock, a path shared with the machine.
+CONTAINERD_CONFIG_V3 = CONTAINERD_CONFIG.replace("version = 2", "version = 3").replace(
+    'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+    'disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images",\n'
+    '                    "io.containerd.cri.v1.runtime", "io.containerd.nri.v1.nri"]')
+# The containerd image store, as a fresh Docker 29 installation has it.
+CONTAINERD_STORE = {"features": {"containerd-snapshotter": True}}
 # Where dockerd would reach Docker Hub: a port nothing can listen on, so a pull that the mirror
 # cannot serve fails at once instead of leaving this machine (127.0.0.1 itself is not proxied).
 DEAD_PROXY = "http://127.0.0.1:0"
@@ -43,31 +59,53 @@ DOCKERD_TIMEOUT = 60.0
 SHUTDOWN_TIMEOUT = 5  # seconds dockerd gives a container to stop when the sandbox goes down
 
 
-def spawn_containerd(layout: Layout) -> int:
-    """Start the sandbox's own containerd; return its pid at once (wait_containerd waits)."""
+def spawn_containerd(layout: Layout, packages: EnginePackages | None = None) -> int:
+    """Start the sandbox's own containerd; return its pid at once (wait_containerd waits).
+    With `packages`: containerd 2.1 from them, else the machine's."""
     layout.containerd_dir.mkdir(parents=True, exist_ok=True)
     config = layout.file("containerd.toml")
-    config.write_text(CONTAINERD_CONFIG.format(
-        data=layout.data_root / "containerd", state=layout.containerd_dir,
-        socket=layout.containerd_socket), encoding="utf-8")
-    command = [program("containerd") or "containerd", "--config", str(config)]
-    return processes.spawn(command, layout.file("containerd.log"))
+    template, data = CONTAINERD_CONFIG, layout.data_root / "containerd"
+    if packages is not None:
+        template, data = CONTAINERD_CONFIG_V3, data / "daemon"
+    config.write_text(template.format(data=data, state=layout.containerd_dir,
+                                      socket=layout.containerd_socket), encoding="utf-8")
+    command = [_program("containerd", packages), "--config", str(config)]
+    return processes.spawn(command, layout.file("containerd.log"), _env(packages))
 
 
 def wait_containerd(layout: Layout, pid: int) -> bool:
     return processes.wait_for(pid, layout.containerd_socket.is_socket, CONTAINERD_TIMEOUT)
 
 
-def spawn_dockerd(layout: Layout, registry: str, bridge: str) -> int:
-    """Start the sandbox's dockerd; return its pid at once (wait_dockerd waits for its API)."""
+def spawn_dockerd(layout: Layout, registry: str, bridge: str,
+                  packages: EnginePackages | None = None) -> int:
+    """Start the sandbox's dockerd; return its pid at once (wait_dockerd waits for its API).
+    With `packages`: dockerd 28.5 from them, with the containerd image store."""
     # Our own config file (/etc/docker/daemon.json belongs to the user's engine), which also
     # moves the engine's identity key out of /etc/docker/key.json.
     config = {"deprecated-key-path": str(layout.file("key.json"))}
+    if packages is not None:  # dockerd 28 makes no identity key: nothing to move
+        config = dict(CONTAINERD_STORE)
     layout.file("daemon.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-    env = processes.daemon_env(HTTP_PROXY=DEAD_PROXY, HTTPS_PROXY=DEAD_PROXY,
-                               NO_PROXY="127.0.0.1,localhost")
-    return processes.spawn(dockerd_command(layout, registry, bridge), layout.file("dockerd.log"),
-                           env)
+    env = _env(packages) | {"HTTP_PROXY": DEAD_PROXY, "HTTPS_PROXY": DEAD_PROXY,
+                            "NO_PROXY": "127.0.0.1,localhost"}
+    command = dockerd_command(layout, registry, bridge)
+    command[0] = _program("dockerd", packages)
+    return processes.spawn(command, layout.file("dockerd.log"), env)
+
+
+def _program(name: str, packages: EnginePackages | None) -> str:
+    if packages is not None:
+        return packages.program(name)
+    return program(name) or name
+
+
+def _env(packages: EnginePackages | None) -> dict[str, str]:
+    """The daemons' environment; the packages' programs first in PATH (containerd 2.1 finds
+    its own shim there, dockerd 28.5 its docker-proxy)."""
+    if packages is None:
+        return processes.daemon_env()
+    return processes.daemon_env(PATH=":".join([*packages.bin_dirs(), search_path()]))
 
 
 def wait_dockerd(layout: Layout, pid: int) -> bool:

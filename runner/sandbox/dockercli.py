@@ -16,12 +16,15 @@ from runner.sandbox.paths import Layout
 Docker = Callable[..., str]
 
 
-def env(layout: Layout) -> dict[str, str]:
-    """The environment of a docker command aimed at this sandbox (legacy builder: offline)."""
+def env(layout: Layout, client_dir: str = "") -> dict[str, str]:
+    """The environment of a docker command aimed at this sandbox (legacy builder: offline);
+    `client_dir` first in PATH: the docker client that matches the engine, when it has one."""
     config = layout.file("docker-config")
     config.mkdir(exist_ok=True)
     result = processes.daemon_env(DOCKER_HOST=f"unix://{layout.socket}", DOCKER_BUILDKIT="0",
                                   DOCKER_CONFIG=str(config))
+    if client_dir:
+        result["PATH"] = f"{client_dir}:{result['PATH']}"
     for name in ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
         result.pop(name, None)
     return result

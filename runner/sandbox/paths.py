@@ -18,6 +18,10 @@ from pathlib import Path
 # `/containerd/containerd.sock.ttrpc` (33), measured with dockerd 20.10; a margin for others.
 SOCKET_MAX = 107
 DEEPEST_SOCKET = 48
+# The rootless flavour's user and its home: each rootless sandbox's HOME is a folder in it
+# (the state folder, under root's home, is closed to that user).
+ROOTLESS_USER = "labrunner-rootless"
+ROOTLESS_HOMES = Path("/var/lib/labrunner-rootless")
 
 
 def default_state_dir() -> Path:
@@ -42,21 +46,32 @@ class Layout:
     state_dir: Path
     run_dir: Path
     cache_dir: Path | None = None
+    flavour: str = "overlay2"
+    home: Path | None = None  # rootless: the unprivileged user's HOME for this sandbox
 
     @classmethod
-    def for_state(cls, state_dir: Path, cache_dir: Path | None = None) -> Layout:
+    def for_state(cls, state_dir: Path, cache_dir: Path | None = None,
+                  flavour: str = "overlay2") -> Layout:
         # Resolved: `down` recognises the daemons by this path on their command lines, so every
         # spelling of the folder (relative, through a symlink) must give the same one.
         state_dir = Path(state_dir).expanduser().resolve()
+        if flavour == "rootless":  # the user's sockets must be in a folder it may write
+            home = ROOTLESS_HOMES / f"sandbox-{digest(state_dir)[:8]}"
+            return cls(state_dir, home / "run", cache_dir, flavour, home)
         run_dir = state_dir / "run"
         if len(str(run_dir).encode()) + DEEPEST_SOCKET > SOCKET_MAX:
             run_dir = _short_base() / f"labrunner-{digest(state_dir)}"
-        return cls(state_dir, run_dir, cache_dir)
+        return cls(state_dir, run_dir, cache_dir, flavour)
 
     @property
     def tag(self) -> str:
         """A short name unique to this state folder (bridge names allow 15 characters)."""
         return digest(self.state_dir)[:8]
+
+    @property
+    def daemon_folder(self) -> Path:
+        """The folder the engine's command line names (see processes.owned)."""
+        return self.home or self.state_dir
 
     @property
     def socket(self) -> Path:

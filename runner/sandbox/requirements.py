@@ -34,11 +34,28 @@ def program(name: str) -> str | None:
     return shutil.which(name, path=search_path())
 
 
-def missing_requirement() -> str | None:
+# What each flavour needs beyond the registry and busybox (the overlay2 flavour: PROGRAMS).
+# dockerd 28.5 and containerd 2.1 are fetched by `up` itself (see engine_packages).
+FLAVOUR_PROGRAMS = {
+    "containerd": {"runc": "flavour.missing_runc", "dpkg-deb": "flavour.missing_apt",
+                   "apt-get": "flavour.missing_apt"},
+    "rootless": {"runc": "flavour.missing_runc", "dpkg-deb": "flavour.missing_apt",
+                 "apt-get": "flavour.missing_apt", "rootlesskit": "flavour.missing_rootless",
+                 "newuidmap": "flavour.missing_rootless", "newgidmap": "flavour.missing_rootless",
+                 "useradd": "flavour.missing_rootless"},
+    "podman": {"podman": "flavour.missing_podman", "conmon": "flavour.missing_podman",
+               "docker": "sandbox.missing_docker_cli"},
+}
+
+
+def missing_requirement(flavour: str = "overlay2") -> str | None:
     """None when the sandbox can start here, else the catalog key of the first thing missing."""
     if os.geteuid() != 0:
         return "sandbox.needs_root"
-    for name, key in PROGRAMS.items():
+    needed = PROGRAMS
+    if flavour in FLAVOUR_PROGRAMS:
+        needed = {"docker-registry": "sandbox.missing_registry"} | FLAVOUR_PROGRAMS[flavour]
+    for name, key in needed.items():
         if program(name) is None:
             return key
     found = busybox()

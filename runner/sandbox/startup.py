@@ -1,4 +1,5 @@
-"""`up`, step by step: registry, bridge, containerd, dockerd, stand-ins.
+"""`up`, step by step: engine packages (when the flavour needs them), registry, bridge,
+the flavour's engine (see flavour_engines), stand-ins.
 
 Each process is recorded the moment it is spawned, so that whatever happens next (a daemon
 that does not come up, Ctrl-C) `down` knows exactly what to stop.
@@ -9,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from runner.errors import SandboxError
-from runner.sandbox import daemon, dockercli, network, processes, registry, standins, state
+from runner.sandbox import (
+    api,
+    daemon,
+    dockercli,
+    flavour_engines,
+    network,
+    processes,
+    registry,
+    standins,
+    state,
+)
+from runner.sandbox.flavours import NEW_DOCKER, Flavour, has_bridge
 from runner.sandbox.paths import Layout
 from runner.sandbox.state import MARKER, SandboxInfo
 
@@ -20,27 +32,71 @@ REGISTRY_ATTEMPTS = 3  # another program may take the free port before the regis
 def start(layout: Layout, progress: Progress) -> SandboxInfo:
     """Start every piece of the sandbox and return its SandboxInfo (recorded in state.json)."""
     prepare_folders(layout)
-    progress("sandbox.starting", {"dir": str(layout.state_dir)})
+    flavour = Flavour(layout.flavour)
+    if flavour != Flavour.OVERLAY2:
+        progress("flavour.starting", {"flavour": str(flavour), "dir": str(layout.state_dir)})
+    else:
+        progress("sandbox.starting", {"dir": str(layout.state_dir)})
+    packages = _packages(flavour, progress)
     address = _start_registry(layout)
     progress("sandbox.registry_up", {"registry": address})
-    bridge, subnet = _start_bridge(layout)
-    progress("sandbox.bridge_up", {"bridge": bridge, "subnet": subnet})
-    _start_engine(layout, address, bridge)
-    progress("sandbox.engine_up", {"docker_host": f"unix://{layout.socket}"})
-    _load_standins(layout, address, progress)
-    info = _completed(layout)
+    network_ = _start_bridge(layout) if has_bridge(flavour) else ("", "")
+    if has_bridge(flavour):
+        progress("sandbox.bridge_up", {"bridge": network_[0], "subnet": network_[1]})
+    else:
+        progress("flavour.rootless_network", {})
+    _start_engine(layout, address, network_, packages, progress)
+    _say_engine_up(flavour, layout, progress)
+    driver = _storage_driver(layout, progress)
+    client_dir = packages.client_dir if packages else ""
+    _load_standins(layout, address, progress, client_dir)
+    info = _completed(layout, client_dir, driver)
     state.update(layout, **state.as_record(info))
     return info
 
 
-def _completed(layout: Layout) -> SandboxInfo:
+def _start_engine(layout: Layout, address: str, network_: tuple[str, str], packages,
+                  progress: Progress) -> None:
+    """The flavour's engine, given the registry and the bridge made before it."""
+    flavour_engines.start(layout, address, network_, packages, progress)
+
+
+def _say_engine_up(flavour: Flavour, layout: Layout, progress: Progress) -> None:
+    docker_host = f"unix://{layout.socket}"
+    if flavour == Flavour.OVERLAY2:
+        progress("sandbox.engine_up", {"docker_host": docker_host})
+    else:
+        progress("flavour.engine_up", {"engine": flavour_engines.ENGINE_PROGRAM[flavour],
+                                       "docker_host": docker_host})
+
+
+def _packages(flavour: Flavour, progress: Progress):
+    """dockerd 28.5 and containerd 2.1 for the flavours that run them, else None."""
+    if flavour not in NEW_DOCKER:
+        return None
+    from runner.sandbox import engine_packages
+
+    return engine_packages.ensure(progress)
+
+
+def _storage_driver(layout: Layout, progress: Progress) -> str:
+    """The engine's storage driver; a warning when it fell back to vfs (see warn_vfs)."""
+    info = api.get_json(layout.socket, "/info") or {}
+    driver = str(info.get("Driver", ""))
+    if driver == "vfs":
+        progress("flavour.vfs_warning", {"docker_root": str(info.get("DockerRootDir", ""))})
+    return driver
+
+
+def _completed(layout: Layout, client_dir: str, driver: str) -> SandboxInfo:
     record = state.read(layout)
     return SandboxInfo(
         docker_host=f"unix://{layout.socket}", docker_root=daemon.docker_root(layout),
         registry=record["registry"], dockerd_pid=record["dockerd_pid"],
         registry_pid=record["registry_pid"], state_dir=str(layout.state_dir),
-        containerd_pid=record["containerd_pid"], run_dir=str(layout.run_dir),
-        bridge=record["bridge"], subnet=record["subnet"])
+        containerd_pid=record.get("containerd_pid", 0), run_dir=str(layout.run_dir),
+        bridge=record.get("bridge", ""), subnet=record.get("subnet", ""),
+        flavour=layout.flavour, client_dir=client_dir, storage_driver=driver)
 
 
 def prepare_folders(layout: Layout) -> None:
@@ -53,7 +109,8 @@ def prepare_folders(layout: Layout) -> None:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
     (folder / MARKER).write_text("labrunner sandbox: `labrunner sandbox down` deletes this "
                                  "folder\n", encoding="utf-8")
-    state.update(layout, state_dir=str(folder), run_dir=str(layout.run_dir))
+    state.update(layout, state_dir=str(folder), run_dir=str(layout.run_dir),
+                 flavour=layout.flavour)
 
 
 def _start_registry(layout: Layout) -> str:
@@ -82,23 +139,10 @@ def _start_bridge(layout: Layout) -> tuple[str, str]:
     return name, subnet
 
 
-def _start_engine(layout: Layout, registry_address: str, bridge: str) -> None:
-    containerd_pid = daemon.spawn_containerd(layout)
-    state.update(layout, containerd_pid=containerd_pid)
-    if not daemon.wait_containerd(layout, containerd_pid):
-        raise SandboxError("sandbox.containerd_failed", seconds=int(daemon.CONTAINERD_TIMEOUT),
-                           log=processes.log_tail(layout.file("containerd.log")))
-    dockerd_pid = daemon.spawn_dockerd(layout, registry_address, bridge)
-    state.update(layout, dockerd_pid=dockerd_pid)
-    if not daemon.wait_dockerd(layout, dockerd_pid):
-        raise SandboxError("sandbox.dockerd_failed", seconds=int(daemon.DOCKERD_TIMEOUT),
-                           log=processes.log_tail(layout.file("dockerd.log")))
-
-
-def _load_standins(layout: Layout, address: str, progress: Progress) -> None:
+def _load_standins(layout: Layout, address: str, progress: Progress, client_dir: str) -> None:
     storage = layout.registry_storage
     todo = standins.missing(registry.served_images(address), storage)
     if not todo:
         return
-    docker = dockercli.runner(dockercli.env(layout))
+    docker = dockercli.runner(dockercli.env(layout, client_dir))
     standins.load(docker, address, todo, storage, progress)

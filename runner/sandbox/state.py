@@ -7,6 +7,7 @@ at the end, so that `down` can stop exactly what a failed or interrupted `up` le
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from runner.sandbox import jsonfile
@@ -29,6 +30,9 @@ class SandboxInfo:
     run_dir: str = ""
     bridge: str = ""  # empty: no bridge (ports are not published)
     subnet: str = ""
+    flavour: str = "overlay2"  # see flavours.Flavour
+    client_dir: str = ""  # the folder of the docker client matching the engine ("": the system's)
+    storage_driver: str = ""  # `docker info` Driver
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,12 @@ class SandboxStatus:
             return {}
         return {"dockerd": self.info.dockerd_pid, "containerd": self.info.containerd_pid,
                 "registry": self.info.registry_pid}
+
+
+def recorded_flavour(state_dir: Path) -> str | None:
+    """The flavour `up` recorded in this state folder, None when there is no record."""
+    flavour = read(Layout.for_state(state_dir)).get("flavour")
+    return flavour if isinstance(flavour, str) else None
 
 
 def read(layout: Layout) -> dict[str, Any]:

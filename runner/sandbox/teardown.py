@@ -1,8 +1,9 @@
 """`down`: stop what `up` recorded, by pid, remove what it made, delete its state.
 
-Order matters: dockerd first (it stops the containers and their docker-proxy), then
-containerd, then the registry; then the network interfaces, mounts and cgroups that a killed
-daemon may have left; the state folder last, and only if it carries the sandbox's marker.
+Order matters: the engine first (dockerd stops the containers and their docker-proxy; see
+flavour_engines for the others), then containerd, then the registry; then the network
+interfaces, mounts and cgroups that a killed daemon may have left; the state folder last,
+and only if it carries the sandbox's marker.
 The registry cache ($LABRUNNER_SANDBOX_CACHE) is outside the state folder and is kept.
 """
 
@@ -11,20 +12,19 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from runner.sandbox import api, daemon, leftovers, network, processes, state
+from runner.sandbox import api, daemon, flavour_engines, leftovers, network, processes, state
+from runner.sandbox.flavours import Flavour, has_bridge
 from runner.sandbox.paths import Layout
 from runner.sandbox.state import MARKER
 
-DOCKERD_GRACE = 30.0  # its own shutdown gives containers daemon.SHUTDOWN_TIMEOUT seconds
-CONTAINERD_GRACE = 10.0
 REGISTRY_GRACE = 5.0
 
 
 def stop(layout: Layout) -> None:
     """Stop and remove everything of this sandbox; harmless when nothing is there."""
     record = state.read(layout)
-    bridges = _stop_dockerd(layout, record.get("dockerd_pid", 0))
-    _stop_own(layout, record.get("containerd_pid", 0), CONTAINERD_GRACE)
+    bridges = _bridges(layout, record.get("dockerd_pid", 0))
+    flavour_engines.stop_engine(layout, record)
     leftovers.stop_shims(layout.containerd_socket)
     _stop_own(layout, record.get("registry_pid", 0), REGISTRY_GRACE)
     if record.get("bridge"):
@@ -35,13 +35,14 @@ def stop(layout: Layout) -> None:
     _remove_folders(layout)
 
 
-def _stop_dockerd(layout: Layout, pid: int) -> list[str]:
-    """Stop dockerd; return the bridges of its networks, to remove once it is gone."""
-    if not _ours(layout, pid):
+def _bridges(layout: Layout, pid: int) -> list[str]:
+    """The bridges of the engine's networks, to remove once it is gone. None for a flavour
+    without a bridge of its own: what it reports is the machine's (docker0), never ours."""
+    if not has_bridge(Flavour(layout.flavour)):
         return []
-    bridges = api.bridge_names(layout.socket)
-    processes.stop(pid, DOCKERD_GRACE)
-    return bridges
+    if not (pid and processes.owned(pid, layout.daemon_folder)):
+        return []
+    return [name for name in api.bridge_names(layout.socket) if name != "docker0"]
 
 
 def _stop_own(layout: Layout, pid: int, grace: float) -> None:

@@ -101,31 +101,32 @@ def report(name: str, details: dict, profile, layer, language: str) -> dict:
 
 def text_lines(answer: dict, language: str) -> list[str]:
     """The answer as lines for a terminal or a projector."""
-    say = lambda key, **params: t(f"storage.{key}", language, **params)  # noqa: E731
-    lines = [say("where_container", name=answer["container"], id=answer["id"][:12]),
-             say("where_driver", driver=answer["driver"])]
+    lines = [t("storage.where_container", language, name=answer["container"],
+               id=answer["id"][:12]),
+             t("storage.where_driver", language, driver=answer["driver"])]
     if not answer["visible"]:
-        lines.append(say("where_invisible", kind=answer["engine_kind"]))
+        lines.append(t("storage.where_invisible", language, kind=answer["engine_kind"]))
     elif not answer["found"]:
-        lines.append(say("where_not_found", name=answer["container"]))
+        lines.append(t("storage.where_not_found", language, name=answer["container"]))
     else:
-        lines += _found_lines(answer, say)
+        lines += _found_lines(answer, language)
     if answer["containerd_root"]:
-        lines.append(say("where_containerd_root", dir=answer["containerd_root"]))
+        lines.append(t("storage.where_containerd_root", language, dir=answer["containerd_root"]))
     return [*lines, "", answer["explanation"]]
 
 
-def _found_lines(answer: dict, say) -> list[str]:
-    lines = [say("where_writable", dir=answer["writable"]), _merged_line(answer, say),
-             say("where_image_layers", count=len(answer["image_layers"]))]
+def _found_lines(answer: dict, language: str) -> list[str]:
+    lines = [t("storage.where_writable", language, dir=answer["writable"]),
+             _merged_line(answer, language),
+             t("storage.where_image_layers", language, count=len(answer["image_layers"]))]
     lines += [f"  {folder}" for folder in answer["image_layers"]]
-    return [*lines, say("where_how", how=answer["how"]),
-            say("where_layer_files", glob=answer["layer_files"])]
+    return [*lines, t("storage.where_how", language, how=answer["how"]),
+            t("storage.where_layer_files", language, glob=answer["layer_files"])]
 
 
-def _merged_line(answer: dict, say) -> str:
+def _merged_line(answer: dict, language: str) -> str:
     if answer["merged"]:
-        return say("where_merged", dir=answer["merged"])
+        return t("storage.where_merged", language, dir=answer["merged"])
     if answer["merged_mount_point"] and answer["merged_mount_point"] != answer["writable"]:
-        return say("where_merged_stopped")
-    return say("where_merged_none")
+        return t("storage.where_merged_stopped", language)
+    return t("storage.where_merged_none", language)

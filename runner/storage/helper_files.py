@@ -3,7 +3,8 @@
 For engines whose files are not on this machine (Docker Desktop's VM, a remote engine, a
 rootless engine of another user), so that locating a layer and the `path` check work there
 as on Linux. One helper per run: `HelperFiles.start(client)` starts it (the user consented:
-it is privileged), each question is one `exec` in it (~20 ms), `close()` removes it.
+it is privileged), its questions go to one shell
+in it (runner/storage/helper_session.py; ~2 ms a question), `close()` removes it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from runner.storage.helper_script import (
     parse_read,
     read_bytes,
 )
+from runner.storage.helper_session import Session
 from runner.storage.host_files import READ_LIMIT, FileKind, HostFiles
 
 
@@ -31,6 +33,8 @@ class HelperFiles(HostFiles):
     def __init__(self, client: Any, container: Any, access: Access, rights: str,
                  image: str) -> None:
         self._api = client.api
+        self._session: Session | None = None  # opened on the first question
+        self._session_failed = False
         self.container = container
         self.access = access  # how the helper reaches the files (for the student's command)
         self.rights = rights  # "privileged" or "capabilities" (what the engine accepted)
@@ -55,6 +59,9 @@ class HelperFiles(HostFiles):
 
     def close(self) -> None:
         """Remove the helper container (idempotent)."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
         helper.remove(self.container)
 
     def __enter__(self) -> HelperFiles:
@@ -85,14 +92,33 @@ class HelperFiles(HostFiles):
         return parse_names(self._ask("list", path)) if _usable(path) else []
 
     def _ask(self, question: str, *args: str) -> bytes:
-        """Run one question in the helper; its standard output."""
+        """One question's standard output: through the run's session, or, for an argument
+        the session cannot carry or when it cannot be had, one exec of its own."""
         from docker.errors import DockerException
 
+        session = self._open_session() if Session.can_carry(args) else None
+        if session is not None:
+            try:
+                return session.ask(question, *args)
+            except OSError:  # the stream broke: the exec below says whether the helper is gone
+                session.close()
+                self._session, self._session_failed = None, True
         try:
             return helper.run(self._api, self.container.id, self.access.argv(question, *args))
         except DockerException as error:
             raise HelperError("helper.gone", name=self.container.name,
                               reason=helper.short(error)) from error
+
+
+    def _open_session(self) -> Session | None:
+        from docker.errors import DockerException
+
+        if self._session is None and not self._session_failed:
+            try:
+                self._session = Session.open(self._api, self.container.id, self.access)
+            except (DockerException, OSError):
+                self._session_failed = True  # questions go one exec each
+        return self._session
 
 
 def _usable(path: str) -> bool:

@@ -17,25 +17,40 @@ PIDS_FILE = "/.labrunner-helper-pids"  # written by the helper's first process: 
 INIT_SCRIPT = f"echo $$ $PPID > {PIDS_FILE}; exec sleep {{lifetime}}"
 IMAGE_BUSYBOX = "/bin/busybox"  # in the helper's image (busybox and its static stand-in)
 
-# $1 busybox to run applets with, $2 root prefix ("" inside the engine's namespace),
+# answer: $1 busybox to run applets with, $2 root prefix ("" inside the engine's namespace),
 # $3 the question, then its arguments. `[`, `printf`, `cd` and `echo` are sh built-ins.
-QUESTION_SCRIPT = r"""b=$1; r=$2; q=$3; shift 3
-present() { [ -e "$1" ] || [ -L "$1" ]; }
+ANSWER_FUNCTION = r"""present() { [ -e "$1" ] || [ -L "$1" ]; }
+answer() {
+b=$1; r=$2; q=$3; shift 3
 case $q in
 kind) for p; do
         if present "$r$p"; then "$b" stat -c '%F|%t|%T' -- "$r$p" 2>/dev/null || echo missing
         else echo missing; fi
       done ;;
-glob) IFS=''; cd "$r/" 2>/dev/null || exit 0
+glob) IFS=''; cd "$r/" 2>/dev/null || return 0
       for p in ${1#/}; do if present "$p"; then printf '/%s\0' "$p"; fi; done ;;
 read) if [ -f "$r$1" ] && [ -r "$r$1" ]; then printf +; "$b" head -c "$2" -- "$r$1"
       else printf -; fi ;;
-list) cd "$r$1" 2>/dev/null || exit 0
+list) cd "$r$1" 2>/dev/null || return 0
       for f in * .*; do
         case $f in .|..) continue ;; esac
         if present "$f"; then printf '%s\0' "$f"; fi
       done ;;
 esac
+}
+"""
+# One question per exec: $1 $2 $3… as for answer.
+QUESTION_SCRIPT = ANSWER_FUNCTION + 'answer "$@"\n'
+# One exec for the whole run: $1 busybox, $2 root prefix, $3 the end mark. Reads a question,
+# the number of its arguments and each argument, one a line; answers in a subshell (glob's
+# `cd` and IFS stay there), then prints the end mark between NULs.
+SESSION_SCRIPT = ANSWER_FUNCTION + r"""b=$1; r=$2; end=$3
+while IFS= read -r q && IFS= read -r n; do
+  set --
+  while [ "$#" -lt "$n" ] && IFS= read -r a; do set -- "$@" "$a"; done
+  ( answer "$b" "$r" "$q" "$@" )
+  printf '\0\0%s\0\0' "$end"
+done
 """
 
 # Which process sees the engine's files: the helper's parent first (the runtime's shim or
@@ -65,12 +80,18 @@ class Access:
 
     def argv(self, question: str, *args: str) -> list[str]:
         """The command that asks `question` inside the helper container."""
+        return self._shell(QUESTION_SCRIPT, question, *args)
+
+    def session_argv(self, end: str) -> list[str]:
+        """The command of a session answering questions read from its input (SESSION_SCRIPT)."""
+        return self._shell(SESSION_SCRIPT, end)
+
+    def _shell(self, script: str, *args: str) -> list[str]:
         if self.way == "enter":
             busybox = f"/proc/{self.init}/root{IMAGE_BUSYBOX}"
             return ["nsenter", "-t", str(self.pid), "-m", "--", busybox,
-                    "sh", "-c", QUESTION_SCRIPT, "helper", busybox, "", question, *args]
-        return ["sh", "-c", QUESTION_SCRIPT, "helper", IMAGE_BUSYBOX, f"/proc/{self.pid}/root",
-                question, *args]
+                    "sh", "-c", script, "helper", busybox, "", *args]
+        return ["sh", "-c", script, "helper", IMAGE_BUSYBOX, f"/proc/{self.pid}/root", *args]
 
 
 def parse_probe(output: str) -> Access | None:

@@ -32,6 +32,8 @@ class _Pipe(socketserver.BaseRequestHandler):
     (the API's exec upgrades the connection to a raw stream)."""
 
     def handle(self) -> None:
+        # As a real engine's TCP port does (Go's default): no Nagle delay on small writes.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         engine = socket.socket(socket.AF_UNIX)
         engine.connect(self.server.unix_path)  # type: ignore[attr-defined]
         back = threading.Thread(target=_copy, args=(engine, self.request), daemon=True)

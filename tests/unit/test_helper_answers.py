@@ -109,3 +109,36 @@ def test_consent_names_the_engine_the_image_and_why(language, kind):
 def test_consent_says_why_per_engine_kind():
     texts = {kind: consent_message(kind, "e").text("en") for kind in ("desktop", "rootless")}
     assert "virtual machine" in texts["desktop"] and "another user" in texts["rootless"]
+
+
+# --- the session's stream ----------------------------------------------------------------------
+
+def frame(number: int, data: bytes) -> bytes:
+    return bytes([number, 0, 0, 0]) + len(data).to_bytes(4, "big") + data
+
+
+def test_a_session_sends_lines_and_reads_framed_answers_up_to_the_mark():
+    import socket
+
+    from runner.storage.helper_session import Session
+
+    ours, theirs = socket.socketpair()
+    session = Session(ours, "cafe")
+    mark = b"\0\0cafe\0\0"
+    # The answer arrives split across frames, the mark itself cut in two, stderr mixed in.
+    theirs.sendall(frame(1, b"a b\0new") + frame(2, b"noise") + frame(1, b"\nline\0" + mark[:3])
+                   + frame(1, mark[3:]) + frame(1, b"next" + mark))
+    assert session.ask("list", "/x y") == b"a b\0new\nline\0"
+    assert theirs.recv(100) == b"list\n1\n/x y\n"
+    assert session.ask("kind") == b"next"
+    theirs.close()
+    with pytest.raises(OSError):
+        session.ask("kind", "/")
+    session.close()
+
+
+def test_an_argument_with_a_newline_cannot_travel_on_a_line():
+    from runner.storage.helper_session import Session
+
+    assert Session.can_carry(("/a b", "/c"))
+    assert not Session.can_carry(("/new\nline",))

@@ -2,6 +2,8 @@
 
 Prints the storage driver, the writable layer, the merged view (while it runs), the image's
 layers, how they were found, and what the driver does with layers, in the chosen language.
+With --host-helper (consent given in advance), an engine whose files are not on this machine
+(Docker Desktop, a remote engine) is read through a privileged helper container on it.
 Exit 0 when the writable layer was found, 1 when not (no such container, files not
 readable from here), 3 when no engine answers.
 """
@@ -27,6 +29,8 @@ def add_parser(subparsers: argparse._SubParsersAction, language: str) -> None:
     parser.add_argument("--engine", metavar="URL|sandbox",
                         help=t("storage.where_engine_help", language))
     parser.add_argument("--json", action="store_true", help=t("storage.where_json_help", language))
+    parser.add_argument("--host-helper", action="store_true",
+                        help=t("storage.where_helper_help", language))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,7 +38,6 @@ def run(args: argparse.Namespace) -> int:
 
     from runner.engines.reader import ReaderClient
     from runner.storage.host_files import files_for
-    from runner.storage.locate import container_layer
 
     profile = engine_profile(args.engine)
     client = ReaderClient(profile.endpoint)
@@ -47,6 +50,28 @@ def run(args: argparse.Namespace) -> int:
                 url=profile.endpoint), file=sys.stderr)
         return 1
     files = files_for(profile)
+    if files is None and getattr(args, "host_helper", False):
+        return _through_helper(args, details, profile)
+    return _show(args, details, profile, files)
+
+
+def _through_helper(args: argparse.Namespace, details: dict, profile) -> int:
+    """--host-helper (the user's consent): the engine host's files read through a privileged
+    helper container on that engine, removed at the end."""
+    from runner.engines.endpoint import docker_client
+    from runner.storage.helper_files import HelperFiles
+
+    client = docker_client(profile.endpoint)
+    try:
+        with HelperFiles.start(client) as files:
+            return _show(args, details, profile, files)
+    finally:
+        client.close()
+
+
+def _show(args: argparse.Namespace, details: dict, profile, files) -> int:
+    from runner.storage.locate import container_layer
+
     layer = container_layer(details, profile, files) if files is not None else None
     answer = report(args.container, details, profile, layer, args.language)
     print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json
@@ -106,6 +131,7 @@ def text_lines(answer: dict, language: str) -> list[str]:
              t("storage.where_driver", language, driver=answer["driver"])]
     if not answer["visible"]:
         lines.append(t("storage.where_invisible", language, kind=answer["engine_kind"]))
+        lines.append(t("storage.where_try_helper", language))
     elif not answer["found"]:
         lines.append(t("storage.where_not_found", language, name=answer["container"]))
     else:

@@ -4,7 +4,9 @@ A stopped container has no mount to read: its writable layer is the containerd s
 whose key is the container id (parent `<id>-init`), in dockerd's `moby` namespace.
 `ctr snapshots mounts` prints the overlay mount that snapshot would get, upperdir included.
 The containerd socket is found from the running containerd whose root is the store's root
-(its --config file names both); then the usual default sockets.
+(its --config file names both); then the usual default sockets. Rootless dockerd runs its
+containerd in rootlesskit's mount namespace, where /run is its own: the config file and the
+socket are reached through that process's view of the files, /proc/<pid>/root/….
 """
 
 from __future__ import annotations
@@ -85,16 +87,18 @@ def containerd_process(containerd_root: str) -> tuple[str, str] | None:
     for pid in filter(str.isdigit, _listdir("/proc")):
         argv = _cmdline(pid)
         if argv and os.path.basename(argv[0]) == "containerd":
-            root, socket = _root_and_socket(argv)
+            root, socket = _root_and_socket(argv, f"/proc/{pid}/root")
             if root and os.path.realpath(root) == os.path.realpath(containerd_root) and socket:
-                return socket, _exe(pid) or argv[0]
+                return _as_seen_by(pid, socket), _exe(pid) or argv[0]
     return None
 
 
-def _root_and_socket(argv: list[str]) -> tuple[str, str]:
-    """containerd's root and gRPC address: flags first, else its config file, else defaults."""
+def _root_and_socket(argv: list[str], view: str = "") -> tuple[str, str]:
+    """containerd's root and gRPC address: flags first, else its config file (read through
+    `view`, the process's /proc/<pid>/root, when there), else defaults."""
     flags = _flags(argv)
-    config = _config(flags.get("--config") or flags.get("-c") or "/etc/containerd/config.toml")
+    path = flags.get("--config") or flags.get("-c") or "/etc/containerd/config.toml"
+    config = (_config(view + path) if view else {}) or _config(path)
     root = flags.get("--root") or config.get("root") or "/var/lib/containerd"
     socket = (flags.get("--address") or flags.get("-a")
               or (config.get("grpc") or {}).get("address") or "/run/containerd/containerd.sock")
@@ -118,6 +122,14 @@ def _config(path: str) -> dict:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError):
         return {}
+
+
+def _as_seen_by(pid: str, path: str) -> str:
+    """`path` as the process sees it: the same file here, unless only its namespace has it."""
+    if os.path.exists(path):
+        return path
+    inside = f"/proc/{pid}/root{path}"
+    return inside if len(inside.encode()) < 108 else path  # sun_path's limit
 
 
 def _cmdline(pid: str) -> list[str]:

@@ -67,3 +67,13 @@ def test_the_containerd_socket_comes_from_its_config_file(tmp_path):
                                                 "/var/run/docker/containerd/containerd.sock")
     flags = ["containerd", "--root=/r", "-a", "/s.sock", "--config", "/missing.toml"]
     assert snapshots._root_and_socket(flags) == ("/r", "/s.sock")
+
+
+def test_a_socket_only_in_containerds_namespace_is_reached_through_its_proc_root():
+    """Rootless dockerd's containerd has its own /run (rootlesskit): /proc/<pid>/root/run/…"""
+    import os
+
+    pid = str(os.getpid())
+    assert snapshots._as_seen_by(pid, "/run/user/1000/none.sock") == \
+        f"/proc/{pid}/root/run/user/1000/none.sock"
+    assert snapshots._as_seen_by(pid, "/") == "/"

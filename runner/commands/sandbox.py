@@ -126,7 +126,9 @@ def _print_status(status, language: str) -> None:
     print(t("sandbox.status_registry", language, registry=info.registry))
     print(t("sandbox.status_root", language, docker_root=info.docker_root,
             state_dir=info.state_dir))
-    if info.bridge:
+    if info.flavour == "rootless":
+        print(t("flavour.status_link", language, bridge=info.bridge, subnet=info.subnet))
+    elif info.bridge:
         print(t("sandbox.status_bridge", language, bridge=info.bridge, subnet=info.subnet))
     else:
         print(t("sandbox.status_no_bridge", language))

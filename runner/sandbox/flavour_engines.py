@@ -21,7 +21,7 @@ DOCKERD_GRACE = 30.0  # its own shutdown gives containers daemon.SHUTDOWN_TIMEOU
 CONTAINERD_GRACE = 10.0
 # `status` names the engine's process after what it is.
 ENGINE_PROGRAM = {Flavour.OVERLAY2: "dockerd", Flavour.CONTAINERD: "dockerd",
-                  Flavour.ROOTLESS: "rootlesskit", Flavour.PODMAN: "podman"}
+                  Flavour.ROOTLESS: "dockerd (rootless)", Flavour.PODMAN: "podman"}
 
 
 def start(layout: Layout, address: str, network: tuple[str, str],
@@ -29,7 +29,7 @@ def start(layout: Layout, address: str, network: tuple[str, str],
     """Start the engine of `layout.flavour`; return once its API answers (else SandboxError)."""
     flavour = Flavour(layout.flavour)
     if flavour == Flavour.ROOTLESS:
-        _start_rootless(layout, address, packages, progress)
+        _start_rootless(layout, address, network[1], packages, progress)
     elif flavour == Flavour.PODMAN:
         _start_podman(layout, address, network)
     else:
@@ -50,15 +50,15 @@ def _start_dockerd(layout: Layout, address: str, bridge: str,
                            log=processes.log_tail(layout.file("dockerd.log")))
 
 
-def _start_rootless(layout: Layout, address: str, packages: EnginePackages | None,
-                    progress: Progress) -> None:
+def _start_rootless(layout: Layout, address: str, subnet: str,
+                    packages: EnginePackages | None, progress: Progress) -> None:
     from runner.sandbox import rootless
     from runner.sandbox.rootless_user import ensure_user
 
     user = ensure_user(progress)
     pid = rootless.spawn(layout, address, packages, user)
     state.update(layout, dockerd_pid=pid)
-    if not rootless.wait(layout, pid):
+    if not (rootless.connect(layout, pid, subnet) and rootless.wait(layout, pid)):
         raise SandboxError("flavour.rootless_failed", seconds=int(rootless.START_TIMEOUT),
                            log=processes.log_tail(layout.file("dockerd.log")))
 

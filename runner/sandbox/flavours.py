@@ -56,9 +56,9 @@ def default_state_dir(flavour: Flavour) -> Path:
 
 
 def has_bridge(flavour: Flavour) -> bool:
-    """Whether the flavour's engine gets a bridge of its own. The rootless dockerd shares the
-    host's network namespace (rootlesskit --net=host), where it may not create or join a
-    bridge; it cannot delete the machine's docker0 either (no CAP_NET_ADMIN there)."""
+    """Whether the flavour's engine uses a bridge of ours on this machine. The rootless
+    dockerd has a network namespace of its own, with its own docker0, reached through a veth
+    link of ours instead (see rootless.py); its networks' bridges are never the machine's."""
     return flavour != Flavour.ROOTLESS
 
 

@@ -21,6 +21,11 @@ def bridge_name(tag: str) -> str:
     return f"lrbr{tag}"[:15]
 
 
+def peer_name(tag: str) -> str:
+    """The engine's end of the rootless sandbox's veth pair (see create_link)."""
+    return f"lrvp{tag}"[:15]
+
+
 def create_bridge(name: str, tag: str) -> str:
     """Create the bridge on a free /24 and return that subnet, or "" when it cannot be made."""
     if shutil.which("ip") is None:
@@ -36,6 +41,42 @@ def create_bridge(name: str, tag: str) -> str:
         return str(subnet)
     remove_bridge(name)
     return ""
+
+
+def create_link(name: str, peer: str, tag: str) -> str:
+    """A veth pair on a free /24: `name` here with the gateway address, `peer` to be moved into
+    an engine's own network namespace (move_into); the subnet, or "" when it cannot be made."""
+    if shutil.which("ip") is None:
+        return ""
+    remove_bridge(name)
+    subnet = _free_subnet(tag)
+    if subnet is None:
+        return ""
+    gateway = f"{next(subnet.hosts())}/{subnet.prefixlen}"
+    steps = (["link", "add", name, "type", "veth", "peer", "name", peer],
+             ["addr", "add", gateway, "dev", name], ["link", "set", name, "up"],
+             ["rule", "add", "iif", name, "unreachable"])
+    if all(_ip(*step) for step in steps):
+        return str(subnet)
+    remove_bridge(name)
+    return ""
+
+
+def move_into(peer: str, pid: int, subnet: str) -> bool:
+    """Move `peer` into the network namespace of process `pid`, give it the subnet's second
+    address and bring it (and that namespace's loopback) up."""
+    network = ipaddress.ip_network(subnet)
+    address = f"{list(network.hosts())[1]}/{network.prefixlen}"
+    inside = ["nsenter", "--target", str(pid), "--net", "ip"]
+    steps = (["ip", "link", "set", peer, "netns", str(pid)],
+             [*inside, "addr", "add", address, "dev", peer],
+             [*inside, "link", "set", peer, "up"], [*inside, "link", "set", "lo", "up"])
+    return all(subprocess.run(step, capture_output=True).returncode == 0 for step in steps)
+
+
+def gateway(subnet: str) -> str:
+    """The subnet's first address, where the host side of the bridge or link answers."""
+    return str(next(ipaddress.ip_network(subnet).hosts()))
 
 
 def remove_bridge(name: str) -> None:

@@ -124,10 +124,10 @@ def kill_now(pid: int) -> None:
     _reap(pid)
 
 
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now, chosen by the kernel (never a fixed port)."""
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port free on `host` right now, chosen by the kernel (never a fixed port)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 

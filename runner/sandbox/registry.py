@@ -1,7 +1,9 @@
 """The local registry (Debian's docker-registry, distribution v2) serving the stand-ins.
 
 It listens on 127.0.0.1 only, on a port the kernel picks at start, and is the sandbox
-engine's registry mirror. Every request made here goes to 127.0.0.1 and nowhere else.
+engine's registry mirror. Every request made here goes to 127.0.0.1 and nowhere else. (The
+rootless sandbox's registry listens on this machine's end of that sandbox's own veth link
+instead: its engine has a network namespace of its own, see rootless.py.)
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ http:
 START_TIMEOUT = 15.0
 
 
-def spawn(storage: Path, config: Path, log: Path) -> tuple[int, str]:
-    """Start the registry on a port free right now; return (pid, "127.0.0.1:PORT")."""
+def spawn(storage: Path, config: Path, log: Path, host: str = "127.0.0.1") -> tuple[int, str]:
+    """Start the registry on a port free right now; return (pid, "HOST:PORT"). `host` is
+    127.0.0.1, or the host's address on the rootless sandbox's own link (see network)."""
     storage.mkdir(parents=True, exist_ok=True)
-    address = f"127.0.0.1:{processes.free_port()}"
+    address = f"{host}:{processes.free_port(host)}"
     config.write_text(CONFIG.format(storage=storage, address=address), encoding="utf-8")
     command = [program("docker-registry") or "docker-registry", "serve", str(config)]
     return processes.spawn(command, log), address

@@ -1,10 +1,13 @@
 """The rootless flavour's engine: dockerd 28.5 run by `labrunner-rootless` under rootlesskit.
 
-As `dockerd-rootless.sh` does, but with rootlesskit's `--net=host`: slirp4netns needs a
-/dev/net/tun the user may open, which many machines (and containers) lack. dockerd then
-shares the host's network namespace, where it may create no interface: it gets no bridge
-(`--bridge none`: containers have their loopback only) and, lacking CAP_NET_ADMIN there,
-cannot delete the machine's docker0 either. It reaches the mirror on 127.0.0.1 directly.
+As `dockerd-rootless.sh` does, but without slirp4netns, which needs a /dev/net/tun the user
+may open (many machines and containers lack one): rootlesskit runs with `--net=host`, and its
+child makes a network namespace of its own (`unshare --net`), owned by the rootless user
+namespace. dockerd must own its network namespace: in the host's, it could enter a
+container's namespace but never come back (seen: pulls then fail, "connection refused").
+In its own namespace dockerd makes its own docker0, which the machine never sees. Root then
+moves one end of a veth pair in (network.create_link, move_into): the registry listens on
+the host's end, the only way out of that namespace.
 
 Its data is where a real rootless install keeps it: `~/.local/share/docker`, with the
 containerd image store (Docker 29's default); HOME is a folder of the user's home named after
@@ -19,7 +22,7 @@ import subprocess
 from pathlib import Path
 
 from runner.engines import identity
-from runner.sandbox import api, daemon, leftovers, processes
+from runner.sandbox import api, daemon, leftovers, network, processes
 from runner.sandbox.engine_packages import EnginePackages
 from runner.sandbox.paths import Layout
 from runner.sandbox.requirements import program, search_path
@@ -30,6 +33,7 @@ START_TIMEOUT = 60.0
 # Inside rootlesskit's mount namespace, /run is a copy: remove what would lead dockerd to the
 # machine's own engine or lock (as dockerd-rootless.sh does), then become dockerd.
 CHILD = 'rm -f /run/docker /run/containerd /run/xtables.lock; exec dockerd "$@"'
+LINK_TIMEOUT = 10.0
 
 
 def spawn(layout: Layout, registry: str, packages: EnginePackages, user: RootlessUser) -> int:
@@ -40,7 +44,7 @@ def spawn(layout: Layout, registry: str, packages: EnginePackages, user: Rootles
     env = {"HOME": str(home), "USER": user.name, "LOGNAME": user.name,
            "XDG_RUNTIME_DIR": str(layout.run_dir), "PATH": ":".join([*path, search_path()]),
            "HTTP_PROXY": daemon.DEAD_PROXY, "HTTPS_PROXY": daemon.DEAD_PROXY,
-           "NO_PROXY": "127.0.0.1,localhost"}
+           "NO_PROXY": f"127.0.0.1,localhost,{registry.rsplit(':', 1)[0]}"}
     with open(layout.file("dockerd.log"), "ab") as log:
         process = subprocess.Popen(
             command(layout, registry), stdout=log, stderr=subprocess.STDOUT,
@@ -55,11 +59,10 @@ def command(layout: Layout, registry: str) -> list[str]:
     return [
         program("rootlesskit") or "rootlesskit", f"--state-dir={layout.run_dir}/rootlesskit",
         "--net=host", "--copy-up=/etc", "--copy-up=/run", "--propagation=rslave",
-        "sh", "-c", CHILD, "dockerd",
+        program("unshare") or "unshare", "--net", "sh", "-c", CHILD, "dockerd",
         "--config-file", str(home / ".config" / "docker" / "daemon.json"),
         "--host", f"unix://{layout.socket}",
         "--registry-mirror", f"http://{registry}", "--insecure-registry", registry,
-        "--bridge", "none",  # harmless here: see the module's docstring
         "--iptables=false", "--ip6tables=false", "--ip-masq=false", "--ip-forward=false",
         "--shutdown-timeout", str(daemon.SHUTDOWN_TIMEOUT),
         "--label", identity.LABEL,
@@ -78,6 +81,27 @@ def _prepare_home(layout: Layout, user: RootlessUser) -> Path:
     for folder in (home, *home.rglob("*")):
         os.chown(folder, user.uid, user.gid, follow_symlinks=False)
     return home
+
+
+def connect(layout: Layout, pid: int, subnet: str) -> bool:
+    """Once dockerd has its own network namespace, move the engine's end of the link into it
+    (see network.move_into); False when that did not happen in time."""
+    child_pid = layout.run_dir / "rootlesskit" / "child_pid"
+    own = os.readlink("/proc/self/ns/net")
+
+    def child() -> int:
+        """rootlesskit's child runs our command as its own child: dockerd, once unshared."""
+        try:
+            for found in processes.children(int(child_pid.read_text().strip())):
+                if os.readlink(f"/proc/{found}/ns/net") != own:
+                    return found
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    if not processes.wait_for(pid, lambda: child() != 0, LINK_TIMEOUT):
+        return False
+    return network.move_into(network.peer_name(layout.tag), child(), subnet)
 
 
 def wait(layout: Layout, pid: int) -> bool:

@@ -21,7 +21,7 @@ from runner.sandbox import (
     standins,
     state,
 )
-from runner.sandbox.flavours import NEW_DOCKER, Flavour, has_bridge
+from runner.sandbox.flavours import NEW_DOCKER, Flavour
 from runner.sandbox.paths import Layout
 from runner.sandbox.state import MARKER, SandboxInfo
 
@@ -38,13 +38,15 @@ def start(layout: Layout, progress: Progress) -> SandboxInfo:
     else:
         progress("sandbox.starting", {"dir": str(layout.state_dir)})
     packages = _packages(flavour, progress)
-    address = _start_registry(layout)
-    progress("sandbox.registry_up", {"registry": address})
-    network_ = _start_bridge(layout) if has_bridge(flavour) else ("", "")
-    if has_bridge(flavour):
-        progress("sandbox.bridge_up", {"bridge": network_[0], "subnet": network_[1]})
+    if flavour == Flavour.ROOTLESS:  # the registry listens on the link, made first
+        network_ = _start_link(layout)
+        address = _start_registry(layout, network.gateway(network_[1]))
     else:
-        progress("flavour.rootless_network", {})
+        address = _start_registry(layout)
+        network_ = _start_bridge(layout)
+    progress("sandbox.registry_up", {"registry": address})
+    progress("flavour.rootless_network" if flavour == Flavour.ROOTLESS else "sandbox.bridge_up",
+             {"bridge": network_[0], "subnet": network_[1]})
     _start_engine(layout, address, network_, packages, progress)
     _say_engine_up(flavour, layout, progress)
     driver = _storage_driver(layout, progress)
@@ -53,6 +55,17 @@ def start(layout: Layout, progress: Progress) -> SandboxInfo:
     info = _completed(layout, client_dir, driver)
     state.update(layout, **state.as_record(info))
     return info
+
+
+def _start_link(layout: Layout) -> tuple[str, str]:
+    """The rootless sandbox's veth pair (see rootless.py), recorded as its bridge."""
+    name = network.bridge_name(layout.tag)
+    state.update(layout, bridge=name)
+    subnet = network.create_link(name, network.peer_name(layout.tag), layout.tag)
+    state.update(layout, bridge=name if subnet else "", subnet=subnet)
+    if not subnet:
+        raise SandboxError("sandbox.no_bridge")
+    return name, subnet
 
 
 def _start_engine(layout: Layout, address: str, network_: tuple[str, str], packages,
@@ -113,10 +126,10 @@ def prepare_folders(layout: Layout) -> None:
                  flavour=layout.flavour)
 
 
-def _start_registry(layout: Layout) -> str:
+def _start_registry(layout: Layout, host: str = "127.0.0.1") -> str:
     for _ in range(REGISTRY_ATTEMPTS):
         pid, address = registry.spawn(layout.registry_storage, layout.file("registry.yml"),
-                                      layout.file("registry.log"))
+                                      layout.file("registry.log"), host)
         state.update(layout, registry_pid=pid)
         if registry.wait_ready(pid, address):
             state.update(layout, registry=address)

@@ -26,7 +26,8 @@ def add_parser(subparsers, language: str) -> None:
     parser.add_argument("lab", metavar="LAB", help=help_("cli.help_run_lab"))
     add_lang_option(parser, language)
     parser.add_argument("--auto", action="store_true", help=help_("cli.help_auto"))
-    parser.add_argument("--engine", metavar="URL|sandbox", help=help_("cli.help_engine"))
+    parser.add_argument("--engine", metavar="URL|sandbox[:FLAVOUR]",
+                        help=help_("flavour.help_engine"))
     parser.add_argument("--reporter", choices=("rich", "plain"), help=help_("cli.help_reporter"))
     parser.add_argument("--workdir", type=Path, help=help_("cli.help_workdir"))
     parser.add_argument("--yes-destructive", action="store_true",

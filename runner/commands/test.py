@@ -24,6 +24,9 @@ def add_parser(subparsers, language: str) -> None:
     parser.add_argument("--in", dest="languages", choices=(*LANGUAGES, "all"), default="all",
                         help=t("cli.help_test_in", language))
     parser.add_argument("--engine", metavar="URL", help=t("cli.help_test_engine", language))
+    from runner.commands.sandbox import add_flavour_option
+
+    add_flavour_option(parser, language, "flavour.help_test_flavour")
     parser.add_argument("--verbose", action="store_true",
                         help=t("cli.help_test_verbose", language))
 
@@ -38,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     labs = [(path, load_lab(path, notice_printer(language))) for path in paths]
     languages = LANGUAGES if args.languages == "all" else (args.languages,)
     verdicts = []
-    with _sandbox_engine(args.engine, language) as profile:
+    with _sandbox_engine(args.engine, language, args.flavour) as profile:
         for path, lab in labs:
             for lab_language in languages:
                 verdict = _self_test(path, lab, lab_language, profile, args.verbose)
@@ -62,10 +65,15 @@ def _self_test(path: Path, lab, lab_language: str, profile, verbose: bool):
                     work_dir, dict(os.environ), forward).run()
 
 
-def _sandbox_engine(option: str | None, language: str):
-    """--engine URL (it must be a labrunner sandbox), else a throwaway sandbox of its own."""
+def _sandbox_engine(option: str | None, language: str, flavour: str | None):
+    """--engine URL (it must be a labrunner sandbox), else a throwaway sandbox of its own,
+    of the flavour --flavour names."""
+    from runner.errors import UsageError
     from runner.run.selftest_engine import given_sandbox, throwaway_sandbox
 
+    if option and flavour:
+        raise UsageError("flavour.engine_or_flavour")
     if option:
         return given_sandbox(option)
-    return throwaway_sandbox(lambda key, params: print(t(key, language, **params), flush=True))
+    return throwaway_sandbox(lambda key, params: print(t(key, language, **params), flush=True),
+                             flavour)

@@ -2,7 +2,8 @@
 
 Never falls back silently from an endpoint the user chose: that is exit 3 naming it.
 Only when nothing is configured and the default socket is silent do we use (or start)
-the private sandbox engine, and we say so.
+the private sandbox engine, and we say so. `sandbox:FLAVOUR` names a sandbox flavour
+(runner.sandbox.flavours); plain `sandbox` is the default one, overlay2.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ Progress = Callable[[Message], None]
 
 def connect(option: str | None, environ: Mapping[str, str], notify: Progress) -> EngineProfile:
     """Return the profile of the engine to use, starting the sandbox when that is allowed."""
-    if option == "sandbox":
-        return _sandbox_profile(notify)
+    if option is not None and (option == "sandbox" or option.startswith("sandbox:")):
+        return _sandbox_profile(notify, sandbox_flavour(option))
     endpoint = configured_endpoint(option, environ)
     info = engine_info(endpoint.url)
     if info is not None:
@@ -42,10 +43,18 @@ def _fallback_to_sandbox(notify: Progress) -> EngineProfile:
     return _sandbox_profile(notify)
 
 
-def _sandbox_profile(notify: Progress) -> EngineProfile:
+def sandbox_flavour(option: str) -> str:
+    """`sandbox` -> overlay2, `sandbox:FLAVOUR` -> FLAVOUR (a UsageError when unknown)."""
+    from runner.sandbox.flavours import parse
+
+    return parse(option.partition(":")[2] or None).value
+
+
+def _sandbox_profile(notify: Progress, flavour: str = "overlay2") -> EngineProfile:
     from runner.sandbox import Sandbox
 
-    sandbox_info = Sandbox().up(progress=lambda key, params: notify(msg(key, **params)))
+    sandbox = Sandbox(flavour=flavour)
+    sandbox_info = sandbox.up(progress=lambda key, params: notify(msg(key, **params)))
     return profile_at(sandbox_info.docker_host, msg("engine.source_sandbox"))
 
 

@@ -1,6 +1,7 @@
 """The engine `labrunner test` runs on: always a labrunner sandbox, since it empties it.
 
-By default a throwaway sandbox in a temporary folder, stopped at the end (its stand-ins come
+By default a throwaway sandbox (of the flavour asked, overlay2 by default) in a temporary
+folder, stopped at the end (its stand-ins come
 from $LABRUNNER_SANDBOX_CACHE when set); or one the caller names, if it carries the sandbox
 label (the test harness passes its own).
 """
@@ -28,11 +29,12 @@ def given_sandbox(url: str) -> Iterator[EngineProfile]:
 
 
 @contextlib.contextmanager
-def throwaway_sandbox(progress: Callable[[str, dict], None]) -> Iterator[EngineProfile]:
+def throwaway_sandbox(progress: Callable[[str, dict], None],
+                      flavour: str | None = None) -> Iterator[EngineProfile]:
     from runner.sandbox import Sandbox
 
     folder = Path(tempfile.mkdtemp(prefix="lr-test-"))  # short: sockets live below it
-    sandbox = Sandbox(folder)
+    sandbox = Sandbox(folder, flavour=flavour or "overlay2")
     try:
         yield profile_at(sandbox.up(progress=progress).docker_host,
                          msg("engine.source_sandbox"))

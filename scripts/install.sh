@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what labrunner needs on a fresh Debian/Ubuntu machine, idempotently:
-#  - Debian packages for the sandbox engine (docker.io, docker-registry, busybox-static),
-#    only when missing and only as root (otherwise it says what to install);
+#  - Debian packages for the sandbox engine (docker.io, docker-registry, busybox-static) and
+#    its other flavours (podman and its helpers; rootlesskit and uidmap for rootless), only
+#    when missing and only as root (otherwise it says what to install). dockerd 28.5 and
+#    containerd 2.1 for the containerd and rootless flavours are not installed here: the
+#    sandbox fetches them once, on the first `labrunner sandbox up --flavour containerd`;
 #  - a virtual environment .venv with labrunner (editable) and its test tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +13,9 @@ missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+for package in podman uidmap slirp4netns fuse-overlayfs catatonit rootlesskit; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "labrunner: installing ${missing[*]} (apt-get)" >&2

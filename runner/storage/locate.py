@@ -77,7 +77,9 @@ def container_layer(details: dict, profile, files: HostFiles = LOCAL,
                     snapshots: SnapshotLookup = containerd_snapshots.snapshot_mount
                     ) -> ContainerLayer:
     """Locate the layer of the container `details` (its `docker inspect`) describes."""
-    root_mount = _mount_options(details, files)
+    # A running container's root mount settles the containerd root; not read when inspect
+    # already names the folders (through a helper, each read is an exec).
+    root_mount = {} if _graph_data(details).get("UpperDir") else _mount_options(details, files)
     layout = storage_layout(profile, files, root_mount.get("upperdir", ""))
     lookup = Lookup(layout, files, snapshots, root_mount)
     for way in (_by_graph_driver, _by_layerdb, _by_containers_json, _by_mountinfo,
@@ -88,8 +90,12 @@ def container_layer(details: dict, profile, files: HostFiles = LOCAL,
     return ContainerLayer(details.get("Id", ""), lookup.layout, Method.NONE, "")
 
 
+def _graph_data(details: dict) -> dict:
+    return (details.get("GraphDriver") or {}).get("Data") or {}
+
+
 def _by_graph_driver(details: dict, lookup: Lookup) -> ContainerLayer | None:
-    data = (details.get("GraphDriver") or {}).get("Data") or {}
+    data = _graph_data(details)
     if not data.get("UpperDir"):
         return None
     upper = data["UpperDir"]

@@ -82,8 +82,22 @@ def default_socket(containerd_root: str) -> str:
     return DEFAULT_SOCKETS.get(containerd_root, "")
 
 
+_found: dict[str, tuple[str, str]] = {}  # containerd root -> (socket, executable)
+
+
 def containerd_process(containerd_root: str) -> tuple[str, str] | None:
-    """(socket, executable) of the running containerd whose root is `containerd_root`."""
+    """(socket, executable) of the running containerd whose root is `containerd_root`;
+    remembered while its socket exists (the scan reads every process's command line)."""
+    known = _found.get(containerd_root)
+    if known and os.path.exists(known[0]):
+        return known
+    found = _scan(containerd_root)
+    if found:
+        _found[containerd_root] = found
+    return found
+
+
+def _scan(containerd_root: str) -> tuple[str, str] | None:
     for pid in filter(str.isdigit, _listdir("/proc")):
         argv = _cmdline(pid)
         if argv and os.path.basename(argv[0]) == "containerd":

@@ -115,10 +115,20 @@ class HelperFiles(HostFiles):
 
         if self._session is None and not self._session_failed:
             try:
-                self._session = Session.open(self._api, self.container.id, self.access)
+                self._session = Session.open(self._api, self.container.id, self.access,
+                                             self._running)
             except (DockerException, OSError):
                 self._session_failed = True  # questions go one exec each
         return self._session
+
+
+    def _running(self) -> bool:
+        from docker.errors import DockerException
+
+        try:
+            return bool(self._api.inspect_container(self.container.id)["State"]["Running"])
+        except DockerException:
+            return False
 
 
 def _usable(path: str) -> bool:

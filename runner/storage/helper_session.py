@@ -13,11 +13,13 @@ import contextlib
 import secrets
 import socket
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from runner.storage.helper_script import Access
 
 FRAME_HEADER = 8
+PATIENCE = 2.0  # seconds of silence before asking the engine whether the helper still runs
 
 
 def _no_delay(sock: Any) -> None:
@@ -35,24 +37,29 @@ class SessionEnded(OSError):
 class Session:
     """A question-answering shell in the helper, reached through a hijacked exec stream."""
 
-    def __init__(self, stream: Any, end: str) -> None:
+    def __init__(self, stream: Any, end: str, alive: Callable[[], bool] = lambda: True,
+                 timeout: float = 60) -> None:
         self._stream = stream  # keeps the SDK's response (and TLS wrapper) alive
+        self._alive = alive  # the engine's word on the helper: it keeps this stream open
+        self._timeout = timeout
         self._socket = getattr(stream, "_sock", stream)  # the socket under a SocketIO
         self._mark = b"\0\0" + end.encode() + b"\0\0"
         self._pending = bytearray()  # received bytes not yet parsed into frames
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, api: Any, container_id: str, access: Access, timeout: float = 60) -> Session:
-        """Start the session shell in the helper (`api`: the SDK's low-level APIClient)."""
+    def open(cls, api: Any, container_id: str, access: Access, alive: Callable[[], bool],
+             timeout: float = 60) -> Session:
+        """Start the session shell in the helper (`api`: the SDK's low-level APIClient);
+        `alive` says whether the helper still runs."""
         end = secrets.token_hex(16)
         created = api.exec_create(container_id, access.session_argv(end), stdin=True,
                                   stdout=True, stderr=False)
         # The shell writes nothing before its first question, so no answer byte can hide in
         # the HTTP parser's buffer, which this raw stream bypasses.
         stream = api.exec_start(created["Id"], socket=True)
-        session = cls(stream, end)
-        session._socket.settimeout(timeout)
+        session = cls(stream, end, alive, timeout)
+        session._socket.settimeout(PATIENCE)
         _no_delay(session._socket)
         return session
 
@@ -88,8 +95,17 @@ class Session:
         return header[0], self._take(int.from_bytes(header[4:8], "big"))
 
     def _take(self, size: int) -> bytes:
+        waited = 0.0
         while len(self._pending) < size:
-            chunk = self._socket.recv(65536)
+            try:
+                chunk = self._socket.recv(65536)
+            except TimeoutError:
+                # The engine keeps an exec's stream open after its container is removed:
+                # silence is either a slow answer or a helper gone. Ask which.
+                waited += PATIENCE
+                if waited >= self._timeout or not self._alive():
+                    raise
+                continue
             if not chunk:
                 raise SessionEnded("the helper's session ended")
             self._pending += chunk

@@ -23,6 +23,7 @@ from runner.engines.endpoint import engine_info
 from runner.engines.profile import detect_profile
 from runner.storage import helper_container
 from runner.storage.helper_command import host_shell_command
+from runner.storage.helper_container import HelperError
 from runner.storage.helper_files import HelperFiles
 from runner.storage.host_files import FileKind
 
@@ -129,6 +130,38 @@ def test_odd_names_come_back_intact(www, helper):
     www.exec_run(["sh", "-c", "touch '/a b' \"$(printf 'new\\nline')\" '/.hidden'"])
     assert {"a b", "new\nline", ".hidden"} <= set(helper.listdir(upper))
     assert helper.glob(f"{upper}/a *") == [f"{upper}/a b"]
+
+
+def test_a_path_with_a_newline_is_asked_by_an_exec_of_its_own(www, helper):
+    upper = www.attrs["GraphDriver"]["Data"]["UpperDir"]
+    www.exec_run(["sh", "-c", "touch \"$(printf '/new\\nline')\""])
+    assert helper.kind(f"{upper}/new\nline") == FileKind.FILE
+    assert helper.kind(f"{upper}/MYFILE") == FileKind.FILE  # the session still answers
+
+
+def test_a_helper_removed_under_our_feet_is_a_clear_error(client):
+    files = HelperFiles.start(client)
+    assert files.kind("/") == FileKind.DIR
+    files.container.remove(force=True)
+    with pytest.raises(HelperError) as raised:
+        files.kind("/")
+    assert raised.value.key == "helper.gone" and raised.value.exit_code == 3
+    files.close()
+
+
+def test_no_image_to_be_had_is_a_clear_error_and_starts_nothing(client):
+    with pytest.raises(HelperError) as raised:
+        HelperFiles.start(client, image="labrunner-no-such-image:1")
+    assert raised.value.key == "helper.no_image"
+    assert "labrunner-no-such-image:1" in raised.value.message("en")
+    assert client.containers.list(all=True) == []
+
+
+def test_a_helper_that_cannot_see_the_engines_files_is_removed_at_once(client):
+    with pytest.raises(HelperError) as raised:
+        HelperFiles.start(client, must_see="/no/such/docker/root")
+    assert raised.value.key == "helper.blind"
+    assert client.containers.list(all=True, filters={"label": helper_container.LABEL}) == []
 
 
 def test_the_helper_is_gone_after_close(client):

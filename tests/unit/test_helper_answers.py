@@ -142,3 +142,20 @@ def test_an_argument_with_a_newline_cannot_travel_on_a_line():
 
     assert Session.can_carry(("/a b", "/c"))
     assert not Session.can_carry(("/new\nline",))
+
+
+def test_silence_from_a_helper_that_no_longer_runs_ends_the_wait(monkeypatch):
+    import socket
+
+    from runner.storage import helper_session
+
+    monkeypatch.setattr(helper_session, "PATIENCE", 0.01)
+    ours, theirs = socket.socketpair()
+    ours.settimeout(0.01)
+    asked = []
+    session = helper_session.Session(ours, "cafe", alive=lambda: asked.append(1) or len(asked) < 3)
+    with pytest.raises(TimeoutError):
+        session.ask("kind", "/")
+    assert len(asked) == 3  # silence while it runs is a slow answer: wait on
+    session.close()
+    theirs.close()

@@ -41,8 +41,10 @@ FLAVOUR_PROGRAMS = {
                    "apt-get": "flavour.missing_apt"},
     "rootless": {"runc": "flavour.missing_runc", "dpkg-deb": "flavour.missing_apt",
                  "apt-get": "flavour.missing_apt", "rootlesskit": "flavour.missing_rootless",
+                 "slirp4netns": "flavour.missing_rootless",
                  "newuidmap": "flavour.missing_rootless", "newgidmap": "flavour.missing_rootless",
-                 "useradd": "flavour.missing_rootless"},
+                 "useradd": "flavour.missing_rootless", "unshare": "flavour.missing_rootless",
+                 "nsenter": "flavour.missing_rootless", "setpriv": "flavour.missing_rootless"},
     "podman": {"podman": "flavour.missing_podman", "conmon": "flavour.missing_podman",
                "docker": "sandbox.missing_docker_cli"},
 }

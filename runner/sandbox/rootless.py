@@ -1,13 +1,16 @@
 """The rootless flavour's engine: dockerd 28.5 run by `labrunner-rootless` under rootlesskit.
 
-As `dockerd-rootless.sh` does, but without slirp4netns, which needs a /dev/net/tun the user
-may open (many machines and containers lack one): rootlesskit runs with `--net=host`, and its
-child makes a network namespace of its own (`unshare --net`), owned by the rootless user
-namespace. dockerd must own its network namespace: in the host's, it could enter a
-container's namespace but never come back (seen: pulls then fail, "connection refused").
-In its own namespace dockerd makes its own docker0, which the machine never sees. Root then
-moves one end of a veth pair in (network.create_link, move_into): the registry listens on
-the host's end, the only way out of that namespace.
+As `dockerd-rootless.sh` does: rootlesskit with slirp4netns and the builtin port driver,
+copy-up of /etc and /run, dockerd in rootless mode. Two differences, both for this machine:
+- slirp4netns opens /dev/net/tun as the user, and many machines (this one, containers) give
+  it to root alone (mode 0600). The machine's node is left as it is: rootlesskit starts in a
+  mount namespace of its own where a tun node of ours, readable by the user alone, is
+  bind-mounted over /dev/net/tun.
+- The sandbox is offline: root moves one end of a veth pair of ours into the engine's network
+  namespace (network.create_link, move_into) and removes slirp's default route there; the
+  registry listens on the host's end of that link.
+(rootlesskit --net=host does not do: dockerd would enter a container's network namespace and
+never come back, pulls then fail with "connection refused", and `docker version` panics.)
 
 Its data is where a real rootless install keeps it: `~/.local/share/docker`, with the
 containerd image store (Docker 29's default); HOME is a folder of the user's home named after
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -30,10 +34,12 @@ from runner.sandbox.rootless_user import RootlessUser, shared_copy
 from runner.sandbox.state import MARKER
 
 START_TIMEOUT = 60.0
+LINK_TIMEOUT = 10.0
+TUN = Path("/dev/net/tun")
+TUN_DEVICE = (10, 200)  # the tun device's major and minor numbers (Linux's devices.txt)
 # Inside rootlesskit's mount namespace, /run is a copy: remove what would lead dockerd to the
 # machine's own engine or lock (as dockerd-rootless.sh does), then become dockerd.
 CHILD = 'rm -f /run/docker /run/containerd /run/xtables.lock; exec dockerd "$@"'
-LINK_TIMEOUT = 10.0
 
 
 def spawn(layout: Layout, registry: str, packages: EnginePackages, user: RootlessUser) -> int:
@@ -47,23 +53,43 @@ def spawn(layout: Layout, registry: str, packages: EnginePackages, user: Rootles
            "NO_PROXY": f"127.0.0.1,localhost,{registry.rsplit(':', 1)[0]}"}
     with open(layout.file("dockerd.log"), "ab") as log:
         process = subprocess.Popen(
-            command(layout, registry), stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True, env=env, cwd=home,
-            user=user.uid, group=user.gid, extra_groups=[])
+            as_user(layout, user, command(layout, registry)), stdout=log,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            env=env, cwd=home)
     return process.pid
 
 
+def as_user(layout: Layout, user: RootlessUser, inner: list[str]) -> list[str]:
+    """`inner` run as the user, in a mount namespace where /dev/net/tun is our own node."""
+    tun = tun_node(layout, user)
+    script = (f"mount --bind {shlex.quote(str(tun))} {TUN} && exec setpriv --reuid={user.uid} "
+              f'--regid={user.gid} --clear-groups -- "$@"')
+    return [program("unshare") or "unshare", "--mount", "--propagation", "private",
+            "sh", "-c", script, "rootless", *inner]
+
+
+def tun_node(layout: Layout, user: RootlessUser) -> Path:
+    """A tun device node in the sandbox's HOME that only the user may open."""
+    node = layout.daemon_folder / "tun"
+    if not node.exists():
+        os.mknod(node, 0o600 | 0o020000, os.makedev(*TUN_DEVICE))  # S_IFCHR
+    os.chown(node, user.uid, user.gid)
+    return node
+
+
 def command(layout: Layout, registry: str) -> list[str]:
-    """rootlesskit, then dockerd's arguments (its data root is the rootless default)."""
+    """rootlesskit, then dockerd's arguments."""
     home = layout.daemon_folder
     return [
         program("rootlesskit") or "rootlesskit", f"--state-dir={layout.run_dir}/rootlesskit",
-        "--net=host", "--copy-up=/etc", "--copy-up=/run", "--propagation=rslave",
-        program("unshare") or "unshare", "--net", "sh", "-c", CHILD, "dockerd",
+        "--net=slirp4netns", "--mtu=65520", "--disable-host-loopback",
+        "--port-driver=builtin", "--copy-up=/etc", "--copy-up=/run", "--propagation=rslave",
+        "sh", "-c", CHILD, "dockerd",
         "--config-file", str(home / ".config" / "docker" / "daemon.json"),
         "--host", f"unix://{layout.socket}",
         "--registry-mirror", f"http://{registry}", "--insecure-registry", registry,
         "--iptables=false", "--ip6tables=false", "--ip-masq=false", "--ip-forward=false",
+        "--ip", "127.0.0.1",  # published ports: on 127.0.0.1 of this machine (port driver)
         "--shutdown-timeout", str(daemon.SHUTDOWN_TIMEOUT),
         "--label", identity.LABEL,
     ]
@@ -84,13 +110,13 @@ def _prepare_home(layout: Layout, user: RootlessUser) -> Path:
 
 
 def connect(layout: Layout, pid: int, subnet: str) -> bool:
-    """Once dockerd has its own network namespace, move the engine's end of the link into it
-    (see network.move_into); False when that did not happen in time."""
+    """Once rootlesskit's child has its network namespace, move the engine's end of the link
+    into it (see network.move_into); False when that did not happen in time."""
     child_pid = layout.run_dir / "rootlesskit" / "child_pid"
     own = os.readlink("/proc/self/ns/net")
 
     def child() -> int:
-        """rootlesskit's child runs our command as its own child: dockerd, once unshared."""
+        """rootlesskit's child runs our command (dockerd) as its own child."""
         try:
             for found in processes.children(int(child_pid.read_text().strip())):
                 if os.readlink(f"/proc/{found}/ns/net") != own:
@@ -101,7 +127,12 @@ def connect(layout: Layout, pid: int, subnet: str) -> bool:
 
     if not processes.wait_for(pid, lambda: child() != 0, LINK_TIMEOUT):
         return False
-    return network.move_into(network.peer_name(layout.tag), child(), subnet)
+    if not network.move_into(network.peer_name(layout.tag), child(), subnet):
+        return False
+    # Offline: no way out through slirp4netns, only the link to this machine.
+    subprocess.run(["nsenter", "--target", str(child()), "--net", "ip", "route", "del",
+                    "default"], capture_output=True)
+    return True
 
 
 def wait(layout: Layout, pid: int) -> bool:

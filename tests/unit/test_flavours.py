@@ -120,9 +120,9 @@ def test_the_rootless_sandbox_lives_in_the_user_s_home(tmp_path):
     assert Layout.for_state(tmp_path).daemon_folder == tmp_path.resolve()
 
 
-def test_rootless_dockerd_shares_the_host_network_and_carries_the_label(tmp_path):
+def test_rootless_dockerd_runs_under_slirp4netns_and_carries_the_label(tmp_path):
     command = rootless.command(Layout.for_state(tmp_path, None, "rootless"), "127.0.0.1:5000")
-    assert "--net=host" in command and "--iptables=false" in command
+    assert "--net=slirp4netns" in command and "--iptables=false" in command
     assert command[command.index("--registry-mirror") + 1] == "http://127.0.0.1:5000"
     assert "io.labrunner.sandbox=true" in command
 

@@ -1,0 +1,186 @@
+"""The four sandbox flavours, started side by side: each is the engine it claims to be, serves
+the stand-ins offline, shows a container's new file on the host, and `down` stops exactly its
+own processes. One sandbox per flavour for the whole module (all four run at once)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from runner.errors import SandboxError
+from runner.sandbox import Sandbox, SandboxInfo
+from runner.sandbox.api import get_json
+from runner.sandbox.flavours import NAMES
+from runner.sandbox.processes import alive
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOTTER = ["driver-type", "io.containerd.snapshotter.v1"]
+
+
+def in_ci() -> bool:
+    """As conftest.in_ci: in CI, a flavour that cannot start is a failure, never a skip."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "false", "0")
+
+
+def state_dir(base: Path, flavour: str) -> Path:
+    """Where `labrunner sandbox --flavour F` puts F with LABRUNNER_SANDBOX_DIR=base."""
+    return base if flavour == "overlay2" else Path(f"{base}-{flavour}")
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="lr-f-"))  # short: sockets live below it
+    yield folder
+    for flavour in NAMES:
+        shutil.rmtree(state_dir(folder, flavour), ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def docker0() -> Iterator[None]:
+    """A docker0 bridge, as the user's engine makes: no flavour may delete it."""
+    made = subprocess.run(["ip", "link", "show", "docker0"], capture_output=True).returncode != 0
+    if made:
+        subprocess.run(["ip", "link", "add", "docker0", "type", "bridge"], check=True)
+    yield
+    if made:
+        subprocess.run(["ip", "link", "delete", "docker0"], capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def sandboxes(base: Path, docker0: None) -> Iterator[dict[str, SandboxInfo]]:
+    """Every flavour up at once; the registry storage shared, so stand-ins are built once."""
+    cache = base / "cache"
+    started: dict[str, Sandbox] = {}
+    infos: dict[str, SandboxInfo] = {}
+    try:
+        for flavour in NAMES:
+            sandbox = Sandbox(state_dir(base, flavour), cache, flavour)
+            started[flavour] = sandbox
+            infos[flavour] = _up(sandbox, flavour)
+        yield infos
+    finally:
+        for sandbox in started.values():
+            sandbox.down()
+
+
+def _up(sandbox: Sandbox, flavour: str) -> SandboxInfo:
+    from runner.i18n import t
+
+    reason = Sandbox.can_start(flavour)
+    if reason is not None:
+        message = f"the {flavour} sandbox cannot start here: {t(reason, 'en')}"
+        if in_ci():
+            pytest.fail(f"CI: {message}", pytrace=False)
+        pytest.skip(message)
+    try:
+        return sandbox.up()
+    except SandboxError as error:
+        pytest.fail(f"the {flavour} sandbox did not start: {error.message('en')}", pytrace=False)
+
+
+def docker(info: SandboxInfo, *args: str) -> str:
+    """The docker client matching the flavour's engine (its own, or the system's)."""
+    path = os.pathsep.join(filter(None, [info.client_dir, os.environ.get("PATH", "")]))
+    env = dict(os.environ, DOCKER_HOST=info.docker_host, PATH=path)
+    done = subprocess.run(["docker", *args], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, f"docker {' '.join(args)}: {done.stderr}"
+    return done.stdout.strip()
+
+
+def engine_info(info: SandboxInfo) -> dict:
+    return get_json(Path(info.docker_host.removeprefix("unix://")), "/info")
+
+
+@pytest.mark.parametrize("flavour", NAMES)
+def test_each_flavour_is_the_engine_it_claims_to_be(sandboxes, flavour):
+    info = engine_info(sandboxes[flavour])
+    status = [list(pair) for pair in info.get("DriverStatus") or []]
+    security = info.get("SecurityOptions") or []
+    expected_driver = {"overlay2": "overlay2", "containerd": "overlayfs",
+                       "rootless": "overlayfs", "podman": "overlay"}[flavour]
+    assert info["Driver"] == expected_driver == sandboxes[flavour].storage_driver
+    assert (SNAPSHOTTER in status) == (flavour in ("containerd", "rootless"))
+    assert ("name=rootless" in security) == (flavour == "rootless")
+    version = get_json(Path(sandboxes[flavour].docker_host[7:]), "/version")
+    names = [part.get("Name") for part in version.get("Components") or []]
+    assert ("Podman Engine" in names) == (flavour == "podman")
+    if flavour in ("containerd", "rootless"):
+        assert version["Version"].startswith("28.5"), version["Version"]
+
+
+def test_the_rootless_engine_runs_as_an_unprivileged_user_with_data_in_its_home(sandboxes):
+    info = sandboxes["rootless"]
+    assert info.docker_root.endswith("/.local/share/docker")
+    uid = Path(f"/proc/{info.dockerd_pid}").stat().st_uid
+    assert uid != 0 and Path(info.docker_root).stat().st_uid == uid
+
+
+@pytest.mark.parametrize("flavour", NAMES)
+def test_pull_run_and_find_the_container_s_new_file_on_the_host(sandboxes, flavour):
+    info = sandboxes[flavour]
+    docker(info, "pull", "-q", "nginx")  # offline: from the flavour's own mirror
+    name = f"www-{flavour}"
+    docker(info, "run", "-d", "--name", name, "nginx")
+    try:
+        docker(info, "exec", name, "touch", "/MYFILE")
+        assert "A /MYFILE" in docker(info, "diff", name).splitlines()
+        assert (writable_layer(info, name) / "MYFILE").is_file()
+    finally:
+        docker(info, "rm", "-f", name)
+
+
+def writable_layer(info: SandboxInfo, name: str) -> Path:
+    """The container's upper dir: GraphDriver's where it says (overlay2, podman), else the
+    `upperdir=` of its root mount (the containerd store gives no GraphDriver data)."""
+    found = json.loads(docker(info, "inspect", name))[0]
+    upper = ((found.get("GraphDriver") or {}).get("Data") or {}).get("UpperDir")
+    if upper:
+        return Path(upper)
+    mounts = Path(f"/proc/{found['State']['Pid']}/mountinfo").read_text().splitlines()
+    root = next(line for line in mounts if line.split()[4] == "/")
+    return Path(root.split("upperdir=")[1].split(",")[0])
+
+
+def test_all_four_run_at_once_each_with_its_own_pieces(sandboxes):
+    infos = list(sandboxes.values())
+    for field in ("docker_host", "registry", "bridge", "subnet", "dockerd_pid", "state_dir"):
+        values = [getattr(info, field) for info in infos]
+        assert len(set(values)) == len(values), field
+    assert all(Sandbox(Path(info.state_dir)).is_running() for info in infos)
+
+
+def test_status_names_the_flavour(sandboxes, base):
+    env = dict(os.environ, LABRUNNER_SANDBOX_DIR=str(base), LABRUNNER_LANG="en")
+    done = subprocess.run([sys.executable, "-m", "runner", "sandbox", "status", "--flavour",
+                           "containerd"], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Flavour: containerd (storage driver overlayfs)" in done.stdout
+    assert sandboxes["containerd"].docker_host in done.stdout
+
+
+def test_down_stops_exactly_its_own_processes_and_leaves_docker0(sandboxes):
+    remaining = dict(sandboxes)
+    for flavour in ("rootless", "podman", "containerd", "overlay2"):
+        info = remaining.pop(flavour)
+        Sandbox(Path(info.state_dir)).down()
+        assert not any(alive(pid) for pid in own_pids(info)), flavour
+        assert not Path(info.state_dir).exists()
+        for other in remaining.values():
+            assert all(alive(pid) for pid in own_pids(other)), (flavour, other.flavour)
+            assert engine_info(other) is not None
+        assert subprocess.run(["ip", "link", "show", "docker0"],
+                              capture_output=True).returncode == 0, flavour
+
+
+def own_pids(info: SandboxInfo) -> list[int]:
+    return [pid for pid in (info.dockerd_pid, info.containerd_pid, info.registry_pid) if pid]

@@ -3,8 +3,9 @@
 For engines whose files are not on this machine (Docker Desktop's VM, a remote engine, a
 rootless engine of another user), so that locating a layer and the `path` check work there
 as on Linux. One helper per run: `HelperFiles.start(client)` starts it (the user consented:
-it is privileged), its questions go to one shell
-in it (runner/storage/helper_session.py; ~2 ms a question), `close()` removes it.
+it is privileged), its questions go to one shell in it (runner/storage/helper_session.py;
+~1-3 ms a question), `close()` removes it. `start_for(profile)` also registers it for that
+engine (host_files.register), so lookups and checks use it without being told.
 """
 
 from __future__ import annotations
@@ -21,7 +22,31 @@ from runner.storage.helper_script import (
     read_bytes,
 )
 from runner.storage.helper_session import Session
-from runner.storage.host_files import READ_LIMIT, FileKind, HostFiles
+from runner.storage.host_files import (
+    READ_LIMIT,
+    FileKind,
+    HostFiles,
+    files_for,
+    register,
+    unregister,
+)
+
+
+def start_for(profile: Any, image: str = DEFAULT_IMAGE) -> HelperFiles:
+    """Start a helper on the engine `profile` describes and register it (host_files.register),
+    so the storage lookups and the path checks read that engine's files through it; close()
+    unregisters it. Call only once the user consented (consent_message, or --host-helper)."""
+    from runner.engines.sdk import client
+
+    files = HelperFiles.start(client(profile.endpoint), image, must_see=profile.docker_root)
+    register(profile.endpoint, files)
+    files.endpoint = profile.endpoint
+    return files
+
+
+def needs_helper(profile: Any) -> bool:
+    """Whether the engine's files can be read only through a helper (none registered yet)."""
+    return files_for(profile) is None
 
 
 class HelperFiles(HostFiles):
@@ -39,6 +64,7 @@ class HelperFiles(HostFiles):
         self.access = access  # how the helper reaches the files (for the student's command)
         self.rights = rights  # "privileged" or "capabilities" (what the engine accepted)
         self.image = image
+        self.endpoint = ""  # set when registered for an engine (start_for)
 
     @classmethod
     def start(cls, client: Any, image: str = DEFAULT_IMAGE, must_see: str = "") -> HelperFiles:
@@ -58,7 +84,9 @@ class HelperFiles(HostFiles):
         return cls(client, container, access, rights, image)
 
     def close(self) -> None:
-        """Remove the helper container (idempotent)."""
+        """Remove the helper container (idempotent), and forget it as a way to that engine."""
+        if self.endpoint:
+            unregister(self.endpoint)
         if self._session is not None:
             self._session.close()
             self._session = None

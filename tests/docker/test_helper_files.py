@@ -19,13 +19,19 @@ from collections.abc import Iterator
 
 import pytest
 
+from runner.checks import evaluate
+from runner.checks.base import CheckContext
+from runner.checks.path import PathCheck
 from runner.engines.endpoint import engine_info
 from runner.engines.profile import detect_profile
+from runner.run.status import CheckStatus
 from runner.storage import helper_container
 from runner.storage.helper_command import host_shell_command
 from runner.storage.helper_container import HelperError
-from runner.storage.helper_files import HelperFiles
-from runner.storage.host_files import FileKind
+from runner.storage.helper_files import HelperFiles, needs_helper, start_for
+from runner.storage.host_files import FileKind, files_for
+from runner.storage.locate import container_layer
+from runner.storage.variables import storage_values
 
 
 class _Pipe(socketserver.BaseRequestHandler):
@@ -130,6 +136,28 @@ def test_odd_names_come_back_intact(www, helper):
     www.exec_run(["sh", "-c", "touch '/a b' \"$(printf 'new\\nline')\" '/.hidden'"])
     assert {"a b", "new\nline", ".hidden"} <= set(helper.listdir(upper))
     assert helper.glob(f"{upper}/a *") == [f"{upper}/a b"]
+
+
+def test_registered_for_the_engine_the_lookup_and_the_path_check_read_through_it(
+        remote_url, client, www, tmp_path):
+    profile = detect_profile(engine_info(remote_url), remote_url)
+    upper = www.attrs["GraphDriver"]["Data"]["UpperDir"]
+    check = PathCheck(type="path", path="{layer_files}/MYFILE")
+    assert needs_helper(profile)
+    files = start_for(profile)
+    try:
+        assert files_for(profile) is files and not needs_helper(profile)
+        layer = container_layer(client.api.inspect_container("www"), profile, files)
+        assert layer.writable == upper
+        values = {**storage_values(profile, files), "docker_root": profile.docker_root}
+        ctx = CheckContext([], profile, values, lambda: client, cwd=str(tmp_path))
+        verdict = evaluate(check, ctx)
+        assert verdict.status == CheckStatus.PASS, verdict
+        assert f"{upper}/MYFILE" in verdict.note.text("en")
+    finally:
+        files.close()
+    assert needs_helper(profile)
+    assert evaluate(check, ctx).status == CheckStatus.SKIP  # no helper: said, not guessed
 
 
 def test_a_path_with_a_newline_is_asked_by_an_exec_of_its_own(www, helper):

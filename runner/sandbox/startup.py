@@ -33,20 +33,9 @@ def start(layout: Layout, progress: Progress) -> SandboxInfo:
     """Start every piece of the sandbox and return its SandboxInfo (recorded in state.json)."""
     prepare_folders(layout)
     flavour = Flavour(layout.flavour)
-    if flavour != Flavour.OVERLAY2:
-        progress("flavour.starting", {"flavour": str(flavour), "dir": str(layout.state_dir)})
-    else:
-        progress("sandbox.starting", {"dir": str(layout.state_dir)})
+    _say_starting(flavour, layout, progress)
     packages = _packages(flavour, progress)
-    if flavour == Flavour.ROOTLESS:  # the registry listens on the link, made first
-        network_ = _start_link(layout)
-        address = _start_registry(layout, network.gateway(network_[1]))
-    else:
-        address = _start_registry(layout)
-        network_ = _start_bridge(layout)
-    progress("sandbox.registry_up", {"registry": address})
-    progress("flavour.rootless_network" if flavour == Flavour.ROOTLESS else "sandbox.bridge_up",
-             {"bridge": network_[0], "subnet": network_[1]})
+    address, network_ = _start_registry_and_network(layout, flavour, progress)
     _start_engine(layout, address, network_, packages, progress)
     _say_engine_up(flavour, layout, progress)
     driver = _storage_driver(layout, progress)
@@ -55,6 +44,30 @@ def start(layout: Layout, progress: Progress) -> SandboxInfo:
     info = _completed(layout, client_dir, driver)
     state.update(layout, **state.as_record(info))
     return info
+
+
+def _say_starting(flavour: Flavour, layout: Layout, progress: Progress) -> None:
+    if flavour == Flavour.OVERLAY2:
+        progress("sandbox.starting", {"dir": str(layout.state_dir)})
+    else:
+        progress("flavour.starting", {"flavour": str(flavour), "dir": str(layout.state_dir)})
+
+
+def _start_registry_and_network(layout: Layout, flavour: Flavour,
+                                progress: Progress) -> tuple[str, tuple[str, str]]:
+    """The registry's address and (bridge, subnet): our bridge, or for the rootless flavour
+    the veth link the registry then listens on."""
+    if flavour == Flavour.ROOTLESS:
+        network_ = _start_link(layout)
+        address = _start_registry(layout, network.gateway(network_[1]))
+        progress("sandbox.registry_up", {"registry": address})
+        progress("flavour.rootless_network", {"bridge": network_[0], "subnet": network_[1]})
+        return address, network_
+    address = _start_registry(layout)
+    progress("sandbox.registry_up", {"registry": address})
+    network_ = _start_bridge(layout)
+    progress("sandbox.bridge_up", {"bridge": network_[0], "subnet": network_[1]})
+    return address, network_
 
 
 def _start_link(layout: Layout) -> tuple[str, str]:

@@ -130,3 +130,24 @@ def test_rootless_dockerd_runs_under_slirp4netns_and_carries_the_label(tmp_path)
 def test_subordinate_ids_start_after_every_range_already_given():
     assert free_range_start(["", ""]) == 100000
     assert free_range_start(["alice:100000:65536\n", "bob:300000:65536\nbad line\n"]) == 365536
+
+
+@pytest.mark.parametrize(("driver", "warned"), [("vfs", True), ("overlay2", False),
+                                                 ("overlayfs", False)])
+def test_an_engine_that_fell_back_to_vfs_is_reported(monkeypatch, tmp_path, driver, warned):
+    from runner.sandbox import startup
+
+    monkeypatch.setattr(startup.api, "get_json",
+                        lambda socket, path: {"Driver": driver, "DockerRootDir": "/d"})
+    said = []
+    found = startup._storage_driver(Layout.for_state(tmp_path), lambda *event: said.append(event))
+    assert found == driver
+    assert said == ([("flavour.vfs_warning", {"docker_root": "/d"})] if warned else [])
+
+
+def test_the_vfs_warning_says_why_and_what_it_costs():
+    from runner.i18n import t
+
+    text = t("flavour.vfs_warning", "en", docker_root="/d")
+    assert "overlay" in text and "container" in text and "full copy" in text
+    assert "/d/vfs/dir/" in text

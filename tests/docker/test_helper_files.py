@@ -7,17 +7,15 @@ MYFILE lesson must still work through the helper, and the helper must be gone af
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
-import socketserver
 import statistics
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
+from tcp_forward import tcp_to_unix
 
 from runner.checks import evaluate
 from runner.checks.base import CheckContext
@@ -34,46 +32,11 @@ from runner.storage.locate import container_layer
 from runner.storage.variables import storage_values
 
 
-class _Pipe(socketserver.BaseRequestHandler):
-    """One TCP connection forwarded to the engine's unix socket, both ways, bytes as they are
-    (the API's exec upgrades the connection to a raw stream)."""
-
-    def handle(self) -> None:
-        # As a real engine's TCP port does (Go's default): no Nagle delay on small writes.
-        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        engine = socket.socket(socket.AF_UNIX)
-        engine.connect(self.server.unix_path)  # type: ignore[attr-defined]
-        back = threading.Thread(target=_copy, args=(engine, self.request), daemon=True)
-        back.start()
-        _copy(self.request, engine)
-        back.join()
-        engine.close()
-
-
-def _copy(source: socket.socket, target: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # the other side closed: the copy ends
-        while chunk := source.recv(65536):
-            target.sendall(chunk)
-    with contextlib.suppress(OSError):
-        target.shutdown(socket.SHUT_WR)  # pass the end on, as a real TCP peer would
-
-
-class _Forwarder(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 @pytest.fixture
 def remote_url(sandbox_engine) -> Iterator[str]:
     """tcp://127.0.0.1:PORT leading to the sandbox engine; stopped after the test."""
-    server = _Forwarder(("127.0.0.1", 0), _Pipe)
-    server.unix_path = sandbox_engine.docker_host.removeprefix("unix://")  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"tcp://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with tcp_to_unix(sandbox_engine.docker_host) as url:
+        yield url
 
 
 @pytest.fixture

@@ -178,6 +178,7 @@ def test_the_students_command_finds_myfile_on_the_remote_engine(remote_url, clie
     root = client.info()["DockerRootDir"]
     command = host_shell_command(f"ls -d {root}/overlay2/*/diff/MYFILE", helper.rights,
                                  helper.access)
+    assert command.startswith(helper.command_prefix() + " ")
     done = subprocess.run(["bash", "-c", command], env=dict(os.environ, DOCKER_HOST=remote_url),
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == [f"{upper}/MYFILE"], done.stderr

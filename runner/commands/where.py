@@ -58,15 +58,13 @@ def run(args: argparse.Namespace) -> int:
 def _through_helper(args: argparse.Namespace, details: dict, profile) -> int:
     """--host-helper (the user's consent): the engine host's files read through a privileged
     helper container on that engine, removed at the end."""
-    from runner.engines.endpoint import docker_client
-    from runner.storage.helper_files import HelperFiles
+    from runner.storage.helper_files import start_for
 
-    client = docker_client(profile.endpoint)
+    files = start_for(profile)
     try:
-        with HelperFiles.start(client) as files:
-            return _show(args, details, profile, files)
+        return _show(args, details, profile, files)
     finally:
-        client.close()
+        files.close()
 
 
 def _show(args: argparse.Namespace, details: dict, profile, files) -> int:

@@ -8,6 +8,7 @@ import argparse
 import json
 
 import pytest
+from tcp_forward import tcp_to_unix
 
 from runner.checks import evaluate
 from runner.checks.base import CheckContext
@@ -18,18 +19,20 @@ from runner.engines.profile import detect_profile
 from runner.storage import host_files
 from runner.storage.helper_container import LABEL
 from runner.storage.helper_files import HelperFiles
-from tests.docker.test_helper_files import remote_url  # noqa: F401 - the tcp forwarder fixture
 
 
 @pytest.fixture
-def remote(remote_url, clean_engine):  # noqa: F811 - the fixture imported above
+def remote(sandbox_engine, clean_engine):
+    """The sandbox engine through tcp://127.0.0.1 (so, to labrunner, remote), running www
+    with /MYFILE in it: (profile, SDK client)."""
     import docker
 
-    client = docker.DockerClient(base_url=remote_url, timeout=60)
-    container = client.containers.run("nginx", name="www", detach=True)
-    assert container.exec_run(["touch", "/MYFILE"]).exit_code == 0
-    yield detect_profile(engine_info(remote_url), remote_url), client
-    client.close()
+    with tcp_to_unix(sandbox_engine.docker_host) as url:
+        client = docker.DockerClient(base_url=url, timeout=60)
+        container = client.containers.run("nginx", name="www", detach=True)
+        assert container.exec_run(["touch", "/MYFILE"]).exit_code == 0
+        yield detect_profile(engine_info(url), url), client
+        client.close()
 
 
 def where_args(profile, *extra: str) -> argparse.Namespace:

@@ -362,7 +362,15 @@ def builtin_values(run: LabRun) -> dict[str, str]:
         "lab_dir": str(run.lab_path.resolve().parent),
         "work_dir": str(run.work_dir),
         "lang": run.language,
-    }
+    } | _storage_values(run.profile)
+
+
+def _storage_values(profile: EngineProfile) -> dict[str, str]:
+    """Where this engine keeps layers, read through a helper where one was started for it."""
+    from runner.storage.host_files import LOCAL, files_for
+    from runner.storage.variables import storage_values
+
+    return storage_values(profile, files_for(profile) or LOCAL)
 
 
 def _lab_values(lab: Lab, builtins: dict[str, str]) -> dict[str, str]:

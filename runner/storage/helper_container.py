@@ -58,9 +58,8 @@ def ensure_image(client: Any, image: str) -> None:
         pass
     except DockerException as error:
         raise HelperError("helper.no_image", image=image, reason=short(error)) from error
-    repository, _, tag = image.rpartition(":") if ":" in image.split("/")[-1] else (image, "", "")
     try:
-        client.images.pull(repository, tag=tag or "latest")
+        client.images.pull(image)  # the SDK reads a tag or digest in the name (else latest)
     except DockerException as error:
         raise HelperError("helper.no_image", image=image, reason=short(error)) from error
 

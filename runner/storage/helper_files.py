@@ -75,7 +75,7 @@ class HelperFiles(HostFiles):
         container, rights = helper.start_container(client, image)
         try:
             access = helper.probe(client.api, container, must_see)
-        except Exception:
+        except BaseException:  # Ctrl-C too: never leave a privileged container behind
             helper.remove(container)
             raise
         if access is None:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from runner.errors import SandboxError
 from runner.sandbox import marks
 
 STANDINS = Path(__file__).resolve().parent / "standins"
@@ -27,6 +29,7 @@ BUSYBOX_PATHS = (Path("/bin/busybox"), Path("/usr/bin/busybox"))
 MARKS = marks.STANDINS  # in the registry storage: what each stand-in was built from
 Progress = Callable[[str, dict], None]
 PARALLEL_BUILDS = 3
+PUSH_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -115,4 +118,17 @@ def _build_and_push(docker: Callable[..., object], standin: StandIn, registry: s
         tags = [arg for reference in references for arg in ("--tag", reference)]
         docker("build", "--quiet", "--force-rm", *tags, context)
     for reference in references:
-        docker("push", "--quiet", reference)
+        _push(docker, reference)
+
+
+def _push(docker: Callable[..., object], reference: str) -> None:
+    """`docker push`, tried again after a failure: with the containerd image store, parallel
+    pushes of the same base layer race in the registry (seen: 500 on a blob's HEAD request)."""
+    for attempt in range(PUSH_ATTEMPTS):
+        try:
+            docker("push", "--quiet", reference)
+            return
+        except SandboxError:
+            if attempt == PUSH_ATTEMPTS - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))

@@ -124,6 +124,16 @@ def test_the_rootless_engine_runs_as_an_unprivileged_user_with_data_in_its_home(
     assert uid != 0 and Path(info.docker_root).stat().st_uid == uid
 
 
+def test_the_rootless_engine_is_offline_with_only_its_link_to_this_machine(sandboxes):
+    info = sandboxes["rootless"]
+    child = (Path(info.run_dir) / "rootlesskit" / "child_pid").read_text().strip()
+    routes = subprocess.run(["nsenter", "--target", child, "--net", "ip", "-4", "route"],
+                            capture_output=True, text=True, check=True).stdout
+    assert "default" not in routes
+    assert info.subnet.split("/")[0] in routes  # the link the mirror listens on
+    assert info.registry.startswith(info.subnet.rsplit(".", 1)[0] + ".")
+
+
 @pytest.mark.parametrize("flavour", NAMES)
 def test_pull_run_and_find_the_container_s_new_file_on_the_host(sandboxes, flavour):
     info = sandboxes[flavour]

@@ -23,7 +23,7 @@ from runner.checks.path import PathCheck
 from runner.engines.endpoint import engine_info
 from runner.engines.profile import detect_profile
 from runner.run.status import CheckStatus
-from runner.storage import helper_container
+from runner.storage import helper_container, helper_session
 from runner.storage.helper_command import host_shell_command
 from runner.storage.helper_container import HelperError
 from runner.storage.helper_files import HelperFiles, needs_helper, start_for
@@ -31,24 +31,31 @@ from runner.storage.host_files import FileKind, files_for
 from runner.storage.locate import container_layer
 from runner.storage.variables import storage_values
 
+# One engine connection, one www and one helper for the whole module (each costs seconds);
+# the tests only add to them. The module leaves the session's sandbox empty, as clean_engine.
 
-@pytest.fixture
+
+@pytest.fixture(scope="module")
 def remote_url(sandbox_engine) -> Iterator[str]:
-    """tcp://127.0.0.1:PORT leading to the sandbox engine; stopped after the test."""
+    """tcp://127.0.0.1:PORT leading to the sandbox engine; stopped after the module."""
     with tcp_to_unix(sandbox_engine.docker_host) as url:
         yield url
 
 
-@pytest.fixture
-def client(remote_url, clean_engine):
+@pytest.fixture(scope="module")
+def client(remote_url):
     import docker
 
     client = docker.DockerClient(base_url=remote_url, timeout=60)
     yield client
+    for container in client.containers.list(all=True):
+        container.remove(force=True, v=True)
+    for image in client.images.list():
+        client.images.remove(image.id, force=True)
     client.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def www(client):
     """nginx running as www, with /MYFILE created in it and one image file deleted."""
     container = client.containers.run("nginx", name="www", detach=True)
@@ -58,7 +65,7 @@ def www(client):
     return container
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def helper(client) -> Iterator[HelperFiles]:
     with HelperFiles.start(client) as files:
         yield files
@@ -130,7 +137,8 @@ def test_a_path_with_a_newline_is_asked_by_an_exec_of_its_own(www, helper):
     assert helper.kind(f"{upper}/MYFILE") == FileKind.FILE  # the session still answers
 
 
-def test_a_helper_removed_under_our_feet_is_a_clear_error(client):
+def test_a_helper_removed_under_our_feet_is_a_clear_error(client, monkeypatch):
+    monkeypatch.setattr(helper_session, "PATIENCE", 0.2)  # silence before asking: shorter
     files = HelperFiles.start(client)
     assert files.kind("/") == FileKind.DIR
     files.container.remove(force=True)
@@ -141,26 +149,29 @@ def test_a_helper_removed_under_our_feet_is_a_clear_error(client):
 
 
 def test_no_image_to_be_had_is_a_clear_error_and_starts_nothing(client):
+    before = helpers(client)
     with pytest.raises(HelperError) as raised:
         HelperFiles.start(client, image="labrunner-no-such-image:1")
     assert raised.value.key == "helper.no_image"
     assert "labrunner-no-such-image:1" in raised.value.message("en")
-    assert client.containers.list(all=True) == []
+    assert helpers(client) == before
 
 
 def test_a_helper_that_cannot_see_the_engines_files_is_removed_at_once(client):
+    before = helpers(client)
     with pytest.raises(HelperError) as raised:
         HelperFiles.start(client, must_see="/no/such/docker/root")
     assert raised.value.key == "helper.blind"
-    assert client.containers.list(all=True, filters={"label": helper_container.LABEL}) == []
+    assert helpers(client) == before
 
 
 def test_the_helper_is_gone_after_close(client):
     files = HelperFiles.start(client)
     assert files.kind("/") == FileKind.DIR
+    assert files.container.id in helpers(client)
     files.close()
     files.close()  # twice is fine
-    assert client.containers.list(all=True, filters={"label": helper_container.LABEL}) == []
+    assert files.container.id not in helpers(client)
 
 
 def test_a_helper_whose_labrunner_died_is_a_leftover_and_a_live_one_is_not(client, helper):
@@ -197,6 +208,12 @@ def test_start_and_question_times(client, www):
     print(f"helper start {start_seconds * 1000:.0f} ms, "
           f"question median {statistics.median(times) * 1000:.1f} ms")
     assert start_seconds < 10 and statistics.median(times) < 0.5
+
+
+def helpers(client) -> set[str]:
+    """The ids of the helper containers on the engine, running or not."""
+    return {c.id for c in client.containers.list(all=True,
+                                                 filters={"label": helper_container.LABEL})}
 
 
 def _dead_pid() -> int:

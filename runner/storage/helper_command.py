@@ -10,23 +10,31 @@ host, with the engine's own paths.
 from __future__ import annotations
 
 import shlex
+from typing import Any
 
+from runner.engines.profile import LOCAL_SCHEMES
 from runner.messages import Message, msg
 from runner.storage.helper_container import CAPABILITIES, DEFAULT_IMAGE
 from runner.storage.helper_script import Access
 
-WHY = {  # engine kind -> why its files are not on this machine
-    "desktop": "helper.why_desktop",
-    "remote": "helper.why_remote",
-    "rootless": "helper.why_rootless",
-}
 STUDENT_IMAGE = "busybox"
 
 
-def consent_message(kind: str, endpoint: str, image: str = DEFAULT_IMAGE) -> Message:
-    """The question to ask before HelperFiles.start: what starts, on which engine, and why."""
-    return msg("helper.consent", engine=endpoint, image=image,
-               why=msg(WHY.get(kind, "helper.why_remote")))
+def consent_message(profile: Any, image: str = DEFAULT_IMAGE) -> Message:
+    """The question to ask before HelperFiles.start: what starts, on which engine, and why
+    (`profile`: the engine's runner.engines.profile.EngineProfile)."""
+    return msg("helper.consent", engine=profile.endpoint, image=image, why=msg(why_key(profile)))
+
+
+def why_key(profile: Any) -> str:
+    """Why this engine's files cannot be read from here, as a catalog key."""
+    if profile.kind == "desktop":
+        return "helper.why_desktop"
+    if not profile.endpoint.startswith(LOCAL_SCHEMES):
+        return "helper.why_remote"
+    # On this machine, yet unreadable: another user's rootless engine, or a root engine
+    # used by a member of the docker group.
+    return "helper.why_rootless" if profile.rootless else "helper.why_unreadable"
 
 
 def host_shell_prefix(rights: str = "privileged", access: Access | None = None,

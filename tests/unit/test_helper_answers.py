@@ -7,8 +7,14 @@ import shlex
 
 import pytest
 
+from runner.engines.profile import EngineProfile
 from runner.i18n import LANGUAGES
-from runner.storage.helper_command import consent_message, host_shell_command, host_shell_prefix
+from runner.storage.helper_command import (
+    consent_message,
+    host_shell_command,
+    host_shell_prefix,
+    why_key,
+)
 from runner.storage.helper_script import (
     Access,
     kind_from_stat,
@@ -97,18 +103,33 @@ def test_through_the_parent_process_the_pid_is_read_in_the_container():
     assert words[-3:] == ["sh", "-c", 'exec nsenter -t $PPID -m -- sh -c "$0"']
 
 
+def profile(kind: str = "remote", endpoint: str = "tcp://10.0.0.5:2376",
+            rootless: bool = False) -> EngineProfile:
+    return EngineProfile(kind=kind, endpoint=endpoint, docker_root="/var/lib/docker",
+                         storage_driver="overlay2", server_version="29.0.0",
+                         host_paths_visible=False, rootless=rootless)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("kind", ["desktop", "remote", "rootless", "linux"])
+@pytest.mark.parametrize("kind", ["desktop", "remote", "containerd", "podman"])
 def test_consent_names_the_engine_the_image_and_why(language, kind):
-    text = consent_message(kind, "tcp://10.0.0.5:2376", "busybox:latest").text(language)
+    text = consent_message(profile(kind), "busybox:latest").text(language)
     assert "tcp://10.0.0.5:2376" in text and "busybox:latest" in text
     assert "--privileged --pid=host" in text and "--host-helper" in text
     assert "{" not in text
 
 
-def test_consent_says_why_per_engine_kind():
-    texts = {kind: consent_message(kind, "e").text("en") for kind in ("desktop", "rootless")}
-    assert "virtual machine" in texts["desktop"] and "another user" in texts["rootless"]
+@pytest.mark.parametrize(("engine", "why"), [
+    (profile("desktop", "unix:///Users/me/.docker/run/docker.sock"), "helper.why_desktop"),
+    (profile("remote"), "helper.why_remote"),
+    (profile("containerd", "tcp://host:2375"), "helper.why_remote"),
+    (profile("rootless", "unix:///run/user/1001/docker.sock", rootless=True),
+     "helper.why_rootless"),
+    (profile("linux", "unix:///var/run/docker.sock"), "helper.why_unreadable"),
+])
+def test_consent_says_why_the_files_are_out_of_reach(engine, why):
+    assert why_key(engine) == why
+    assert consent_message(engine).params["why"].key == why
 
 
 # --- the session's stream ----------------------------------------------------------------------

@@ -5,8 +5,9 @@ each folder is one layer, named by its *chain id*: the first layer's is its diff
 chain(n) = sha256(chain(n-1) + " " + diff(n)). A folder's `diff` file holds the layer's diff id
 and its `parent` file the chain id below it: that is the tree the lab shows. Docker's
 containerd image store keeps the same tree as containerd snapshots, one committed snapshot
-per layer keyed by its chain id, its parent the chain id below (asked of containerd with
-`ctr snapshots ls`). Podman keeps it in `<driver>-layers/layers.json`.
+per layer keyed by its chain id, its parent the chain id below (read in the snapshotter's
+metadata.db, else asked of containerd with `ctr snapshots ls`). Podman keeps it in
+`<driver>-layers/layers.json`.
 
 Passes when every layer of the image is in the store with the parent below it (skipped where
 the engine's files cannot be read, or containerd cannot be asked).
@@ -52,10 +53,9 @@ def evaluate(check: LayerStoreCheck, ctx: CheckContext) -> CheckOutcome:
 
 def _in_store(summary: Message, layout, files, diff_ids: list[str]) -> CheckOutcome:
     from runner.storage import layer_chain
-    from runner.storage.containerd_snapshots import list_snapshots
 
     if layout.engine == "containerd":
-        snapshots = list_snapshots(layout.driver, layout.containerd_root)
+        snapshots = _snapshots(layout, files)
         if snapshots is None:
             return _skip(summary, msg("storage.snapshots_unreachable",
                                       dir=layout.containerd_root))
@@ -67,6 +67,18 @@ def _in_store(summary: Message, layout, files, diff_ids: list[str]) -> CheckOutc
     folder = f"{layout.layer_db}/sha256"
     return outcome(summary, layer_chain.layerdb_problems(files, folder, diff_ids),
                    msg("check.layerdb_folder", dir=folder))
+
+
+def _snapshots(layout, files) -> dict[str, tuple[str, str]] | None:
+    """{name: (parent, kind)} of dockerd's snapshots: from the snapshotter's database, else
+    from containerd itself (`ctr snapshots ls`)."""
+    from runner.storage.containerd_snapshots import list_snapshots
+    from runner.storage.snapshot_db import DB_LIMIT, read_snapshots
+
+    found = read_snapshots(files.read_bytes(layout.layer_db, DB_LIMIT) or b"")
+    if found:
+        return {name: (snapshot.parent, snapshot.kind) for name, snapshot in found.items()}
+    return list_snapshots(layout.driver, layout.containerd_root)
 
 
 def _skip(summary: Message, note: Message) -> CheckOutcome:

@@ -112,6 +112,7 @@ def report(name: str, details: dict, profile, layer, language: str) -> dict:
         "writable": layer.writable if found else "",
         "merged": layer.mounted_view if found else "",
         "merged_mount_point": layer.merged if found else "",
+        "merged_in_engine": layer.merged_in_engine if found else "",
         "image_layers": list(layer.image_layers) if found else [],
         "method": str(layer.method) if layer is not None else "",
         "source": layer.source if layer is not None else "",
@@ -149,6 +150,9 @@ def _found_lines(answer: dict, language: str) -> list[str]:
 
 
 def _merged_line(answer: dict, language: str) -> str:
+    if answer["merged"] and answer["merged_in_engine"]:
+        return t("storage.where_merged_proc", language, dir=answer["merged"],
+                 engine_dir=answer["merged_in_engine"])
     if answer["merged"]:
         return t("storage.where_merged", language, dir=answer["merged"])
     if answer["merged_mount_point"] and answer["merged_mount_point"] != answer["writable"]:

@@ -19,6 +19,7 @@ HOW = {
     Method.GRAPH_DRIVER: "storage.how_graphdriver",
     Method.LAYERDB: "storage.how_layerdb",
     Method.MOUNTINFO: "storage.how_mountinfo",
+    Method.SNAPSHOT_DB: "storage.how_snapshot_db",
     Method.SNAPSHOTS: "storage.how_snapshots",
     Method.CONTAINERS_JSON: "storage.how_containers_json",
     Method.NONE: "storage.how_none",

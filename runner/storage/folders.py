@@ -16,9 +16,10 @@ def folder_problems(layer: ContainerLayer, files: HostFiles) -> list[Problem]:
     wanted += [("LowerDir", lower) for lower in layer.image_layers]
     problems = [_problem(field, folder, True) for field, folder in wanted
                 if not files.is_dir(folder)]
-    if layer.merged and layer.merged != layer.writable and \
-            files.is_dir(layer.merged) != layer.running:
-        problems.append(_problem("MergedDir", layer.merged, layer.running))
+    # The engine's own mount point (a rootless engine's view is reached through /proc here).
+    merged = layer.merged_in_engine or layer.merged
+    if merged and merged != layer.writable and files.is_dir(merged) != layer.running:
+        problems.append(_problem("MergedDir", merged, layer.running))
     return problems
 
 

@@ -6,8 +6,10 @@ container and implements this same interface, so locating a layer and the `path`
 unchanged there. Paths are always the engine host's absolute paths.
 
 To implement HostFiles: `kind`, `glob`, `read_text` and `listdir` are required; `exists` and
-`is_dir` derive from `kind`. Failures (no permission, vanished file) answer MISSING, [] or
-None: a lookup must go on to its next way, never stop on an OSError.
+`is_dir` derive from `kind`; `read_bytes` is optional (it lets a stopped container's layer on
+the containerd store be found in containerd's snapshot database). Failures (no permission,
+vanished file) answer MISSING, [] or None: a lookup must go on to its next way, never stop on
+an OSError.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ class HostFiles(ABC):
     def listdir(self, path: str) -> list[str]:
         """The names in a folder, sorted; [] if it is missing or unreadable."""
 
+    def read_bytes(self, path: str, limit: int = READ_LIMIT) -> bytes | None:
+        """The first `limit` bytes of a file; None if unreadable (or not offered)."""
+        return None
+
     def exists(self, path: str) -> bool:
         return self.kind(path) != FileKind.MISSING
 
@@ -77,6 +83,13 @@ class LocalFiles(HostFiles):
     def read_text(self, path: str, limit: int = READ_LIMIT) -> str | None:
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
+                return handle.read(limit)
+        except (OSError, ValueError):
+            return None
+
+    def read_bytes(self, path: str, limit: int = READ_LIMIT) -> bytes | None:
+        try:
+            with open(path, "rb") as handle:
                 return handle.read(limit)
         except (OSError, ValueError):
             return None

@@ -8,7 +8,9 @@ Ways, in this order, the first that answers wins (Method says which one did):
 - CONTAINERS_JSON: `<graph root>/<driver>-containers/containers.json` (Podman's vfs, btrfs…);
 - MOUNTINFO: the `upperdir=` of the container's `/` in /proc/<State.Pid>/mountinfo (running
   containers; the containerd image store, whose inspect gives no folders);
-- SNAPSHOTS: `ctr snapshots mounts` on the containerd socket (the containerd store, stopped).
+- SNAPSHOT_DB: the container's snapshot in the snapshotter's metadata.db (the containerd
+  store, stopped: a file read, see snapshot_db.py);
+- SNAPSHOTS: `ctr snapshots mounts` on the containerd socket (when that file cannot be read).
 Each reads a handful of small files: no lookup scans the layer folders.
 """
 
@@ -17,12 +19,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from runner.storage import containerd_snapshots, mountinfo
 from runner.storage.host_files import LOCAL, HostFiles
 from runner.storage.layout import StorageLayout, storage_layout
+from runner.storage.snapshot_db import DB_LIMIT, chain, read_snapshots
 
 SnapshotLookup = Callable[[str, str, str], dict[str, str]]  # (id, snapshotter, root) -> options
 
@@ -32,6 +35,7 @@ class Method(StrEnum):
 
     GRAPH_DRIVER = "graphdriver"
     MOUNTINFO = "mountinfo"
+    SNAPSHOT_DB = "snapshot_db"
     SNAPSHOTS = "snapshots"
     LAYERDB = "layerdb"
     CONTAINERS_JSON = "containers_json"
@@ -52,6 +56,7 @@ class ContainerLayer:
     image_layers: tuple[str, ...] = ()  # top first, the container's init layer included
 
     running: bool = False
+    merged_in_engine: str = ""  # set when `merged` is /proc/<pid>/root: the engine's own path
 
     @property
     def found(self) -> bool:
@@ -83,11 +88,20 @@ def container_layer(details: dict, profile, files: HostFiles = LOCAL,
     layout = storage_layout(profile, files, root_mount.get("upperdir", ""))
     lookup = Lookup(layout, files, snapshots, root_mount)
     for way in (_by_graph_driver, _by_layerdb, _by_containers_json, _by_mountinfo,
-                _by_snapshots):
+                _by_snapshot_db, _by_snapshots):
         found = way(details, lookup)
         if found is not None and found.found:
-            return found
+            return _view_from_here(found, details, files) if profile.rootless else found
     return ContainerLayer(details.get("Id", ""), lookup.layout, Method.NONE, "")
+
+
+def _view_from_here(layer: ContainerLayer, details: dict, files: HostFiles) -> ContainerLayer:
+    """A rootless engine mounts the merged view in its own mount namespace: from the host its
+    folder is an empty mount point. The container's root, /proc/<pid>/root, is that view."""
+    pid = _pid(details)
+    if not (pid and layer.running and layer.merged) or files.listdir(layer.merged):
+        return layer
+    return replace(layer, merged=f"/proc/{pid}/root", merged_in_engine=layer.merged)
 
 
 def _graph_data(details: dict) -> dict:
@@ -112,6 +126,21 @@ def _by_mountinfo(details: dict, lookup: Lookup) -> ContainerLayer | None:
         return None
     return _from_options(details, lookup, options, Method.MOUNTINFO,
                          f"/proc/{_pid(details)}/mountinfo")
+
+
+def _by_snapshot_db(details: dict, lookup: Lookup) -> ContainerLayer | None:
+    """The containerd store: the container's snapshot and its parents, in metadata.db."""
+    layout = lookup.layout
+    if layout.engine != "containerd" or not details.get("Id"):
+        return None
+    snapshots = read_snapshots(lookup.files.read_bytes(layout.layer_db, DB_LIMIT) or b"")
+    found = chain(snapshots or {}, details["Id"])
+    if not found:
+        return None
+    folders = [layout.layer_path(str(snapshot.number)) for snapshot in found]
+    work = folders[0][:-len("fs")] + "work" if folders[0].endswith("/fs") else ""
+    return ContainerLayer(details["Id"], layout, Method.SNAPSHOT_DB, layout.layer_db, folders[0],
+                          _merged(details, layout), work, tuple(folders[1:]), _running(details))
 
 
 def _by_snapshots(details: dict, lookup: Lookup) -> ContainerLayer | None:

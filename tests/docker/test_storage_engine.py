@@ -34,8 +34,8 @@ FLAVOURS = [column.flavour for column in COLUMNS if column.flavour]
 # How each flavour's layer is found: (running, stopped).
 METHODS = {"overlay2": (Method.GRAPH_DRIVER, Method.GRAPH_DRIVER),
            "podman": (Method.GRAPH_DRIVER, Method.GRAPH_DRIVER),
-           "containerd": (Method.MOUNTINFO, Method.SNAPSHOTS),
-           "rootless": (Method.MOUNTINFO, Method.SNAPSHOTS)}
+           "containerd": (Method.MOUNTINFO, Method.SNAPSHOT_DB),
+           "rootless": (Method.MOUNTINFO, Method.SNAPSHOT_DB)}
 
 
 @pytest.fixture(scope="module", params=FLAVOURS)
@@ -114,7 +114,9 @@ def test_the_layer_files_variable_finds_myfile(engine, www):
     details = www[0].api.inspect_container("www")
     writable = container_layer(details, profile).writable
     assert f"{writable}/MYFILE" in glob.glob(f"{values['layer_files']}/MYFILE")
-    assert glob.glob(f"{values['merged_files']}/MYFILE"), "mounted while running"
+    # Mounted while running; a rootless engine mounts it in its own mount namespace, where
+    # only `where`'s /proc/<pid>/root reaches it from here.
+    assert bool(glob.glob(f"{values['merged_files']}/MYFILE")) != profile.rootless
 
 
 def test_a_lookup_takes_under_50_ms(engine, www):

@@ -31,6 +31,9 @@ class RootedFiles(HostFiles):
     def read_text(self, path: str, limit: int = 1 << 20) -> str | None:
         return self.local.read_text(self._here(path), limit)
 
+    def read_bytes(self, path: str, limit: int = 1 << 20) -> bytes | None:
+        return self.local.read_bytes(self._here(path), limit)
+
     def listdir(self, path: str) -> list[str]:
         return self.local.listdir(self._here(path))
 

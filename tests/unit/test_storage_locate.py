@@ -129,3 +129,16 @@ def test_mountinfo_takes_the_last_root_mount_and_undoes_escapes():
     options = root_mount_options(text)
     assert options["upperdir"] == "/my dir/fs" and options["lowerdir"] == "/a:/b"
     assert root_mount_options("") == {}
+
+
+def test_a_rootless_engines_merged_view_is_reached_through_the_containers_root(tmp_path):
+    """Rootless dockerd mounts the view in rootlesskit's namespace: here, an empty folder."""
+    write(tmp_path, "/proc/4321/mountinfo", CONTAINERD_MOUNTINFO)
+    folder(tmp_path, f"/var/lib/docker/rootfs/overlayfs/{CID}")
+    engine = profile("containerd", "overlayfs", containerd_store=True, rootless=True)
+    layer = container_layer(containerd_details(True), engine, RootedFiles(tmp_path), no_ctr)
+    assert layer.mounted_view == "/proc/4321/root"
+    assert layer.merged_in_engine == f"/var/lib/docker/rootfs/overlayfs/{CID}"
+    write(tmp_path, f"/var/lib/docker/rootfs/overlayfs/{CID}/etc/hostname")  # mounted here
+    layer = container_layer(containerd_details(True), engine, RootedFiles(tmp_path), no_ctr)
+    assert layer.mounted_view == f"/var/lib/docker/rootfs/overlayfs/{CID}"

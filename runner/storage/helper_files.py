@@ -17,6 +17,7 @@ from runner.storage.helper_container import DEFAULT_IMAGE, HelperError
 from runner.storage.helper_script import (
     Access,
     parse_kinds,
+    parse_listing,
     parse_names,
     parse_read,
     read_bytes,
@@ -125,7 +126,7 @@ class HelperFiles(HostFiles):
         return parse_read(self._ask("read", path, str(read_bytes(limit))), limit)
 
     def listdir(self, path: str) -> list[str]:
-        return parse_names(self._ask("list", path)) if _usable(path) else []
+        return parse_listing(self._ask("list", path)) if _usable(path) else []
 
     def _ask(self, question: str, *args: str) -> bytes:
         """One question's standard output: through the run's session, or, for an argument

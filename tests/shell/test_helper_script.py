@@ -18,6 +18,7 @@ from runner.storage.helper_script import (
     QUESTION_SCRIPT,
     Access,
     parse_kinds,
+    parse_listing,
     parse_names,
     parse_read,
 )
@@ -68,9 +69,9 @@ def test_glob_finds_myfile_in_every_layer_with_host_paths(host):
 
 
 def test_listing_keeps_hidden_and_odd_names_and_a_missing_folder_is_empty(host):
-    names = parse_names(ask(host, "list", "/var/lib/docker/overlay2/abc/diff"))
-    assert {"MYFILE", "a b", "new\nline", ".hidden", "link", "etc"} <= set(names)
-    assert parse_names(ask(host, "list", "/var/lib/docker/none")) == []
+    names = parse_listing(ask(host, "list", "/var/lib/docker/overlay2/abc/diff"))
+    assert names == sorted(["MYFILE", "NOTE", "a b", "new\nline", ".hidden", "link", "etc"])
+    assert parse_listing(ask(host, "list", "/var/lib/docker/none")) == []
 
 
 def test_read(host):

@@ -17,8 +17,9 @@ from runner.storage.helper_command import (
 )
 from runner.storage.helper_script import (
     Access,
-    kind_from_stat,
+    kind_from_word,
     parse_kinds,
+    parse_listing,
     parse_names,
     parse_probe,
     parse_read,
@@ -28,31 +29,27 @@ from runner.storage.helper_script import (
 from runner.storage.host_files import FileKind
 
 
-@pytest.mark.parametrize(("line", "kind"), [
-    ("directory|0|0", FileKind.DIR),
-    ("regular file|0|0", FileKind.FILE),
-    ("regular empty file|0|0", FileKind.FILE),
-    ("symbolic link|0|0", FileKind.LINK),
-    ("character special file|0|0", FileKind.WHITEOUT),
-    ("character special file|1|3", FileKind.OTHER),  # /dev/null is no whiteout
-    ("block special file|8|0", FileKind.OTHER),
-    ("fifo|0|0", FileKind.OTHER),
-    ("socket|0|0", FileKind.OTHER),
-    ("missing", FileKind.MISSING),
-])
-def test_stat_lines_give_kinds(line, kind):
-    assert kind_from_stat(line) == kind
+@pytest.mark.parametrize("kind", list(FileKind))
+def test_each_kind_word_is_read_back(kind):
+    assert kind_from_word(kind.value) == kind
+
+
+def test_a_word_that_is_no_kind_says_missing():
+    assert kind_from_word("stat: cannot") == FileKind.MISSING
 
 
 def test_a_cut_answer_says_missing_for_what_it_did_not_answer():
-    assert parse_kinds("directory|0|0\n", 3) == [FileKind.DIR, FileKind.MISSING,
-                                                 FileKind.MISSING]
+    assert parse_kinds("dir\n", 3) == [FileKind.DIR, FileKind.MISSING, FileKind.MISSING]
 
 
 def test_names_are_nul_separated_sorted_and_keep_spaces_newlines_and_bad_utf8():
     names = parse_names(b"z\0a b\0new\nline\0\xff\0")
     assert names == sorted(["z", "a b", "new\nline", "\udcff"])
     assert parse_names(b"") == []
+
+
+def test_a_listing_gives_names_without_the_leading_dot_slash():
+    assert parse_listing(b"./b\0./.hidden\0./a b\0") == [".hidden", "a b", "b"]
 
 
 def test_read_answers_none_for_no_file_and_cuts_at_the_limit_in_characters():

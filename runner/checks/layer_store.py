@@ -55,7 +55,7 @@ def _in_store(summary: Message, layout, files, diff_ids: list[str]) -> CheckOutc
     from runner.storage import layer_chain
 
     if layout.engine == "containerd":
-        snapshots = _snapshots(layout, files)
+        snapshots = _snapshots(layout, files, diff_ids)
         if snapshots is None:
             return _skip(summary, msg("storage.snapshots_unreachable",
                                       dir=layout.containerd_root))
@@ -69,15 +69,16 @@ def _in_store(summary: Message, layout, files, diff_ids: list[str]) -> CheckOutc
                    msg("check.layerdb_folder", dir=folder))
 
 
-def _snapshots(layout, files) -> dict[str, tuple[str, str]] | None:
-    """{name: (parent, kind)} of dockerd's snapshots: from the snapshotter's database, else
-    from containerd itself (`ctr snapshots ls`)."""
+def _snapshots(layout, files, diff_ids: list[str]) -> dict[str, tuple[str, str]] | None:
+    """{name: (parent, kind)} of the image's layers' snapshots: from the snapshotter's
+    database, else from containerd itself (`ctr snapshots ls`)."""
     from runner.storage.containerd_snapshots import list_snapshots
     from runner.storage.snapshot_db import DB_LIMIT, read_snapshots
 
-    found = read_snapshots(files.read_bytes(layout.layer_db, DB_LIMIT) or b"")
-    if found:
-        return {name: (snapshot.parent, snapshot.kind) for name, snapshot in found.items()}
+    index = read_snapshots(files.read_bytes(layout.layer_db, DB_LIMIT) or b"")
+    if index:
+        found = [index.get(chain) for chain in chain_ids(diff_ids)]
+        return {s.name: (s.parent, s.kind) for s in found if s is not None}
     return list_snapshots(layout.driver, layout.containerd_root)
 
 

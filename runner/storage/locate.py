@@ -25,7 +25,7 @@ from enum import StrEnum
 from runner.storage import containerd_snapshots, mountinfo
 from runner.storage.host_files import LOCAL, HostFiles
 from runner.storage.layout import StorageLayout, storage_layout
-from runner.storage.snapshot_db import DB_LIMIT, chain, read_snapshots
+from runner.storage.snapshot_db import DB_LIMIT, read_snapshots
 
 SnapshotLookup = Callable[[str, str, str], dict[str, str]]  # (id, snapshotter, root) -> options
 
@@ -134,7 +134,7 @@ def _by_snapshot_db(details: dict, lookup: Lookup) -> ContainerLayer | None:
     if layout.engine != "containerd" or not details.get("Id"):
         return None
     snapshots = read_snapshots(lookup.files.read_bytes(layout.layer_db, DB_LIMIT) or b"")
-    found = chain(snapshots or {}, details["Id"])
+    found = snapshots.chain(details["Id"]) if snapshots else []
     if not found:
         return None
     folders = [layout.layer_path(str(snapshot.number)) for snapshot in found]

@@ -10,6 +10,7 @@ process (~30-100 ms each), and it works wherever the engine host's files can be 
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 
 from runner.storage.bolt import BoltDB, BoltError
@@ -27,28 +28,52 @@ class Snapshot:
     kind: str
 
 
-def read_snapshots(data: bytes, namespace: str = NAMESPACE) -> dict[str, Snapshot] | None:
-    """{name: Snapshot} of one namespace; None when `data` is not a readable database."""
+class SnapshotIndex:
+    """The snapshots of one namespace, by name; each parsed only when asked for (a store
+    with 1 000 containers holds thousands: one pass over their keys, a few ms)."""
+
+    def __init__(self, db: BoltDB, snapshots, namespace: str) -> None:
+        self._db, self._parsed = db, {}
+        prefix = f"{namespace}/"
+        self._raw = {name: value for key, value, nested in snapshots.items() if nested
+                     and (name := _name(key.decode(errors="replace"), prefix)) is not None}
+        self._prefix = prefix
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def names(self) -> list[str]:
+        return list(self._raw)
+
+    def get(self, name: str) -> Snapshot | None:
+        if name not in self._parsed and name in self._raw:
+            self._parsed[name] = self._parse(name, self._db.bucket_of(self._raw[name]))
+        return self._parsed.get(name)
+
+    def _parse(self, name: str, bucket) -> Snapshot:
+        values = {key: value for key, value, nested in bucket.items() if not nested}
+        parent = _name(values.get(b"parent", b"").decode(errors="replace"), self._prefix)
+        kind = KINDS.get((values.get(b"kind") or b"\0")[0], "Unknown")
+        return Snapshot(name, uvarint(values.get(b"id") or b""), parent or "", kind)
+
+    def chain(self, name: str) -> list[Snapshot]:
+        """The snapshot `name` and its parents, top first."""
+        found: list[Snapshot] = []
+        while (snapshot := self.get(name)) is not None and len(found) < 256:
+            found.append(snapshot)
+            name = snapshot.parent
+        return found
+
+
+def read_snapshots(data: bytes, namespace: str = NAMESPACE) -> SnapshotIndex | None:
+    """The snapshots of one namespace; None when `data` is not a readable database."""
     try:
-        snapshots = BoltDB(data).root.bucket(b"v1")
-        snapshots = snapshots.bucket(b"snapshots") if snapshots else None
-        if snapshots is None:
-            return None
-        return dict(_in_namespace(snapshots, namespace))
-    except (BoltError, IndexError, ValueError):
+        db = BoltDB(data)
+        version = db.root.bucket(b"v1")
+        snapshots = version.bucket(b"snapshots") if version else None
+        return None if snapshots is None else SnapshotIndex(db, snapshots, namespace)
+    except (BoltError, IndexError, ValueError, struct.error):
         return None
-
-
-def _in_namespace(snapshots, namespace: str):
-    prefix = f"{namespace}/"
-    for key, bucket in snapshots.buckets():
-        name = _name(key.decode(errors="replace"), prefix)
-        if name is None:
-            continue
-        number = uvarint(bucket.get(b"id") or b"")
-        parent = _name((bucket.get(b"parent") or b"").decode(errors="replace"), prefix) or ""
-        kind = KINDS.get((bucket.get(b"kind") or b"\0")[0], "Unknown")
-        yield name, Snapshot(name, number, parent, kind)
 
 
 def _name(key: str, prefix: str) -> str | None:
@@ -57,15 +82,6 @@ def _name(key: str, prefix: str) -> str | None:
         return None
     parts = key.split("/", 2)
     return parts[2] if len(parts) == 3 else None
-
-
-def chain(snapshots: dict[str, Snapshot], name: str) -> list[Snapshot]:
-    """The snapshot `name` and its parents, top first."""
-    found: list[Snapshot] = []
-    while name in snapshots and len(found) < 256:
-        found.append(snapshots[name])
-        name = snapshots[name].parent
-    return found
 
 
 def uvarint(data: bytes) -> int:

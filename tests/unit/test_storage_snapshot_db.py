@@ -11,7 +11,7 @@ import pytest
 
 from runner.storage.layer_chain import chain_ids, snapshot_problems
 from runner.storage.locate import Method, container_layer
-from runner.storage.snapshot_db import chain, read_snapshots, uvarint
+from runner.storage.snapshot_db import read_snapshots, uvarint
 from tests.unit.storage_fixtures import RootedFiles, profile
 
 DB = gzip.decompress((Path(__file__).parent / "data" /
@@ -28,8 +28,7 @@ SNAP = "/d/containerd/daemon/io.containerd.snapshotter.v1.overlayfs"
 
 
 def test_the_containers_snapshot_sits_on_its_init_layer_and_the_image_layers():
-    snapshots = read_snapshots(DB)
-    found = chain(snapshots, CONTAINER)
+    found = read_snapshots(DB).chain(CONTAINER)
     assert [s.kind for s in found] == ["Active"] + ["Committed"] * 7
     assert found[1].name == f"{CONTAINER}-init"
     assert [s.name for s in found[2:]] == list(reversed(chain_ids(DIFF_IDS)))
@@ -37,7 +36,9 @@ def test_the_containers_snapshot_sits_on_its_init_layer_and_the_image_layers():
 
 
 def test_the_image_layers_are_committed_snapshots_named_by_chain_id():
-    listing = {name: (s.parent, s.kind) for name, s in read_snapshots(DB).items()}
+    index = read_snapshots(DB)
+    assert len(index) == 8
+    listing = {name: (index.get(name).parent, index.get(name).kind) for name in index.names()}
     assert snapshot_problems(listing, DIFF_IDS) == []
     assert snapshot_problems(listing, DIFF_IDS[1:])  # another image's chain is not there
 

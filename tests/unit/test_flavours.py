@@ -151,3 +151,20 @@ def test_the_vfs_warning_says_why_and_what_it_costs():
     text = t("flavour.vfs_warning", "en", docker_root="/d")
     assert "overlay" in text and "container" in text and "full copy" in text
     assert "/d/vfs/dir/" in text
+
+
+@pytest.mark.parametrize(("option", "flavour"), [("sandbox", "overlay2"),
+                                                 ("sandbox:containerd", "containerd"),
+                                                 ("sandbox:rootless", "rootless")])
+def test_run_engine_sandbox_names_a_flavour(option, flavour):
+    from runner.engines.connect import sandbox_flavour
+
+    assert sandbox_flavour(option) == flavour
+
+
+def test_run_engine_sandbox_with_an_unknown_flavour_is_bad_input():
+    from runner.engines.connect import connect
+
+    with pytest.raises(UsageError) as raised:
+        connect("sandbox:desktop", {}, lambda message: None)
+    assert raised.value.key == "flavour.unknown" and raised.value.exit_code == 2

@@ -111,7 +111,7 @@ class HelperFiles(HostFiles):
         return self.kinds([path])[0]
 
     def kinds(self, paths: list[str]) -> list[FileKind]:
-        """The kind of several paths in one question (one exec)."""
+        """The kind of several paths in one question (one round trip)."""
         asked = [path for path in paths if _usable(path)]
         answers = iter(parse_kinds(self._ask("kind", *asked).decode("utf-8", "replace"),
                                    len(asked)) if asked else [])

@@ -33,6 +33,7 @@ def add_parser(subparsers, language: str) -> None:
     parser.add_argument("--yes-destructive", action="store_true",
                         help=help_("cli.help_yes_destructive"))
     parser.add_argument("--report", type=Path, metavar="FILE.json", help=help_("cli.help_report"))
+    parser.add_argument("--host-helper", action="store_true", help=help_("cli.help_host_helper"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,6 +91,7 @@ def _run_lab(args: argparse.Namespace):
     from runner.run import records
     from runner.run.destructive import unattended_refusal
     from runner.run.events import Notice
+    from runner.run.host_helper import start_if_allowed
     from runner.run.lab_runner import LabRun, LabRunner
     from runner.run.screen_guard import ScreenUntilGone
     from runner.shell.owner import remove_abandoned_task_folders
@@ -116,15 +118,22 @@ def _run_lab(args: argparse.Namespace):
     folder = records.runs_folder(os.environ)
     earlier = tuple(records.killed_runs(folder, lab.id, profile.endpoint))
     remove_abandoned_task_folders(Path(tempfile.gettempdir()))
+    pacer = _pacer(args, listener, language, notify)
+    ask = getattr(pacer, "confirm_host_helper", None)
+    helper = start_if_allowed(lab, profile, args.host_helper, ask, language)
     run_spec = LabRun(
         lab=lab, lab_path=path, profile=profile, listener=listener, language=language,
         work_dir=work_dir, docker_factory=lambda: ReaderClient(profile.endpoint),  # reads only
-        environ=os.environ, pacer=_pacer(args, listener, language, notify),
-        earlier_runs=earlier,
+        environ=os.environ, pacer=pacer, earlier_runs=earlier,
     )
     # The record lives until the cleanup has run: left behind, it tells the next run so.
-    with records.recorded(folder, records.this_run(lab.id, path, profile.endpoint, work_dir)):
-        return LabRunner(run_spec).run()
+    try:
+        with records.recorded(folder, records.this_run(lab.id, path, profile.endpoint,
+                                                       work_dir)):
+            return LabRunner(run_spec).run()
+    finally:
+        if helper is not None:
+            helper.close()
 
 
 def _pacer(args, listener, language, notify):

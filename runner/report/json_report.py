@@ -48,6 +48,7 @@ class JsonReport(Reporter):
     def on_lab_finished(self, event: ev.LabFinished) -> None:
         steps = [{"id": s.step_id, "title": s.title, "status": s.status, "task": s.task,
                   "attempts": s.attempts, "checks": self.checks.get(s.step_id, []),
+                  "applies": s.applies, **({"variant": s.variant} if s.variant else {}),
                   **({"typed": self.typed[s.step_id]} if s.step_id in self.typed else {})}
                  for s in event.steps]
         done, total = event.grade

@@ -28,6 +28,11 @@ CLEANUP_ANSWERS = {**dict.fromkeys(("", "y", "o", "yes", "oui"), True),
                    **dict.fromkeys(("n", "no", "non"), False)}
 
 
+# The helper container: yes must be typed.
+HELPER_ANSWERS = {**dict.fromkeys(("y", "o", "yes", "oui"), True),
+                  **dict.fromkeys(("", "n", "no", "non"), False)}
+
+
 class KeyboardPacer:
     def __init__(self, terminal: Terminal, language: str) -> None:
         self.terminal = terminal
@@ -54,6 +59,12 @@ class KeyboardPacer:
         run, n (no, non) does not; anything else asks again; end of input declines."""
         return self._ask_until(self._t("report.prompt_earlier_cleanup"),
                                "report.reask_earlier_cleanup", CLEANUP_ANSWERS, False)
+
+    def confirm_host_helper(self, question: str) -> bool:
+        """y (o, yes, oui) starts the helper container; Enter, n (no, non) or the end of
+        input does not: a privileged container is never started by a bare Enter."""
+        return self._ask_until(f"{question}\n{self._t('report.prompt_host_helper')}",
+                               "report.reask_host_helper", HELPER_ANSWERS, False)
 
     def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> StudentWork:
         label = self._t("report.task_prompt_label", id=step.id)

@@ -208,7 +208,8 @@ def leftovers(lab: Lab, before: Inventory, after: Inventory) -> list[Message]:
                 if cid not in before.containers and name not in keeps.containers]
     problems += [msg("selftest.left_image", name=", ".join(tags) or image_id[7:19])
                  for image_id, tags in after.images.items()
-                 if image_id not in before.images and not (tags and set(tags) <= kept_images)]
+                 if image_id not in before.images
+                 and not (tags and {_familiar(tag) for tag in tags} <= kept_images)]
     problems += [msg("selftest.left_volume", name=name)
                  for name in sorted(after.volumes - before.volumes - set(keeps.volumes))]
     if not any(step.destructive for step in lab.steps):
@@ -220,6 +221,13 @@ def leftovers(lab: Lab, before: Inventory, after: Inventory) -> list[Message]:
 
 
 def _reference(name: str) -> str:
-    """`nginx` -> `nginx:latest`, as the engine lists tags."""
+    """`nginx` -> `nginx:latest`, as Docker lists tags."""
+    name = _familiar(name)
     last = name.rsplit("/", 1)[-1]
     return name if ":" in last or "@" in last else f"{name}:latest"
+
+
+def _familiar(reference: str) -> str:
+    """A Docker Hub reference as Docker writes it: Podman lists `docker.io/library/nginx:latest`
+    for what Docker calls `nginx:latest`."""
+    return reference.removeprefix("docker.io/library/").removeprefix("docker.io/")

@@ -205,3 +205,12 @@ def test_enter_or_y_agrees_n_declines_anything_else_asks_again(answers, agreed):
 
 def test_unattended_cleans_up_without_asking():
     assert AutoPacer().confirm_earlier_cleanup(1234) is True
+
+
+@pytest.mark.parametrize(("answers", "started"), [
+    (("y",), True), (("oui",), True), (("",), False), (("n",), False), ((), False),
+    (("maybe", "o"), True)])
+def test_the_helper_container_starts_only_on_a_typed_yes(answers, started):
+    keyboard, terminal = pacer(*answers)
+    assert keyboard.confirm_host_helper("A privileged container will start.") is started
+    assert "A privileged container will start." in terminal.prompts[0]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from runner.engines.profile import LOCAL_SCHEMES
+
 
 def engine_tags(profile) -> frozenset[str]:
     """Every name this engine answers to: its kind, its storage driver, and `rootless` or
@@ -15,6 +17,8 @@ def engine_tags(profile) -> frozenset[str]:
         names.add("rootless")
     if getattr(profile, "containerd_store", False):
         names.add("containerd")
+    if profile.kind != "desktop" and not profile.endpoint.startswith(LOCAL_SCHEMES):
+        names.add("remote")  # a Podman or containerd-store engine may be remote too
     return frozenset(name for name in names if name)
 
 

@@ -51,6 +51,9 @@ QUOTERS: dict[str, Callable[[str], str]] = {
     RAW: lambda value: value,
 }
 CODE_LIKE = (CODE, ARITHMETIC, TEST)  # read as code: quotes and substitutions open there
+# Built-ins that are patterns (`…/overlay2/*/diff`): outside quotes their `*` stays a wildcard,
+# everything else is quoted, so `ls -d {layer_files}/MYFILE` finds the file on every engine.
+PATTERN_VARIABLES = ("layer_files", "merged_files")
 
 
 class UnsafePlaceholder(ValueError):
@@ -122,7 +125,10 @@ def _quoted(name: str, value: str, context: Context) -> str:
     """`value` quoted for the quoting in `context`, inside its levels of `…`."""
     if context.refuses(value):
         raise UnsafePlaceholder(name, context.unsafe or RAW)
-    quoted = QUOTERS[context.kind](value)
+    if name in PATTERN_VARIABLES and context.kind == CODE:
+        quoted = "*".join(shlex.quote(part) if part else "" for part in value.split("*"))
+    else:
+        quoted = QUOTERS[context.kind](value)
     for _ in range(context.backquotes):
         # bash first removes one backslash before \ ` $ in a backquoted command, then
         # parses it: without this a ` in the value would end the substitution.

@@ -109,3 +109,11 @@ def test_an_inherited_check_wrong_for_the_variant_is_reported_once(tmp_path):
                                "      - type: output\n        command: 2")
     messages = errors_of(tmp_path, text)
     assert len([m for m in messages if ":11:" in m]) == 1, messages
+
+
+def test_a_remote_engine_is_remote_whatever_its_store():
+    remote = EngineProfile(kind="containerd", endpoint="tcp://engine.example:2376",
+                           docker_root="/var/lib/docker", storage_driver="overlayfs",
+                           server_version="29.0", host_paths_visible=False,
+                           containerd_store=True)
+    assert engine_tags(remote) == {"remote", "containerd", "overlayfs"}

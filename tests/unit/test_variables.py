@@ -225,3 +225,13 @@ def test_an_escaped_placeholder_in_a_comment_is_text():
 def test_the_delimiter_as_a_value_in_a_quoted_here_document_is_refused(value):
     with pytest.raises(UnsafePlaceholder):
         substitute("cat <<'EOF'\n{v}\ntouch /tmp/pwned\nEOF", {"v": value}, quote=True)
+
+
+def test_a_storage_pattern_keeps_its_wildcard_outside_quotes_and_nothing_else():
+    values = {"layer_files": "/srv/my docker/overlay2/*/diff", "file": "MYFILE"}
+    command = substitute("ls -d {layer_files}/{file}", values, quote=True)
+    assert command == "ls -d '/srv/my docker/overlay2/'*/diff/MYFILE"
+    # inside quotes it is text, as every value is
+    assert substitute("echo '{layer_files}'", values, quote=True) == (
+        "echo '/srv/my docker/overlay2/*/diff'")
+

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what labrunner needs on a fresh Debian/Ubuntu machine, idempotently:
 #  - Debian packages for the sandbox engine (docker.io, docker-registry, busybox-static) and
-#    its other flavours (podman and its helpers; rootlesskit and uidmap for rootless), only
+#    its other flavours (podman and its helpers; rootlesskit and uidmap for rootless;
+#    fuse-overlayfs, also the fuse-overlayfs flavour's storage driver; vfs needs nothing), only
 #    when missing and only as root (otherwise it says what to install). dockerd 28.5 and
 #    containerd 2.1 for the containerd and rootless flavours are not installed here: the
 #    sandbox fetches them once, on the first `labrunner sandbox up --flavour containerd`;

@@ -120,6 +120,7 @@ def _print_status(status, language: str) -> None:
     print(t("sandbox.status_running", language, docker_host=info.docker_host))
     print(t("flavour.status_flavour", language, flavour=info.flavour,
             driver=info.storage_driver or "?"))
+    _print_driver_note(info, language)
     _print_pids(info, language)
     if info.client_dir:
         print(t("flavour.status_client", language, client_dir=info.client_dir))
@@ -133,6 +134,16 @@ def _print_status(status, language: str) -> None:
     else:
         print(t("sandbox.status_no_bridge", language))
     _print_images(status, language)
+
+
+def _print_driver_note(info, language: str) -> None:
+    """What the storage driver does, for a flavour that chose it; the warning for vfs that
+    the engine fell back to (as `up` says them)."""
+    from runner.sandbox.flavours import driver_message, parse
+
+    key = driver_message(parse(info.flavour), info.storage_driver)
+    if key is not None:
+        print(t(key, language, docker_root=info.docker_root))
 
 
 def _print_pids(info, language: str) -> None:

@@ -8,6 +8,7 @@ dockerd at it with --containerd.
 The containerd flavour runs dockerd 28.5 and containerd 2.1 (see engine_packages) the same
 way, with the containerd image store switched on, as Docker 29 does by default; containerd's
 root is then `<data root>/containerd/daemon`, where dockerd would put its own containerd's.
+The vfs and fuse-overlayfs flavours are the overlay2 one with `--storage-driver`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from runner.engines import identity
 from runner.sandbox import api, processes
+from runner.sandbox.flavours import Flavour, chosen_driver
 from runner.sandbox.paths import Layout
 from runner.sandbox.requirements import program, search_path
 
@@ -114,7 +116,18 @@ def wait_dockerd(layout: Layout, pid: int) -> bool:
 
 
 def dockerd_command(layout: Layout, registry: str, bridge: str) -> list[str]:
-    """dockerd's arguments: nothing shared with the user's engine, no iptables rule."""
+    """dockerd's arguments: nothing shared with the user's engine, no iptables rule; the
+    storage driver when the flavour names one (vfs, fuse-overlayfs: see flavours)."""
+    return [*_base_command(layout, registry, bridge), *_driver_option(layout)]
+
+
+def _driver_option(layout: Layout) -> list[str]:
+    # Named, dockerd uses that driver or does not start: it never falls back to another one.
+    driver = chosen_driver(Flavour(layout.flavour))
+    return ["--storage-driver", driver] if driver else []
+
+
+def _base_command(layout: Layout, registry: str, bridge: str) -> list[str]:
     return [
         program("dockerd") or "dockerd",
         "--config-file", str(layout.file("daemon.json")),

@@ -21,7 +21,8 @@ DOCKERD_GRACE = 30.0  # its own shutdown gives containers daemon.SHUTDOWN_TIMEOU
 CONTAINERD_GRACE = 10.0
 # `status` names the engine's process after what it is.
 ENGINE_PROGRAM = {Flavour.OVERLAY2: "dockerd", Flavour.CONTAINERD: "dockerd",
-                  Flavour.ROOTLESS: "dockerd (rootless)", Flavour.PODMAN: "podman"}
+                  Flavour.ROOTLESS: "dockerd (rootless)", Flavour.PODMAN: "podman",
+                  Flavour.VFS: "dockerd", Flavour.FUSE_OVERLAYFS: "dockerd"}
 
 
 def start(layout: Layout, address: str, network: tuple[str, str],

@@ -3,9 +3,11 @@
 - overlay2: Debian 12's dockerd 20.10 with overlay2 (the sandbox as it always was);
 - containerd: dockerd 28.5 with the containerd image store, as Docker 29 installs by default;
 - rootless: that same dockerd 28.5 run by an unprivileged user under rootlesskit;
-- podman: `podman system service` answering the Docker API.
+- podman: `podman system service` answering the Docker API;
+- vfs, fuse-overlayfs: the overlay2 flavour's dockerd 20.10 told to use that storage driver
+  (`--storage-driver`), to show the lesson on the drivers students also meet.
 
-Each flavour has a state folder of its own, so all four can run at once side by side.
+Each flavour has a state folder of its own, so all of them can run at once side by side.
 Standard library only: the CLI imports this to parse `--flavour`.
 """
 
@@ -21,12 +23,18 @@ class Flavour(StrEnum):
     CONTAINERD = "containerd"
     ROOTLESS = "rootless"
     PODMAN = "podman"
+    VFS = "vfs"
+    FUSE_OVERLAYFS = "fuse-overlayfs"
 
 
 DEFAULT = Flavour.OVERLAY2
 NAMES = tuple(flavour.value for flavour in Flavour)
 # Flavours whose dockerd 28.5 and containerd 2.1 come from Debian unstable (see engine_packages).
 NEW_DOCKER = (Flavour.CONTAINERD, Flavour.ROOTLESS)
+# Flavours that are dockerd 20.10 with a storage driver asked for by name, not its default.
+CHOSEN_DRIVER = {Flavour.VFS: "vfs", Flavour.FUSE_OVERLAYFS: "fuse-overlayfs"}
+# What `up` and `status` say of the driver such a flavour chose (catalog keys; {docker_root}).
+DRIVER_NOTE = {"vfs": "flavour.vfs_chosen", "fuse-overlayfs": "flavour.fuse_overlayfs_chosen"}
 
 
 def parse(name: str | None) -> Flavour:
@@ -65,4 +73,18 @@ def has_bridge(flavour: Flavour) -> bool:
 def has_own_containerd(flavour: Flavour) -> bool:
     """Whether `up` starts a containerd beside dockerd (rootless dockerd starts its own
     inside rootlesskit; podman has none)."""
-    return flavour in (Flavour.OVERLAY2, Flavour.CONTAINERD)
+    return flavour not in (Flavour.ROOTLESS, Flavour.PODMAN)
+
+
+def chosen_driver(flavour: Flavour) -> str:
+    """The storage driver `up` names on dockerd's command line ("": the engine's default)."""
+    return CHOSEN_DRIVER.get(flavour, "")
+
+
+def driver_message(flavour: Flavour, driver: str) -> str | None:
+    """What to say of the engine's storage driver (a catalog key taking {docker_root}): a
+    note for the driver the flavour chose, a warning for vfs the engine fell back to."""
+    chosen = chosen_driver(flavour)
+    if driver and driver == chosen:
+        return DRIVER_NOTE[driver]
+    return "flavour.vfs_warning" if driver == "vfs" else None

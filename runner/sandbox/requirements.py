@@ -50,16 +50,30 @@ FLAVOUR_PROGRAMS = {
 }
 
 
+# Flavours that run the overlay2 flavour's programs and need these too (vfs needs nothing more).
+EXTRA_PROGRAMS = {
+    "fuse-overlayfs": {"fuse-overlayfs": "flavour.missing_fuse_overlayfs"},
+}
+# The kernel's FUSE device: fuse-overlayfs mounts each layer stack through it.
+FUSE_DEVICE = Path("/dev/fuse")
+
+
+def needed_programs(flavour: str) -> dict[str, str]:
+    """The programs `flavour` runs, each with the catalog key saying how to install it."""
+    if flavour in FLAVOUR_PROGRAMS:
+        return {"docker-registry": "sandbox.missing_registry"} | FLAVOUR_PROGRAMS[flavour]
+    return PROGRAMS | EXTRA_PROGRAMS.get(flavour, {})
+
+
 def missing_requirement(flavour: str = "overlay2") -> str | None:
     """None when the sandbox can start here, else the catalog key of the first thing missing."""
     if os.geteuid() != 0:
         return "sandbox.needs_root"
-    needed = PROGRAMS
-    if flavour in FLAVOUR_PROGRAMS:
-        needed = {"docker-registry": "sandbox.missing_registry"} | FLAVOUR_PROGRAMS[flavour]
-    for name, key in needed.items():
+    for name, key in needed_programs(flavour).items():
         if program(name) is None:
             return key
+    if flavour == "fuse-overlayfs" and not FUSE_DEVICE.is_char_device():
+        return "flavour.missing_fuse_device"
     found = busybox()
     if found is None or not is_static(found):
         return "sandbox.missing_busybox"

@@ -21,7 +21,7 @@ from runner.sandbox import (
     standins,
     state,
 )
-from runner.sandbox.flavours import NEW_DOCKER, Flavour
+from runner.sandbox.flavours import NEW_DOCKER, Flavour, driver_message
 from runner.sandbox.paths import Layout
 from runner.sandbox.state import MARKER, SandboxInfo
 
@@ -106,11 +106,13 @@ def _packages(flavour: Flavour, progress: Progress):
 
 
 def _storage_driver(layout: Layout, progress: Progress) -> str:
-    """The engine's storage driver; a warning when it fell back to vfs (see warn_vfs)."""
+    """The engine's storage driver, and what it means (flavours.driver_message): a note for
+    the driver the flavour chose, a warning when the engine fell back to vfs unasked."""
     info = api.get_json(layout.socket, "/info") or {}
     driver = str(info.get("Driver", ""))
-    if driver == "vfs":
-        progress("flavour.vfs_warning", {"docker_root": str(info.get("DockerRootDir", ""))})
+    key = driver_message(Flavour(layout.flavour), driver)
+    if key is not None:
+        progress(key, {"docker_root": str(info.get("DockerRootDir", ""))})
     return driver
 
 

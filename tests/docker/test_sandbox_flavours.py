@@ -1,6 +1,7 @@
-"""The four sandbox flavours, started side by side: each is the engine it claims to be, serves
-the stand-ins offline, shows a container's new file on the host, and `down` stops exactly its
-own processes. One sandbox per flavour for the whole module (all four run at once)."""
+"""The sandbox flavours, started side by side: each is the engine it claims to be (with the
+storage driver it claims), serves the stand-ins offline, shows a container's new file on the
+host in its driver's folder, and `down` stops exactly its own processes (and mounts). One
+sandbox per flavour for the whole module (all of them run at once)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,14 @@ from runner.errors import SandboxError
 from runner.sandbox import Sandbox, SandboxInfo
 from runner.sandbox.api import get_json
 from runner.sandbox.flavours import NAMES
-from runner.sandbox.processes import alive
+from runner.sandbox.processes import alive, processes_mentioning
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTTER = ["driver-type", "io.containerd.snapshotter.v1"]
+DRIVER = {"overlay2": "overlay2", "containerd": "overlayfs", "rootless": "overlayfs",
+          "podman": "overlay", "vfs": "vfs", "fuse-overlayfs": "fuse-overlayfs"}
+# dockerd 20.10's flavours: the folder (under its Docker root) holding each layer's files.
+DRIVER_FOLDER = {"overlay2": "overlay2", "vfs": "vfs/dir", "fuse-overlayfs": "fuse-overlayfs"}
 
 
 def in_ci() -> bool:
@@ -105,9 +110,7 @@ def test_each_flavour_is_the_engine_it_claims_to_be(sandboxes, flavour):
     info = engine_info(sandboxes[flavour])
     status = [list(pair) for pair in info.get("DriverStatus") or []]
     security = info.get("SecurityOptions") or []
-    expected_driver = {"overlay2": "overlay2", "containerd": "overlayfs",
-                       "rootless": "overlayfs", "podman": "overlay"}[flavour]
-    assert info["Driver"] == expected_driver == sandboxes[flavour].storage_driver
+    assert info["Driver"] == DRIVER[flavour] == sandboxes[flavour].storage_driver
     assert (SNAPSHOTTER in status) == (flavour in ("containerd", "rootless"))
     assert ("name=rootless" in security) == (flavour == "rootless")
     version = get_json(Path(sandboxes[flavour].docker_host[7:]), "/version")
@@ -115,6 +118,8 @@ def test_each_flavour_is_the_engine_it_claims_to_be(sandboxes, flavour):
     assert ("Podman Engine" in names) == (flavour == "podman")
     if flavour in ("containerd", "rootless"):
         assert version["Version"].startswith("28.5"), version["Version"]
+    if flavour in DRIVER_FOLDER:
+        assert version["Version"].startswith("20.10"), version["Version"]
 
 
 def test_the_rootless_engine_runs_as_an_unprivileged_user_with_data_in_its_home(sandboxes):
@@ -143,24 +148,32 @@ def test_pull_run_and_find_the_container_s_new_file_on_the_host(sandboxes, flavo
     try:
         docker(info, "exec", name, "touch", "/MYFILE")
         assert "A /MYFILE" in docker(info, "diff", name).splitlines()
-        assert (writable_layer(info, name) / "MYFILE").is_file()
+        layer = writable_layer(info, name)
+        assert (layer / "MYFILE").is_file()
+        if flavour in DRIVER_FOLDER:
+            assert Path(info.docker_root) / DRIVER_FOLDER[flavour] in layer.parents, layer
     finally:
         docker(info, "rm", "-f", name)
 
 
 def writable_layer(info: SandboxInfo, name: str) -> Path:
-    """The container's upper dir: GraphDriver's where it says (overlay2, podman), else the
+    """The container's upper dir: GraphDriver's where it says (overlay2, fuse-overlayfs,
+    podman); for vfs its layer's own full copy, named in the layer database; else the
     `upperdir=` of its root mount (the containerd store gives no GraphDriver data)."""
     found = json.loads(docker(info, "inspect", name))[0]
     upper = ((found.get("GraphDriver") or {}).get("Data") or {}).get("UpperDir")
     if upper:
         return Path(upper)
+    if info.storage_driver == "vfs":
+        root = Path(info.docker_root)
+        mount = root / "image/vfs/layerdb/mounts" / found["Id"] / "mount-id"
+        return root / "vfs/dir" / mount.read_text().strip()
     mounts = Path(f"/proc/{found['State']['Pid']}/mountinfo").read_text().splitlines()
     root = next(line for line in mounts if line.split()[4] == "/")
     return Path(root.split("upperdir=")[1].split(",")[0])
 
 
-def test_all_four_run_at_once_each_with_its_own_pieces(sandboxes):
+def test_all_run_at_once_each_with_its_own_pieces(sandboxes):
     infos = list(sandboxes.values())
     for field in ("docker_host", "registry", "bridge", "subnet", "dockerd_pid", "state_dir"):
         values = [getattr(info, field) for info in infos]
@@ -168,23 +181,33 @@ def test_all_four_run_at_once_each_with_its_own_pieces(sandboxes):
     assert all(Sandbox(Path(info.state_dir)).is_running() for info in infos)
 
 
-def test_status_names_the_flavour(sandboxes, base):
+@pytest.mark.parametrize(("flavour", "note"), [
+    ("containerd", ""),
+    ("vfs", "Storage driver vfs, as this flavour asks"),
+    ("fuse-overlayfs", "Storage driver fuse-overlayfs, as this flavour asks")])
+def test_status_names_the_flavour_and_the_driver_it_chose(sandboxes, base, flavour, note):
     env = dict(os.environ, LABRUNNER_SANDBOX_DIR=str(base), LABRUNNER_LANG="en")
     done = subprocess.run([sys.executable, "-m", "runner", "sandbox", "status", "--flavour",
-                           "containerd"], env=env, cwd=ROOT, capture_output=True, text=True,
+                           flavour], env=env, cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "Flavour: containerd (storage driver overlayfs)" in done.stdout
-    assert sandboxes["containerd"].docker_host in done.stdout
+    assert f"Flavour: {flavour} (storage driver {DRIVER[flavour]})" in done.stdout
+    assert sandboxes[flavour].docker_host in done.stdout
+    assert ("Storage driver" in done.stdout) == bool(note) and note in done.stdout
+    assert "Warning" not in done.stdout  # vfs was asked for: no fallback warning
 
 
 def test_down_stops_exactly_its_own_processes_and_leaves_docker0(sandboxes):
     remaining = dict(sandboxes)
-    for flavour in ("rootless", "podman", "containerd", "overlay2"):
+    # A container left running: fuse-overlayfs mounts its layers through a process of its own.
+    docker(sandboxes["fuse-overlayfs"], "run", "-d", "--name", "left", "nginx")
+    for flavour in ("rootless", "podman", "fuse-overlayfs", "vfs", "containerd", "overlay2"):
         info = remaining.pop(flavour)
         Sandbox(Path(info.state_dir)).down()
         assert not any(alive(pid) for pid in own_pids(info)), flavour
         assert not Path(info.state_dir).exists()
+        assert f"{info.state_dir}/" not in Path("/proc/self/mounts").read_text(), flavour
+        assert not processes_mentioning(f"{info.state_dir}/"), flavour
         for other in remaining.values():
             assert all(alive(pid) for pid in own_pids(other)), (flavour, other.flavour)
             assert engine_info(other) is not None

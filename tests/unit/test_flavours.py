@@ -1,7 +1,10 @@
 """Sandbox flavours without starting anything: names, state folders, the throwaway apt
-configuration, the rootless user's ids and engine command, the containerd 2 configuration."""
+configuration, the rootless user's ids and engine command, the containerd 2 configuration,
+the storage driver the vfs and fuse-overlayfs flavours name and what `up` says of it."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -26,8 +29,10 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 """
 
 
-def test_the_four_flavours_and_their_names():
-    assert flavours.NAMES == ("overlay2", "containerd", "rootless", "podman")
+def test_the_flavours_and_their_names():
+    assert flavours.NAMES == ("overlay2", "containerd", "rootless", "podman", "vfs",
+                              "fuse-overlayfs")
+    assert flavours.parse("fuse-overlayfs") == Flavour.FUSE_OVERLAYFS
     assert flavours.parse(None) == Flavour.OVERLAY2
     assert flavours.parse("podman") == Flavour.PODMAN
 
@@ -45,7 +50,8 @@ def test_each_flavour_has_its_own_state_folder(monkeypatch, tmp_path):
     folders = {flavour: flavours.default_state_dir(flavour) for flavour in Flavour}
     assert folders[Flavour.OVERLAY2] == tmp_path / "labrunner" / "sandbox"  # as always
     assert folders[Flavour.PODMAN] == tmp_path / "labrunner" / "sandbox-podman"
-    assert len(set(folders.values())) == 4
+    assert folders[Flavour.VFS] == tmp_path / "labrunner" / "sandbox-vfs"
+    assert len(set(folders.values())) == len(Flavour)
 
 
 def test_labrunner_sandbox_dir_names_every_flavour_s_folder(monkeypatch):
@@ -57,13 +63,23 @@ def test_labrunner_sandbox_dir_names_every_flavour_s_folder(monkeypatch):
 def test_bridges_differ_per_flavour(monkeypatch):
     monkeypatch.setenv("LABRUNNER_SANDBOX_DIR", "/tmp/lr-x")
     tags = {Layout.for_state(flavours.default_state_dir(f), None, f.value).tag for f in Flavour}
-    assert len(tags) == 4
+    assert len(tags) == len(Flavour)
 
 
 def test_only_the_rootless_flavour_has_no_bridge_and_no_containerd_of_ours():
     assert [f for f in Flavour if not flavours.has_bridge(f)] == [Flavour.ROOTLESS]
-    assert [f for f in Flavour if flavours.has_own_containerd(f)] == [Flavour.OVERLAY2,
-                                                                       Flavour.CONTAINERD]
+    assert [f for f in Flavour if flavours.has_own_containerd(f)] == [
+        Flavour.OVERLAY2, Flavour.CONTAINERD, Flavour.VFS, Flavour.FUSE_OVERLAYFS]
+
+
+@pytest.mark.parametrize(("flavour", "driver"), [("vfs", ["vfs"]),
+                                                 ("fuse-overlayfs", ["fuse-overlayfs"]),
+                                                 ("overlay2", [])])
+def test_dockerd_is_told_the_storage_driver_its_flavour_chose(tmp_path, flavour, driver):
+    command = daemon.dockerd_command(Layout.for_state(tmp_path, None, flavour), "r:1", "br0")
+    named = [command[i + 1] for i, word in enumerate(command) if word == "--storage-driver"]
+    assert named == driver
+    assert command[command.index("--bridge") + 1] == "br0"  # the rest as the overlay2 flavour
 
 
 def test_the_throwaway_source_is_the_main_archive_in_unstable():
@@ -145,6 +161,63 @@ def test_an_engine_that_fell_back_to_vfs_is_reported(monkeypatch, tmp_path, driv
     assert said == ([("flavour.vfs_warning", {"docker_root": "/d"})] if warned else [])
 
 
+@pytest.mark.parametrize(("flavour", "driver", "key"), [
+    ("vfs", "vfs", "flavour.vfs_chosen"),
+    ("overlay2", "vfs", "flavour.vfs_warning"),
+    ("fuse-overlayfs", "fuse-overlayfs", "flavour.fuse_overlayfs_chosen"),
+    ("fuse-overlayfs", "vfs", "flavour.vfs_warning"),
+    ("containerd", "overlayfs", None),
+    ("vfs", "", None)])
+def test_a_chosen_driver_gets_a_note_and_only_a_fallback_to_vfs_a_warning(flavour, driver,
+                                                                          key):
+    assert flavours.driver_message(Flavour(flavour), driver) == key
+
+
+def test_the_vfs_flavour_says_it_chose_vfs_instead_of_warning(monkeypatch, tmp_path):
+    from runner.sandbox import startup
+
+    monkeypatch.setattr(startup.api, "get_json",
+                        lambda socket, path: {"Driver": "vfs", "DockerRootDir": "/d"})
+    said = []
+    layout = Layout.for_state(tmp_path, None, "vfs")
+    assert startup._storage_driver(layout, lambda *event: said.append(event)) == "vfs"
+    assert said == [("flavour.vfs_chosen", {"docker_root": "/d"})]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_chosen_driver_notes_say_what_the_driver_does_not_that_it_is_an_accident(
+        language):
+    from runner.i18n import t
+
+    vfs = t("flavour.vfs_chosen", language, docker_root="/d")
+    fuse = t("flavour.fuse_overlayfs_chosen", language, docker_root="/d")
+    assert "/d/vfs/dir/" in vfs and "--storage-driver vfs" in vfs
+    assert "/d/fuse-overlayfs/<id>/diff" in fuse and "FUSE" in fuse
+    warning = t("flavour.vfs_warning", language, docker_root="/d")
+    assert warning.split()[0] not in vfs  # "Warning:" / "Attention :"
+    assert ("full copy" in vfs) if language == "en" else ("copie complète" in vfs)
+
+
+@pytest.mark.parametrize(("missing", "key"), [
+    ("fuse-overlayfs", "flavour.missing_fuse_overlayfs"),
+    ("/dev/fuse", "flavour.missing_fuse_device"),
+    ("", None)])
+def test_the_fuse_overlayfs_flavour_needs_its_program_and_dev_fuse(monkeypatch, tmp_path,
+                                                                   missing, key):
+    from runner.sandbox import requirements
+
+    busybox = tmp_path / "busybox"
+    busybox.write_bytes(b"\x7fELF static")
+    monkeypatch.setattr(requirements.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(requirements, "program", lambda name: None if name == missing else name)
+    monkeypatch.setattr(requirements, "busybox", lambda: busybox)
+    # /dev/null stands for /dev/fuse: a character device, whether this machine has FUSE or not.
+    device = tmp_path / "none" if missing == "/dev/fuse" else Path("/dev/null")
+    monkeypatch.setattr(requirements, "FUSE_DEVICE", device)
+    assert requirements.missing_requirement("fuse-overlayfs") == key
+    assert requirements.missing_requirement("vfs") is None
+
+
 def test_the_vfs_warning_says_why_and_what_it_costs():
     from runner.i18n import t
 
@@ -155,7 +228,9 @@ def test_the_vfs_warning_says_why_and_what_it_costs():
 
 @pytest.mark.parametrize(("option", "flavour"), [("sandbox", "overlay2"),
                                                  ("sandbox:containerd", "containerd"),
-                                                 ("sandbox:rootless", "rootless")])
+                                                 ("sandbox:rootless", "rootless"),
+                                                 ("sandbox:vfs", "vfs"),
+                                                 ("sandbox:fuse-overlayfs", "fuse-overlayfs")])
 def test_run_engine_sandbox_names_a_flavour(option, flavour):
     from runner.engines.connect import sandbox_flavour
 

@@ -32,7 +32,9 @@ COLUMNS = (
     EngineColumn("Docker 28.5 rootless, containerd image store",
                  frozenset({"rootless", "containerd", "overlayfs"}), "rootless"),
     EngineColumn("Podman 4.3 (Docker API)", frozenset({"podman", "overlay"}), "podman"),
-    EngineColumn("Docker, vfs", frozenset({"linux", "vfs"})),
+    EngineColumn("Docker 20.10, vfs", frozenset({"linux", "vfs"}), "vfs"),
+    EngineColumn("Docker 20.10, fuse-overlayfs", frozenset({"linux", "fuse-overlayfs"}),
+                 "fuse-overlayfs"),
     EngineColumn("Docker Desktop (containerd image store)",
                  frozenset({"desktop", "containerd", "overlayfs"})),
 )

@@ -18,6 +18,7 @@ from runner.storage.bolt import BoltDB, BoltError
 NAMESPACE = "moby"  # dockerd's containerd namespace
 KINDS = {1: "View", 2: "Active", 3: "Committed"}
 DB_LIMIT = 64 << 20
+UNREADABLE = (BoltError, IndexError, ValueError, struct.error)  # what a damaged page raises
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,13 @@ class SnapshotIndex:
         return list(self._raw)
 
     def get(self, name: str) -> Snapshot | None:
+        """The snapshot `name`; None when it is not there or its bucket cannot be read (the
+        file may be read while containerd writes it: a torn page must not stop a lookup)."""
         if name not in self._parsed and name in self._raw:
-            self._parsed[name] = self._parse(name, self._db.bucket_of(self._raw[name]))
+            try:
+                self._parsed[name] = self._parse(name, self._db.bucket_of(self._raw[name]))
+            except UNREADABLE:
+                return None
         return self._parsed.get(name)
 
     def _parse(self, name: str, bucket) -> Snapshot:
@@ -72,7 +78,7 @@ def read_snapshots(data: bytes, namespace: str = NAMESPACE) -> SnapshotIndex | N
         version = db.root.bucket(b"v1")
         snapshots = version.bucket(b"snapshots") if version else None
         return None if snapshots is None else SnapshotIndex(db, snapshots, namespace)
-    except (BoltError, IndexError, ValueError, struct.error):
+    except UNREADABLE:
         return None
 
 

@@ -1,9 +1,10 @@
 """dockerd 28.5, its docker client and containerd 2.1 from Debian unstable, for the containerd
 and rootless flavours: fetched once, unpacked into the cache, reused by every later `up`.
 
-apt-get runs with a throwaway configuration: lists and cache folders of its own, and as its
-only source the machine's own debian.sources with the suite replaced by `unstable` (its
-Signed-By keyring kept). The machine's apt sources, lists and dpkg database are never touched:
+apt-get runs with a throwaway configuration (apt_config: none of the machine's apt.conf.d,
+so none of its hooks), lists and cache folders of its own, and as its only source the
+machine's own debian.sources with the suite replaced by `unstable` (its Signed-By keyring
+kept). The machine's apt sources, lists and dpkg database are never touched:
 the packages are unpacked with `dpkg-deb -x`, not installed. Their programs need only libc
 >= 2.34 and run on Debian 12, with Debian 12's runc.
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runner.errors import SandboxError
+from runner.sandbox import apt_config
 
 PACKAGES = ("docker.io", "docker-cli", "containerd")
 SUITE = "unstable"
@@ -45,8 +47,11 @@ class EnginePackages:
                 for sub in ("sbin", "bin") if (root / "usr" / sub).is_dir()]
 
     def program(self, name: str) -> str:
-        return next(str(Path(folder) / name) for folder in self.bin_dirs()
-                    if (Path(folder) / name).is_file())
+        """The path of program `name` in the packages (a SandboxError when they lack it)."""
+        for folder in self.bin_dirs():
+            if (Path(folder) / name).is_file():
+                return str(Path(folder) / name)
+        raise SandboxError("flavour.fetch_failed", suite=SUITE, detail=f"{name}: not found")
 
     @property
     def client_dir(self) -> str:
@@ -110,12 +115,13 @@ def download(temp: Path) -> list[Path]:
     if not sources:
         raise SandboxError("flavour.no_debian_sources", file=str(MACHINE_SOURCES))
     options = apt_options(temp)
+    env = {"APT_CONFIG": str(apt_config.write(temp))}
     (temp / "sources.list.d").mkdir()
     (temp / "sources.list.d" / "debian.sources").write_text(sources, encoding="utf-8")
     debs = temp / "debs"
     debs.mkdir()
-    _apt(["apt-get", *options, "update"], temp)
-    _apt(["apt-get", *options, "download", *PACKAGES], debs)
+    _apt(["apt-get", *options, "update"], temp, env)
+    _apt(["apt-get", *options, "download", *PACKAGES], debs, env)
     return sorted(debs.glob("*.deb"))
 
 
@@ -174,14 +180,14 @@ def _fields(deb: Path) -> tuple[str, str]:
     return fields["Package"], fields["Version"]
 
 
-def _apt(command: list[str], folder: Path) -> None:
+def _apt(command: list[str], folder: Path, env: dict[str, str] | None = None) -> None:
     """Run an apt or dpkg command; a SandboxError saying what it printed when it fails."""
     if shutil.which(command[0]) is None:
         raise SandboxError("flavour.fetch_failed", suite=SUITE, detail=f"{command[0]}: not found")
     try:
         done = subprocess.run(command, cwd=folder, capture_output=True, text=True,
                               timeout=APT_TIMEOUT, stdin=subprocess.DEVNULL,
-                              env=os.environ | {"LC_ALL": "C"})
+                              env=os.environ | {"LC_ALL": "C"} | (env or {}))
     except subprocess.TimeoutExpired:
         raise SandboxError("flavour.fetch_failed", suite=SUITE,
                            detail=f"{command[0]}: {APT_TIMEOUT} s") from None

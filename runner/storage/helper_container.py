@@ -13,6 +13,7 @@ import contextlib
 import os
 import secrets
 import socket
+import time
 from typing import Any
 
 from runner.errors import LabError
@@ -70,16 +71,27 @@ def start_container(client: Any, image: str) -> tuple[Any, str]:
 
     failure: DockerException | None = None
     for rights, options in RIGHTS.items():
-        container = None
+        created = _create_options()
         try:
-            container = client.containers.create(image, **_create_options(), **options)
+            container = client.containers.create(image, **created, **options)
             container.start()
             return container, rights
         except DockerException as error:
             failure = error
-            if container is not None:
-                remove(container)
+            _remove_named(client, created["name"])
+        except BaseException:  # Ctrl-C: a created, never started helper is never auto-removed
+            _remove_named(client, created["name"])
+            raise
     raise HelperError("helper.refused", image=image, reason=short(failure)) from failure
+
+
+def _remove_named(client: Any, name: str) -> None:
+    """Remove the helper called `name` if the engine created it (by name: an interrupted
+    create may have made it without telling us)."""
+    from docker.errors import DockerException
+
+    with contextlib.suppress(DockerException):
+        client.api.remove_container(name, force=True)
 
 
 def probe(api: Any, container: Any, must_see: str) -> Access | None:
@@ -126,18 +138,49 @@ def remove(container: Any) -> None:
         container.remove(force=True)
 
 
-def leftovers(client: Any) -> list[Any]:
-    """Helpers whose labrunner is gone (killed outright), started from this machine."""
+def leftovers(client: Any, now: float | None = None) -> list[Any]:
+    """Helpers left behind: their labrunner (on this machine) is gone, or, when that cannot
+    be told (another machine's, no pid), they outlived LIFETIME. Never a live run's helper."""
     helpers = client.containers.list(all=True, filters={"label": f"{LABEL}=host-files"})
-    return [helper for helper in helpers if _owner_gone(helper.labels.get(OWNER_LABEL, ""))]
+    now = time.time() if now is None else now
+    return [helper for helper in helpers if is_leftover(helper.labels.get(OWNER_LABEL, ""),
+                                                        helper.attrs.get("Created", ""), now)]
 
 
 def remove_leftovers(client: Any) -> int:
-    """Remove what leftovers() finds; returns how many."""
-    found = leftovers(client)
+    """Remove what leftovers() finds; returns how many (0 when the engine cannot list them:
+    cleaning up must never stop a helper from starting)."""
+    from docker.errors import DockerException
+
+    try:
+        found = leftovers(client)
+    except DockerException:
+        return 0
     for helper in found:
         remove(helper)
     return len(found)
+
+
+def is_leftover(owner_label: str, created: str, now: float) -> bool:
+    """Whether a helper with that owner label, created then (the engine's ISO time), is left
+    over: its labrunner's pid is gone, or, where no pid of ours can be checked, it is older
+    than LIFETIME (its sleep should have ended it)."""
+    host, _, pid = owner_label.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        return _owner_gone(owner_label)
+    started = _timestamp(created)
+    return started is not None and now - started > LIFETIME
+
+
+def _timestamp(created: str) -> float | None:
+    """`2026-11-29T16:46:46.123456789Z` (nanoseconds, which fromisoformat refuses) -> epoch."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(created.split(".")[0].removesuffix("Z"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=moment.tzinfo or UTC).timestamp()
 
 
 def _create_options() -> dict[str, Any]:
@@ -156,6 +199,8 @@ def owner() -> str:
 
 
 def _owner_gone(label: str) -> bool:
+    """Whether the labrunner named by an owner label (`<host>:<pid>`) is gone; False for
+    another machine's, or one still alive (another user's too)."""
     host, _, pid = label.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False  # another machine's helper: not ours to judge
@@ -163,8 +208,8 @@ def _owner_gone(label: str) -> bool:
         os.kill(int(pid), 0)
     except ProcessLookupError:
         return True
-    except PermissionError:
-        return False  # alive, another user's
+    except (PermissionError, OverflowError):
+        return False  # alive, another user's (or not a pid at all)
     return False
 
 

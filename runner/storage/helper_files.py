@@ -72,6 +72,7 @@ class HelperFiles(HostFiles):
         """Start a helper on the engine of `client` (a docker.DockerClient). `must_see`, by
         default the engine's Docker root, proves the helper sees the right files."""
         must_see = must_see or _docker_root(client)
+        helper.remove_leftovers(client)  # a killed run's privileged helpers: gone from now on
         helper.ensure_image(client, image)
         container, rights = helper.start_container(client, image)
         try:

@@ -184,6 +184,15 @@ def test_a_helper_whose_labrunner_died_is_a_leftover_and_a_live_one_is_not(clien
     assert helper.kind("/") == FileKind.DIR  # ours still answers
 
 
+def test_starting_a_helper_removes_a_dead_runs_helper_but_not_a_live_ones(client, helper):
+    dead = {helper_container.LABEL: "host-files",
+            helper_container.OWNER_LABEL: f"{socket.gethostname()}:{_dead_pid()}"}
+    orphan = client.containers.run("busybox:latest", ["sleep", "60"], labels=dead, detach=True)
+    with HelperFiles.start(client) as second:
+        assert orphan.id not in helpers(client)
+        assert {helper.container.id, second.container.id} <= helpers(client)
+
+
 def test_the_students_command_finds_myfile_on_the_remote_engine(remote_url, client, www, helper):
     upper = www.attrs["GraphDriver"]["Data"]["UpperDir"]
     root = client.info()["DockerRootDir"]

@@ -42,10 +42,16 @@ def _evaluate_once(check, ctx: CheckContext) -> CheckOutcome:
     except Exception as error:  # noqa: BLE001 - a broken engine answer is a failed check, not a crash
         from docker.errors import DockerException
 
-        if not isinstance(error, DockerException):
+        from runner.errors import LabError
+
+        if isinstance(error, LabError):  # e.g. the helper container was refused or is gone
+            problem = unexamined(msg(error.key, **error.params), "", "-")
+        elif isinstance(error, DockerException):
+            problem = unexamined(msg("check.engine_error"), "", str(error))
+        else:
             raise
         result = CheckOutcome(CheckStatus.FAIL, msg("check.engine_error_summary", type=check.type),
-                              (unexamined(msg("check.engine_error"), "", str(error)),))
+                              (problem,))
         return _described(check, ctx, result)
     if check.negate:
         result = _negated(result)

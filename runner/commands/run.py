@@ -91,8 +91,7 @@ def _run_lab(args: argparse.Namespace):
     from runner.run import records
     from runner.run.destructive import unattended_refusal
     from runner.run.events import Notice
-    from runner.run.host_helper import start_if_allowed
-    from runner.run.lab_runner import LabRun, LabRunner
+    from runner.run.lab_runner import LabRun
     from runner.run.screen_guard import ScreenUntilGone
     from runner.shell.owner import remove_abandoned_task_folders
 
@@ -119,17 +118,28 @@ def _run_lab(args: argparse.Namespace):
     earlier = tuple(records.killed_runs(folder, lab.id, profile.endpoint))
     remove_abandoned_task_folders(Path(tempfile.gettempdir()))
     pacer = _pacer(args, listener, language, notify)
-    ask = getattr(pacer, "confirm_host_helper", None)
-    helper = start_if_allowed(lab, profile, args.host_helper, ask, language)
     run_spec = LabRun(
         lab=lab, lab_path=path, profile=profile, listener=listener, language=language,
         work_dir=work_dir, docker_factory=lambda: ReaderClient(profile.endpoint),  # reads only
         environ=os.environ, pacer=pacer, earlier_runs=earlier,
     )
+    return _run_recorded(run_spec, folder, args.host_helper)
+
+
+def _run_recorded(run_spec, folder: Path, host_helper: bool):
+    """Run the lab with its run record on disk and, where the engine's files are elsewhere and
+    the user allows it, the helper container; both go away however the run ends."""
+    from runner.run import records
+    from runner.run.host_helper import start_if_allowed
+    from runner.run.lab_runner import LabRunner
+
+    lab, profile = run_spec.lab, run_spec.profile
+    ask = getattr(run_spec.pacer, "confirm_host_helper", None)
+    helper = start_if_allowed(lab, profile, host_helper, ask, run_spec.language)
     # The record lives until the cleanup has run: left behind, it tells the next run so.
     try:
-        with records.recorded(folder, records.this_run(lab.id, path, profile.endpoint,
-                                                       work_dir)):
+        with records.recorded(folder, records.this_run(lab.id, run_spec.lab_path,
+                                                       profile.endpoint, run_spec.work_dir)):
             return LabRunner(run_spec).run()
     finally:
         if helper is not None:

@@ -82,6 +82,7 @@ class OnDemandHelper:
         except HelperError as error:
             if error.key != "helper.gone":
                 raise
+            self._files.close()  # removes it if it still runs, unregisters nothing of ours
             self._files = None  # the lab removed it: start another, once
             return getattr(self._helper(), name)(*args, **kwargs)
 

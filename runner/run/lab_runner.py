@@ -94,7 +94,8 @@ class LabRunner:
     def __init__(self, run: LabRun) -> None:
         self.run_ = run
         self.lab = run.lab
-        self.values = builtin_values(run) | _lab_values(run.lab, builtin_values(run))
+        builtins = builtin_values(run)  # once: on a helper each storage question is an exec
+        self.values = builtins | _lab_values(run.lab, builtins)
         self.summaries: list[ev.StepSummary] = []
         self.shell: ShellSession | None = None
         self.quiet = False  # setup and cleanup output is kept in results, not shown live

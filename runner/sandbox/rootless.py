@@ -26,6 +26,7 @@ import subprocess
 from pathlib import Path
 
 from runner.engines import identity
+from runner.errors import SandboxError
 from runner.sandbox import api, daemon, leftovers, network, processes
 from runner.sandbox.engine_packages import EnginePackages
 from runner.sandbox.paths import Layout
@@ -129,10 +130,39 @@ def connect(layout: Layout, pid: int, subnet: str) -> bool:
         return False
     if not network.move_into(network.peer_name(layout.tag), child(), subnet):
         return False
-    # Offline: no way out through slirp4netns, only the link to this machine.
-    subprocess.run(["nsenter", "--target", str(child()), "--net", "ip", "route", "del",
-                    "default"], capture_output=True)
+    go_offline(child())
     return True
+
+
+def go_offline(engine_pid: int) -> None:
+    """Delete slirp4netns's default route in the engine's network namespace, then check that
+    none is left (IPv4 nor IPv6): the link to this machine is its only way out. A
+    SandboxError otherwise (`up` then tears the sandbox down)."""
+    inside = ["nsenter", "--target", str(engine_pid), "--net", "ip"]
+    deleted = _run([*inside, "route", "del", "default"])
+    if deleted.returncode != 0:
+        raise SandboxError("flavour.rootless_not_offline", detail=deleted.stderr.strip())
+    for family in ("-4", "-6"):
+        shown = _run([*inside, family, "-j", "route", "show", "default"])
+        if shown.returncode != 0 or not no_routes(shown.stdout):
+            raise SandboxError("flavour.rootless_not_offline",
+                               detail=(shown.stderr or shown.stdout).strip())
+
+
+def no_routes(json_text: str) -> bool:
+    """Whether `ip -j route show` printed an empty list (an older ip prints nothing)."""
+    try:
+        return json.loads(json_text or "[]") == []
+    except ValueError:
+        return False
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=LINK_TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return subprocess.CompletedProcess(command, 1, "", str(error))
 
 
 def wait(layout: Layout, pid: int) -> bool:

@@ -7,12 +7,16 @@ The containerd socket is found from the running containerd whose root is the sto
 (its --config file names both); then the usual default sockets. Rootless dockerd runs its
 containerd in rootlesskit's mount namespace, where /run is its own: the config file and the
 socket are reached through that process's view of the files, /proc/<pid>/root/….
+Any user can start a process called containerd that claims any root, so only a trusted one
+is believed (run by root or by us, from a root-owned program no one else may change, its
+socket owned by that user), and the ctr run is the one beside such a program or on PATH.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import tomllib
 
@@ -22,6 +26,8 @@ NAMESPACE = "moby"  # dockerd's containerd namespace
 CTR_TIMEOUT = 10
 DEFAULT_SOCKETS = {"/var/lib/containerd": "/run/containerd/containerd.sock"}
 DOCKERD_SOCKET = "/var/run/docker/containerd/containerd.sock"  # dockerd's own containerd
+PROC = "/proc"
+OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
 
 
 def snapshot_mount(container_id: str, snapshotter: str, containerd_root: str) -> dict[str, str]:
@@ -98,13 +104,53 @@ def containerd_process(containerd_root: str) -> tuple[str, str] | None:
 
 
 def _scan(containerd_root: str) -> tuple[str, str] | None:
-    for pid in filter(str.isdigit, _listdir("/proc")):
+    for pid in filter(str.isdigit, _listdir(PROC)):
         argv = _cmdline(pid)
         if argv and os.path.basename(argv[0]) == "containerd":
-            root, socket = _root_and_socket(argv, f"/proc/{pid}/root")
+            root, socket = _root_and_socket(argv, f"{PROC}/{pid}/root")
             if root and os.path.realpath(root) == os.path.realpath(containerd_root) and socket:
-                return _as_seen_by(pid, socket), _exe(pid) or argv[0]
+                seen = _as_seen_by(pid, socket)
+                if trusted(pid, seen):
+                    return seen, _exe(pid) or argv[0]
     return None
+
+
+def trusted(pid: str, socket: str, owners: frozenset[int] | None = None) -> bool:
+    """Whether the process `pid` may be believed about its socket: run by one of `owners`
+    (root or us), from a program only root can change, its socket owned by that user."""
+    owners = frozenset({0, os.geteuid()}) if owners is None else owners
+    uids = _uids(pid)
+    if not uids or not set(uids) <= owners:
+        return False
+    return _root_only(f"{PROC}/{pid}/exe") and _owner(socket) == uids[-1]
+
+
+def _uids(pid: str) -> list[int]:
+    """The process's real and effective uids (/proc/<pid>/status); [] when unreadable."""
+    try:
+        with open(f"{PROC}/{pid}/status", encoding="utf-8", errors="replace") as handle:
+            line = next((line for line in handle if line.startswith("Uid:")), "")
+    except OSError:
+        return []
+    words = line.split()[1:3]
+    return [int(word) for word in words] if len(words) == 2 and all(map(str.isdigit, words)) \
+        else []
+
+
+def _root_only(path: str) -> bool:
+    """A file (symlinks followed) owned by root that neither its group nor others may write."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return info.st_uid == 0 and not info.st_mode & OTHERS_WRITE
+
+
+def _owner(path: str) -> int | None:
+    try:
+        return os.stat(path).st_uid
+    except (OSError, ValueError):
+        return None
 
 
 def _root_and_socket(argv: list[str], view: str = "") -> tuple[str, str]:
@@ -142,13 +188,13 @@ def _as_seen_by(pid: str, path: str) -> str:
     """`path` as the process sees it: the same file here, unless only its namespace has it."""
     if os.path.exists(path):
         return path
-    inside = f"/proc/{pid}/root{path}"
+    inside = f"{PROC}/{pid}/root{path}"
     return inside if len(inside.encode()) < 108 else path  # sun_path's limit
 
 
 def _cmdline(pid: str) -> list[str]:
     try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+        with open(f"{PROC}/{pid}/cmdline", "rb") as handle:
             return [part.decode(errors="replace") for part in handle.read().split(b"\0") if part]
     except OSError:
         return []
@@ -156,15 +202,17 @@ def _cmdline(pid: str) -> list[str]:
 
 def _exe(pid: str) -> str:
     try:
-        return os.readlink(f"/proc/{pid}/exe")
+        return os.readlink(f"{PROC}/{pid}/exe")
     except OSError:
         return ""
 
 
 def _ctr_next_to(containerd: str) -> str | None:
-    """The ctr shipped beside that containerd (a sandbox flavour's own), if there is one."""
+    """The ctr shipped beside a trusted containerd (a sandbox flavour's own), if there is one
+    that only root can change, in a folder only root can change (else it could be swapped)."""
     candidate = os.path.join(os.path.dirname(containerd), "ctr")
-    return candidate if os.access(candidate, os.X_OK) else None
+    safe = _root_only(candidate) and _root_only(os.path.dirname(candidate))
+    return candidate if safe and os.access(candidate, os.X_OK) else None
 
 
 def _listdir(path: str) -> list[str]:

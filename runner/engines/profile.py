@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runner.engines.identity import is_sandbox_info
+from runner.engines.identity import is_sandbox_endpoint, is_sandbox_info
 
 LOCAL_SCHEMES = ("unix://", "npipe://")
 CONTAINERD_SNAPSHOTTER = "io.containerd.snapshotter.v1"  # DriverStatus driver-type of that store
@@ -47,7 +47,7 @@ def detect_profile(info: Mapping[str, Any], endpoint: str) -> EngineProfile:
         storage_driver=str(info.get("Driver", "")),
         server_version=str(info.get("ServerVersion", "")),
         host_paths_visible=visible,
-        sandbox=is_sandbox_info(info),
+        sandbox=is_sandbox_info(info) or is_sandbox_endpoint(endpoint),
         containerd_store=uses_containerd_store(info),
         rootless=is_rootless(info),
     )

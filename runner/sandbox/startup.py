@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from runner.engines import identity
 from runner.errors import SandboxError
 from runner.sandbox import (
     api,
@@ -37,6 +38,7 @@ def start(layout: Layout, progress: Progress) -> SandboxInfo:
     packages = _packages(flavour, progress)
     address, network_ = _start_registry_and_network(layout, flavour, progress)
     _start_engine(layout, address, network_, packages, progress)
+    identity.mark_socket_folder(str(layout.socket))  # Podman's `docker info` has no labels
     _say_engine_up(flavour, layout, progress)
     driver = _storage_driver(layout, progress)
     client_dir = packages.client_dir if packages else ""

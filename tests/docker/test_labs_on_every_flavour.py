@@ -53,6 +53,7 @@ def test_a_bundled_lab_passes_on_every_flavour(path, language, flavour_profile, 
     flavour, profile = flavour_profile
     column = COLUMN_OF[flavour]
     assert engine_tags(profile) == column.names, "the README's engine table names it wrongly"
+    assert profile.sandbox, "every flavour is known as a sandbox (label or socket mark)"
     lab = load_lab(path, lambda notice: None)
     verdict = SelfTest(lab, path, language, profile, lambda: docker_client(profile.endpoint),
                        tmp_path / "work", dict(os.environ)).run()

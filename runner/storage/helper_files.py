@@ -85,14 +85,6 @@ class HelperFiles(HostFiles):
             raise HelperError("helper.blind", folder=must_see)
         return cls(client, container, access, rights, image)
 
-    def command_prefix(self) -> str:
-        """What a student types on this engine to run a command on its host (append the
-        command, quoted: helper_command.host_shell_command), in the form this helper found
-        to work here."""
-        from runner.storage.helper_command import host_shell_prefix
-
-        return host_shell_prefix(self.rights, self.access)
-
     def close(self) -> None:
         """Remove the helper container (idempotent), and forget it as a way to that engine."""
         if self.endpoint:

@@ -24,7 +24,7 @@ from runner.engines.endpoint import engine_info
 from runner.engines.profile import detect_profile
 from runner.run.status import CheckStatus
 from runner.storage import helper_container, helper_session
-from runner.storage.helper_command import host_shell_command
+from runner.storage.helper_command import host_shell_command, host_shell_prefix
 from runner.storage.helper_container import HelperError
 from runner.storage.helper_files import HelperFiles, needs_helper, start_for
 from runner.storage.host_files import FileKind, files_for
@@ -198,7 +198,7 @@ def test_the_students_command_finds_myfile_on_the_remote_engine(remote_url, clie
     root = client.info()["DockerRootDir"]
     command = host_shell_command(f"ls -d {root}/overlay2/*/diff/MYFILE", helper.rights,
                                  helper.access)
-    assert command.startswith(helper.command_prefix() + " ")
+    assert command.startswith(host_shell_prefix(helper.rights, helper.access) + " ")
     done = subprocess.run(["bash", "-c", command], env=dict(os.environ, DOCKER_HOST=remote_url),
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == [f"{upper}/MYFILE"], done.stderr

@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -70,11 +72,12 @@ def as_user(layout: Layout, user: RootlessUser, inner: list[str]) -> list[str]:
 
 
 def tun_node(layout: Layout, user: RootlessUser) -> Path:
-    """A tun device node in the sandbox's HOME that only the user may open."""
-    node = layout.daemon_folder / "tun"
-    if not node.exists():
-        os.mknod(node, 0o600 | 0o020000, os.makedev(*TUN_DEVICE))  # S_IFCHR
-    os.chown(node, user.uid, user.gid)
+    """A tun device node that only the user may open, made afresh in the state folder (root's
+    alone: the user can put no symlink there; root bind-mounts it before becoming the user)."""
+    node = layout.file("tun")
+    node.unlink(missing_ok=True)  # a stale node of an earlier `up`
+    os.mknod(node, 0o600 | stat.S_IFCHR, os.makedev(*TUN_DEVICE))
+    os.chown(node, user.uid, user.gid, follow_symlinks=False)
     return node
 
 
@@ -97,17 +100,43 @@ def command(layout: Layout, registry: str) -> list[str]:
 
 
 def _prepare_home(layout: Layout, user: RootlessUser) -> Path:
+    """The sandbox's HOME, made afresh. It sits in the user's own folder, so root follows no
+    symlink there: the folder is opened once (O_NOFOLLOW), filled through that descriptor
+    while root still owns it, and only what was just made is handed to the user."""
     home = layout.daemon_folder
-    config = home / ".config" / "docker"
-    for folder in (home, config, layout.run_dir):
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    (home / MARKER).write_text(f"labrunner rootless sandbox of {layout.state_dir}\n",
-                               encoding="utf-8")
-    (config / "daemon.json").write_text(json.dumps(daemon.CONTAINERD_STORE, indent=2),
-                                        encoding="utf-8")
-    for folder in (home, *home.rglob("*")):
-        os.chown(folder, user.uid, user.gid, follow_symlinks=False)
+    if home.is_symlink():
+        raise SandboxError("flavour.rootless_home_symlink", home=str(home))
+    shutil.rmtree(home, ignore_errors=True)  # an earlier sandbox's (rmtree follows no symlink)
+    try:
+        home.mkdir(mode=0o700)
+        folder = os.open(home, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as error:
+        raise SandboxError("flavour.rootless_home_symlink", home=str(home)) from error
+    try:
+        made = _fill_home(folder, layout)
+        for name in reversed(made):  # deepest first: the user can enter nothing before
+            os.chown(name, user.uid, user.gid, dir_fd=folder, follow_symlinks=False)
+        os.fchown(folder, user.uid, user.gid)
+    finally:
+        os.close(folder)
     return home
+
+
+def _fill_home(folder: int, layout: Layout) -> list[str]:
+    """Make HOME's folders and files inside the open folder `folder`; their relative paths."""
+    config = ".config/docker"
+    for name in (".config", config, layout.run_dir.name):
+        os.mkdir(name, 0o700, dir_fd=folder)
+    _write_new(folder, MARKER, f"labrunner rootless sandbox of {layout.state_dir}\n")
+    _write_new(folder, f"{config}/daemon.json", json.dumps(daemon.CONTAINERD_STORE, indent=2))
+    return [".config", config, layout.run_dir.name, MARKER, f"{config}/daemon.json"]
+
+
+def _write_new(folder: int, name: str, text: str) -> None:
+    """Create file `name` (never an existing one, never through a symlink) and write `text`."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    with os.fdopen(os.open(name, flags, 0o600, dir_fd=folder), "w", encoding="utf-8") as out:
+        out.write(text)
 
 
 def connect(layout: Layout, pid: int, subnet: str) -> bool:
@@ -173,8 +202,6 @@ def wait(layout: Layout, pid: int) -> bool:
 def cleanup(layout: Layout) -> None:
     """After rootlesskit is gone: the shims a killed dockerd left, then the user's HOME for
     this sandbox (its images and containers), if it carries the sandbox's marker."""
-    import shutil
-
     leftovers.stop_shims(layout.run_dir / "docker" / "containerd" / "containerd.sock")
     home = layout.daemon_folder
     if (home / MARKER).exists():

@@ -135,7 +135,8 @@ def prepare_folders(layout: Layout) -> None:
     folder = layout.state_dir
     if folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).exists():
         raise SandboxError("sandbox.state_dir_not_ours", dir=str(folder))
-    for path in (folder, layout.run_dir, layout.data_root):
+    # The rootless flavour's run folder is in the user's HOME, made afresh by rootless.py.
+    for path in (folder, layout.data_root, *([] if layout.home else [layout.run_dir])):
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
     (folder / MARKER).write_text("labrunner sandbox: `labrunner sandbox down` deletes this "
                                  "folder\n", encoding="utf-8")

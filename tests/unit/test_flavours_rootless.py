@@ -1,11 +1,16 @@
 """The rootless flavour's safety checks: offline engine, files root touches in the user's home."""
 
+import json
+import os
+import stat
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from runner.errors import SandboxError
 from runner.sandbox import rootless
+from runner.sandbox.state import MARKER
 
 
 def _ip(answers: dict[str, tuple[int, str]]):
@@ -54,3 +59,54 @@ def test_no_routes_reads_ip_json():
     assert rootless.no_routes("")
     assert not rootless.no_routes('[{"dst":"default"}]')
     assert not rootless.no_routes("garbage")
+
+
+def _layout(tmp_path):
+    from runner.sandbox.paths import Layout
+
+    home = tmp_path / "homes" / "sandbox-1"
+    (tmp_path / "homes").mkdir()
+    (tmp_path / "state").mkdir()
+    return Layout(tmp_path / "state", home / "run", None, "rootless", home)
+
+
+def _user(tmp_path):
+    from runner.sandbox.rootless_user import RootlessUser
+
+    return RootlessUser("me", os.getuid(), os.getgid(), tmp_path / "homes")
+
+
+def test_a_home_that_is_a_symlink_is_refused_and_its_target_untouched(tmp_path):
+    layout = _layout(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    layout.home.symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(SandboxError) as raised:
+        rootless._prepare_home(layout, _user(tmp_path))
+    assert raised.value.key == "flavour.rootless_home_symlink"
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_a_stale_home_is_remade_and_no_symlink_in_it_is_followed(tmp_path):
+    layout = _layout(tmp_path)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (layout.home / ".config").mkdir(parents=True)
+    (layout.home / ".config" / "docker").symlink_to(victim)
+    (layout.home / MARKER).symlink_to(victim / "marker")
+    home = rootless._prepare_home(layout, _user(tmp_path))
+    assert list(victim.iterdir()) == []
+    assert not (home / ".config" / "docker").is_symlink()
+    assert json.loads((home / ".config" / "docker" / "daemon.json").read_text())
+    assert layout.run_dir.is_dir() and (home / MARKER).is_file()
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+
+
+def test_the_tun_node_is_made_afresh_in_the_state_folder(tmp_path, monkeypatch):
+    made = []
+    monkeypatch.setattr(rootless.os, "mknod", lambda path, *args: made.append(path) or
+                        Path(path).write_text(""))
+    layout = _layout(tmp_path)
+    (layout.state_dir / "tun").write_text("stale")
+    node = rootless.tun_node(layout, _user(tmp_path))
+    assert node == layout.state_dir / "tun" and made == [node]
+    assert node.read_text() == ""

@@ -101,9 +101,11 @@ def _source(source: str):
 def report(name: str, details: dict, profile, layer, language: str) -> dict:
     """Everything `where` knows, as the JSON it prints (text in `language`)."""
     from runner.storage.explain import explanation, how_found
+    from runner.storage.host_files import NOWHERE
     from runner.storage.layout import storage_layout
 
-    layout = layer.layout if layer is not None else storage_layout(profile)
+    # No layer: the engine host's files cannot be read, so none of ours is probed for it.
+    layout = layer.layout if layer is not None else storage_layout(profile, NOWHERE)
     found = layer is not None and layer.found
     return {
         "container": name, "id": details.get("Id", ""), "engine_kind": profile.kind,

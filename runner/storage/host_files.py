@@ -118,7 +118,27 @@ def kind_from_mode(mode: int, rdev: int = 0) -> FileKind:
     return FileKind.OTHER
 
 
+class NoFiles(HostFiles):
+    """An engine host whose files cannot be read from here (a remote engine, no helper):
+    every question answers nothing, so no lookup mistakes this machine's files for its."""
+
+    where = "nowhere"
+
+    def kind(self, path: str) -> FileKind:
+        return FileKind.MISSING
+
+    def glob(self, pattern: str) -> list[str]:
+        return []
+
+    def read_text(self, path: str, limit: int = READ_LIMIT) -> str | None:
+        return None
+
+    def listdir(self, path: str) -> list[str]:
+        return []
+
+
 LOCAL = LocalFiles()
+NOWHERE = NoFiles()
 
 # Engines whose files are read another way (a helper container, with the user's consent):
 # endpoint -> its HostFiles. Whoever sets the helper up registers it; lookups ask files_for.
@@ -141,3 +161,8 @@ def files_for(profile) -> HostFiles | None:
     if registered is not None:
         return registered
     return LOCAL if profile.host_paths_visible else None
+
+
+def files_or_nowhere(profile) -> HostFiles:
+    """files_for(profile), or NOWHERE where they cannot be read (never this machine's)."""
+    return files_for(profile) or NOWHERE

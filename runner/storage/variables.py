@@ -8,7 +8,7 @@ the layers' chain is recorded; `containerd_root`: the containerd store's root ("
 
 from __future__ import annotations
 
-from runner.storage.host_files import LOCAL, HostFiles
+from runner.storage.host_files import HostFiles, files_or_nowhere
 from runner.storage.layout import storage_layout
 
 STORAGE_VARIABLES = ("storage", "layer_files", "merged_files", "layer_root", "layer_db",
@@ -17,8 +17,9 @@ STORAGE_VARIABLES = ("storage", "layer_files", "merged_files", "layer_root", "la
 
 def storage_values(profile, files: HostFiles | None = None) -> dict[str, str]:
     """{name: value} for STORAGE_VARIABLES on the engine `profile` describes. `files`: how to
-    look at the engine host (to find the containerd root); default this machine's."""
-    layout = storage_layout(profile, files or LOCAL)
+    look at the engine host (to find the containerd root); by default its registered helper,
+    this machine's where its files are visible here, else none (never probe ours for it)."""
+    layout = storage_layout(profile, files if files is not None else files_or_nowhere(profile))
     return {"storage": layout.driver, "layer_files": layout.layer_files,
             "merged_files": layout.merged_files, "layer_root": layout.layer_root,
             "layer_db": layout.layer_db, "containerd_root": layout.containerd_root}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from runner.lab.types import STORAGE_DRIVERS
@@ -92,3 +94,37 @@ def test_every_storage_driver_is_explained(driver, language):
 def test_an_unknown_driver_says_so():
     assert "devicemapper" in explain("devicemapper", "fr") and "labrunner" in explain(
         "devicemapper", "en")
+
+
+def _local_containerd(tmp_path) -> str:
+    """A Docker root on THIS machine whose sandbox-style containerd root has the snapshotter."""
+    (tmp_path / "containerd" / SNAP).mkdir(parents=True)
+    return str(tmp_path)
+
+
+def test_a_remote_engines_variables_never_probe_this_machines_folders(tmp_path):
+    root = _local_containerd(tmp_path)
+    local = profile("linux", "overlayfs", root, containerd_store=True)
+    remote = dataclasses.replace(local, kind="remote", endpoint="tcp://10.0.0.9:2375",
+                                 host_paths_visible=False)
+    assert storage_values(local)["containerd_root"] == f"{root}/containerd"
+    assert storage_values(remote)["containerd_root"] == f"{root}/containerd/daemon"
+
+
+def test_where_without_the_engines_files_lays_out_from_nothing_local(tmp_path):
+    from runner.commands.where import report
+
+    root = _local_containerd(tmp_path)
+    remote = dataclasses.replace(profile("linux", "overlayfs", root, containerd_store=True),
+                                 kind="remote", host_paths_visible=False)
+    answer = report("www", {"Id": "c" * 64}, remote, None, "en")
+    assert answer["containerd_root"] == f"{root}/containerd/daemon" and not answer["visible"]
+
+
+def test_nowhere_answers_nothing():
+    from runner.storage.host_files import NOWHERE, FileKind
+
+    assert (NOWHERE.kind("/"), NOWHERE.glob("/*"), NOWHERE.listdir("/")) == (
+        FileKind.MISSING, [], [])
+    assert NOWHERE.read_text("/etc/hostname") is None
+    assert NOWHERE.read_bytes("/etc/hostname") is None

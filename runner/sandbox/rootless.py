@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import shlex
 import shutil
 import stat
@@ -31,13 +32,14 @@ from runner.engines import identity
 from runner.errors import SandboxError
 from runner.sandbox import api, daemon, leftovers, network, processes
 from runner.sandbox.engine_packages import EnginePackages
-from runner.sandbox.paths import Layout
+from runner.sandbox.paths import ROOTLESS_USER, Layout
 from runner.sandbox.requirements import program, search_path
 from runner.sandbox.rootless_user import RootlessUser, shared_copy
 from runner.sandbox.state import MARKER
 
 START_TIMEOUT = 60.0
 LINK_TIMEOUT = 10.0
+STRAY_GRACE = 10.0  # a dockerd left alone still stops its containers first
 TUN = Path("/dev/net/tun")
 TUN_DEVICE = (10, 200)  # the tun device's major and minor numbers (Linux's devices.txt)
 # Inside rootlesskit's mount namespace, /run is a copy: remove what would lead dockerd to the
@@ -200,9 +202,32 @@ def wait(layout: Layout, pid: int) -> bool:
 
 
 def cleanup(layout: Layout) -> None:
-    """After rootlesskit is gone: the shims a killed dockerd left, then the user's HOME for
-    this sandbox (its images and containers), if it carries the sandbox's marker."""
-    leftovers.stop_shims(layout.run_dir / "docker" / "containerd" / "containerd.sock")
+    """After rootlesskit is gone: the dockerd and containerd that outlived it, the shims a
+    killed dockerd left, then the user's HOME for this sandbox (its images and containers),
+    if it carries the sandbox's marker."""
     home = layout.daemon_folder
+    stop_strays(home)
+    leftovers.stop_shims(layout.run_dir / "docker" / "containerd" / "containerd.sock")
     if (home / MARKER).exists():
         shutil.rmtree(home, ignore_errors=True)
+
+
+def stop_strays(home: Path) -> None:
+    """Stop, by pid, the processes run as the rootless user whose command line names `home`:
+    a dockerd and containerd left running when rootlesskit was killed (never another
+    sandbox's, whose HOME is another folder, nor anything of root's)."""
+    try:
+        uid = pwd.getpwnam(ROOTLESS_USER).pw_uid
+    except KeyError:
+        return
+    for pid in processes.processes_mentioning(f"{home}/"):
+        if process_uid(pid) == uid:
+            processes.stop(pid, STRAY_GRACE)
+
+
+def process_uid(pid: int) -> int | None:
+    """The user `pid` runs as, seen from here (None when it is gone)."""
+    try:
+        return Path(f"/proc/{pid}").stat().st_uid
+    except OSError:
+        return None

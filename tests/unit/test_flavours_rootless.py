@@ -110,3 +110,28 @@ def test_the_tun_node_is_made_afresh_in_the_state_folder(tmp_path, monkeypatch):
     node = rootless.tun_node(layout, _user(tmp_path))
     assert node == layout.state_dir / "tun" and made == [node]
     assert node.read_text() == ""
+
+
+def test_cleanup_stops_only_the_user_s_processes_naming_this_home(tmp_path, monkeypatch):
+    import pwd
+
+    home = tmp_path / "sandbox-1"
+    user = pwd.struct_passwd(("labrunner-rootless", "x", 990, 990, "", str(tmp_path), ""))
+    monkeypatch.setattr(rootless.pwd, "getpwnam", lambda name: user)
+    mentioning = {f"{home}/": [11, 12, 13]}
+    monkeypatch.setattr(rootless.processes, "processes_mentioning", mentioning.__getitem__)
+    monkeypatch.setattr(rootless, "process_uid", {11: 990, 12: 0, 13: 990}.get)
+    stopped = []
+    monkeypatch.setattr(rootless.processes, "stop", lambda pid, grace: stopped.append(pid))
+    rootless.stop_strays(home)
+    assert stopped == [11, 13]  # 12 is root's: never stopped by this search
+
+
+def test_cleanup_stops_nothing_when_the_user_does_not_exist(tmp_path, monkeypatch):
+    def missing(name):
+        raise KeyError(name)
+
+    monkeypatch.setattr(rootless.pwd, "getpwnam", missing)
+    monkeypatch.setattr(rootless.processes, "processes_mentioning",
+                        lambda text: pytest.fail("searched without a user"))
+    rootless.stop_strays(tmp_path)

@@ -71,14 +71,18 @@ def _in_store(summary: Message, layout, files, diff_ids: list[str]) -> CheckOutc
 
 def _snapshots(layout, files, diff_ids: list[str]) -> dict[str, tuple[str, str]] | None:
     """{name: (parent, kind)} of the image's layers' snapshots: from the snapshotter's
-    database, else from containerd itself (`ctr snapshots ls`)."""
+    database, else from containerd itself (`ctr snapshots ls`) where it runs on this machine
+    (through a helper, a local ctr would ask this machine's containerd: None then)."""
     from runner.storage.containerd_snapshots import list_snapshots
+    from runner.storage.host_files import LocalFiles
     from runner.storage.snapshot_db import DB_LIMIT, read_snapshots
 
     index = read_snapshots(files.read_bytes(layout.layer_db, DB_LIMIT) or b"")
     if index:
         found = [index.get(chain) for chain in chain_ids(diff_ids)]
         return {s.name: (s.parent, s.kind) for s in found if s is not None}
+    if not isinstance(files, LocalFiles):
+        return None
     return list_snapshots(layout.driver, layout.containerd_root)
 
 

@@ -20,6 +20,7 @@ from runner.storage.helper_script import (
     parse_listing,
     parse_names,
     parse_read,
+    parse_read_raw,
     read_bytes,
 )
 from runner.storage.helper_session import Session
@@ -117,6 +118,12 @@ class HelperFiles(HostFiles):
         if not _usable(path):
             return None
         return parse_read(self._ask("read", path, str(read_bytes(limit))), limit)
+
+    def read_bytes(self, path: str, limit: int = READ_LIMIT) -> bytes | None:
+        """Raw bytes (containerd's snapshot database is binary): the `read` answer after `+`."""
+        if not _usable(path):
+            return None
+        return parse_read_raw(self._ask("read", path, str(max(0, limit))), limit)
 
     def listdir(self, path: str) -> list[str]:
         return parse_listing(self._ask("list", path)) if _usable(path) else []

@@ -137,6 +137,11 @@ def parse_read(output: bytes, limit: int) -> str | None:
     return output[1:].decode("utf-8", "replace")[:limit]
 
 
+def parse_read_raw(output: bytes, limit: int) -> bytes | None:
+    """The `read` answer as bytes: `+` then the file's first bytes, `-` when unreadable."""
+    return output[1:1 + max(0, limit)] if output.startswith(b"+") else None
+
+
 def stdout_of(stream: bytes) -> bytes:
     """The standard output in an exec's multiplexed stream (frames of an 8-byte header:
     stream number, 3 zero bytes, big-endian length; then that many bytes)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from runner.storage import containerd_snapshots, mountinfo
-from runner.storage.host_files import LOCAL, HostFiles
+from runner.storage.host_files import LOCAL, HostFiles, LocalFiles
 from runner.storage.layout import StorageLayout, storage_layout
 from runner.storage.snapshot_db import DB_LIMIT, read_snapshots
 
@@ -82,6 +82,8 @@ def container_layer(details: dict, profile, files: HostFiles = LOCAL,
                     snapshots: SnapshotLookup = containerd_snapshots.snapshot_mount
                     ) -> ContainerLayer:
     """Locate the layer of the container `details` (its `docker inspect`) describes."""
+    if snapshots is containerd_snapshots.snapshot_mount and not isinstance(files, LocalFiles):
+        snapshots = _no_snapshots  # ctr here would ask THIS machine's containerd, not the host's
     # A running container's root mount settles the containerd root; not read when inspect
     # already names the folders (through a helper, each read is an exec).
     root_mount = {} if _graph_data(details).get("UpperDir") else _mount_options(details, files)
@@ -102,6 +104,11 @@ def _view_from_here(layer: ContainerLayer, details: dict, files: HostFiles) -> C
     if not (pid and layer.running and layer.merged) or files.listdir(layer.merged):
         return layer
     return replace(layer, merged=f"/proc/{pid}/root", merged_in_engine=layer.merged)
+
+
+def _no_snapshots(container_id: str, snapshotter: str, containerd_root: str) -> dict[str, str]:
+    """The SNAPSHOTS way where the engine host is not this machine: no answer."""
+    return {}
 
 
 def _graph_data(details: dict) -> dict:

@@ -23,6 +23,7 @@ from runner.storage.helper_script import (
     parse_names,
     parse_probe,
     parse_read,
+    parse_read_raw,
     read_bytes,
     stdout_of,
 )
@@ -56,6 +57,12 @@ def test_read_answers_none_for_no_file_and_cuts_at_the_limit_in_characters():
     assert parse_read(b"-", 10) is None and parse_read(b"", 10) is None
     assert parse_read("+été".encode(), 2) == "ét"
     assert read_bytes(3) == 12 and read_bytes(-1) == 0
+
+
+def test_a_raw_read_keeps_the_bytes_as_they_are_and_cuts_at_the_limit_in_bytes():
+    assert parse_read_raw(b"-", 10) is None and parse_read_raw(b"", 10) is None
+    assert parse_read_raw(b"+\xed\x0c\xda\xed\0\0", 5) == b"\xed\x0c\xda\xed\0"
+    assert parse_read_raw(b"+", 10) == b""  # an empty file
 
 
 @pytest.mark.parametrize(("output", "access"), [

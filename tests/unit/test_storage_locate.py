@@ -142,3 +142,28 @@ def test_a_rootless_engines_merged_view_is_reached_through_the_containers_root(t
     write(tmp_path, f"/var/lib/docker/rootfs/overlayfs/{CID}/etc/hostname")  # mounted here
     layer = container_layer(containerd_details(True), engine, RootedFiles(tmp_path), no_ctr)
     assert layer.mounted_view == f"/var/lib/docker/rootfs/overlayfs/{CID}"
+
+
+def test_through_another_way_than_local_files_no_local_ctr_is_run(tmp_path, monkeypatch):
+    """A stopped container on a helper-read host: ctr here would ask THIS machine's
+    containerd, so the SNAPSHOTS way is not tried (the snapshot database is)."""
+    from runner.storage import containerd_snapshots
+
+    monkeypatch.setattr(containerd_snapshots, "_ctr",
+                        lambda *args: pytest.fail("a local ctr was run"))
+    folder(tmp_path, f"{SNAPS}/13/fs")
+    engine = profile("containerd", "overlayfs", containerd_store=True)
+    layer = container_layer(containerd_details(False), engine, RootedFiles(tmp_path))
+    assert layer.method == Method.NONE
+
+
+def test_the_layer_store_check_asks_no_local_ctr_through_another_way(tmp_path, monkeypatch):
+    from runner.checks import layer_store
+    from runner.storage import containerd_snapshots
+    from runner.storage.layout import storage_layout
+
+    monkeypatch.setattr(containerd_snapshots, "list_snapshots",
+                        lambda *args: pytest.fail("a local ctr was run"))
+    engine = profile("containerd", "overlayfs", containerd_store=True)
+    layout = storage_layout(engine, RootedFiles(tmp_path))
+    assert layer_store._snapshots(layout, RootedFiles(tmp_path), ["sha256:" + "a" * 64]) is None

@@ -5,7 +5,7 @@ layers, how they were found, and what the driver does with layers, in the chosen
 With --host-helper (consent given in advance), an engine whose files are not on this machine
 (Docker Desktop, a remote engine) is read through a privileged helper container on it.
 Exit 0 when the writable layer was found, 1 when not (no such container, files not
-readable from here), 3 when no engine answers.
+readable from here), 3 when no engine answers (or the sandbox asked for is not running).
 """
 
 from __future__ import annotations
@@ -78,15 +78,29 @@ def _show(args: argparse.Namespace, details: dict, profile, files) -> int:
 
 
 def engine_profile(option: str | None):
-    """The engine to ask: the sandbox (started if need be) when asked by name, else the
-    configured one; exit 3 when it does not answer (never a silent fallback)."""
-    from runner.engines.connect import connect, profile_at
+    """The engine to ask: the sandbox when asked by name (only a running one: looking a
+    container up must not start an engine, maybe downloading it), else the configured one;
+    exit 3 when it does not answer (never a silent fallback)."""
+    from runner.engines.connect import profile_at, sandbox_flavour
     from runner.engines.endpoint import configured_endpoint
+    from runner.messages import msg
 
     if option and option.split(":")[0] == "sandbox":
-        return connect(option, os.environ, lambda message: None)
+        return profile_at(running_sandbox(sandbox_flavour(option)), msg("engine.source_sandbox"))
     endpoint = configured_endpoint(option, os.environ)
     return profile_at(endpoint.url, _source(endpoint.source))
+
+
+def running_sandbox(flavour: str) -> str:
+    """The Docker URL of the sandbox of that flavour if it runs; SandboxError (exit 3) if not."""
+    from runner.errors import SandboxError
+    from runner.sandbox import Sandbox
+
+    sandbox = Sandbox(flavour=flavour)
+    if not sandbox.is_running():
+        raise SandboxError("storage.where_sandbox_not_running", flavour=flavour,
+                           option="" if flavour == "overlay2" else f" --flavour {flavour}")
+    return sandbox.docker_host
 
 
 def _source(source: str):

@@ -50,3 +50,27 @@ def test_files_not_visible_says_so_and_still_explains_the_driver():
     text = "\n".join(text_lines(answer, "fr"))
     assert "pas visibles depuis cette machine (moteur desktop)" in text
     assert "snapshots" in text.splitlines()[-1]
+
+
+def test_where_on_a_sandbox_that_is_not_running_exits_3_without_starting_it(monkeypatch,
+                                                                            capsys):
+    from runner.cli import main
+    from runner.sandbox import Sandbox
+
+    monkeypatch.setattr(Sandbox, "is_running", lambda self: False)
+    monkeypatch.setattr(Sandbox, "up", lambda self, *a, **k: pytest.fail("sandbox started"))
+    assert main(["where", "www", "--engine", "sandbox:containerd", "--lang", "fr"]) == 3
+    error = capsys.readouterr().err
+    assert "bac à sable containerd ne tourne pas" in error
+    assert "labrunner sandbox up --flavour containerd" in error
+
+
+def test_where_on_a_running_sandbox_asks_it(monkeypatch):
+    from runner.commands import where
+    from runner.engines import connect
+    from runner.sandbox import Sandbox
+
+    monkeypatch.setattr(Sandbox, "is_running", lambda self: True)
+    monkeypatch.setattr(Sandbox, "up", lambda self, *a, **k: pytest.fail("sandbox started"))
+    monkeypatch.setattr(connect, "profile_at", lambda url, source: url)
+    assert where.engine_profile("sandbox").startswith("unix://")

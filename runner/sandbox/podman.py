@@ -110,7 +110,9 @@ def _remove_containers(paths: PodmanPaths) -> None:
 
 def lab_bridges(layout: Layout) -> list[str]:
     """Bridges of the networks a lab created (`docker network create`: podman names them
-    cni-podmanN), to delete at `down` once the containers are gone; never the sandbox's own."""
+    cni-podmanN), to delete at `down` once the containers are gone; never the sandbox's own.
+    Read from the sandbox's own CNI configs alone: never a name pattern, which the user's
+    podman shares."""
     names = []
     for conflist in sorted(PodmanPaths(layout).networks.glob("*.conflist")):
         if conflist.stem == NETWORK:

@@ -45,8 +45,8 @@ FLAVOUR_PROGRAMS = {
                  "newuidmap": "flavour.missing_rootless", "newgidmap": "flavour.missing_rootless",
                  "useradd": "flavour.missing_rootless", "unshare": "flavour.missing_rootless",
                  "nsenter": "flavour.missing_rootless", "setpriv": "flavour.missing_rootless"},
-    "podman": {"podman": "flavour.missing_podman", "conmon": "flavour.missing_podman",
-               "docker": "sandbox.missing_docker_cli"},
+    # podman, conmon, runc and the CNI plugins: podman.missing_requirement.
+    "podman": {"docker": "sandbox.missing_docker_cli"},
 }
 
 
@@ -72,11 +72,22 @@ def missing_requirement(flavour: str = "overlay2") -> str | None:
     for name, key in needed_programs(flavour).items():
         if program(name) is None:
             return key
-    if flavour == "fuse-overlayfs" and not FUSE_DEVICE.is_char_device():
-        return "flavour.missing_fuse_device"
+    if (missing := _flavour_requirement(flavour)) is not None:
+        return missing
     found = busybox()
     if found is None or not is_static(found):
         return "sandbox.missing_busybox"
+    return None
+
+
+def _flavour_requirement(flavour: str) -> str | None:
+    """What else the flavour needs: /dev/fuse, or podman's programs and CNI plugins."""
+    if flavour == "fuse-overlayfs" and not FUSE_DEVICE.is_char_device():
+        return "flavour.missing_fuse_device"
+    if flavour == "podman":
+        from runner.sandbox import podman
+
+        return podman.missing_requirement()
     return None
 
 

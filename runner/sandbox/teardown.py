@@ -38,8 +38,15 @@ def stop(layout: Layout) -> None:
 def _bridges(layout: Layout, pid: int) -> list[str]:
     """The bridges of the engine's networks, to remove once it is gone. None for a flavour
     without a bridge of its own: what it reports is the machine's (docker0), never ours."""
-    if not has_bridge(Flavour(layout.flavour)):
+    flavour = Flavour(layout.flavour)
+    if not has_bridge(flavour):
         return []
+    if flavour == Flavour.PODMAN:
+        # Its lab networks' bridges are cni-podmanN, as the user's own podman names them: only
+        # the names written in the sandbox's own CNI configs (read even if the service died).
+        from runner.sandbox import podman
+
+        return podman.lab_bridges(layout)
     if not (pid and processes.owned(pid, layout.daemon_folder)):
         return []
     return [name for name in api.bridge_names(layout.socket) if name != "docker0"]

@@ -197,6 +197,29 @@ def test_status_names_the_flavour_and_the_driver_it_chose(sandboxes, base, flavo
     assert "Warning" not in done.stdout  # vfs was asked for: no fallback warning
 
 
+def test_podman_down_deletes_its_lab_bridges_by_its_own_configs_only(base, docker0):
+    """A lab's `docker network create` on the Podman flavour makes a cni-podmanN bridge, a name
+    the user's own podman uses too: `down` deletes the one its CNI configs name, even once
+    the service died, and leaves the user's."""
+    users = "cni-podman9"
+    subprocess.run(["ip", "link", "add", users, "type", "bridge"], check=True)
+    sandbox = Sandbox(Path(f"{base}-podman-nets"), base / "cache", "podman")
+    try:
+        info = _up(sandbox, "podman")
+        docker(info, "network", "create", "labnet")
+        docker(info, "run", "-d", "--network", "labnet", "--name", "on-labnet", "nginx")
+        conflist = Path(info.state_dir) / "podman" / "networks" / "labnet.conflist"
+        bridge = json.loads(conflist.read_text())["plugins"][0]["bridge"]
+        assert bridge != users and Path(f"/sys/class/net/{bridge}").is_dir()
+        os.kill(info.dockerd_pid, 9)  # the service died: its API can name no bridge any more
+        sandbox.down()
+        assert not Path(f"/sys/class/net/{bridge}").exists()
+        assert Path(f"/sys/class/net/{users}").is_dir()
+    finally:
+        sandbox.down()
+        subprocess.run(["ip", "link", "delete", users], capture_output=True)
+
+
 def test_down_stops_exactly_its_own_processes_and_leaves_docker0(sandboxes):
     remaining = dict(sandboxes)
     # A container left running: fuse-overlayfs mounts its layers through a process of its own.

@@ -197,6 +197,29 @@ def test_status_names_the_flavour_and_the_driver_it_chose(sandboxes, base, flavo
     assert "Warning" not in done.stdout  # vfs was asked for: no fallback warning
 
 
+def test_rootless_down_stops_the_daemons_whose_pid_it_lost_before_deleting_their_home(base):
+    """A record without the engine's pid (an `up` interrupted right after the spawn): `down`
+    still stops the rootless user's processes naming this sandbox's HOME, and only those."""
+    import pwd
+
+    from runner.sandbox import state
+
+    sandbox = Sandbox(Path(f"{base}-rootless-lost"), base / "cache", "rootless")
+    try:
+        _up(sandbox, "rootless")
+        home = sandbox.layout.daemon_folder
+        uid = pwd.getpwnam("labrunner-rootless").pw_uid
+        strays = [pid for pid in processes_mentioning(f"{home}/")
+                  if Path(f"/proc/{pid}").stat().st_uid == uid]
+        assert len(strays) >= 3  # rootlesskit, its child, dockerd, containerd
+        state.update(sandbox.layout, dockerd_pid=0)
+        sandbox.down()
+        assert not any(alive(pid) for pid in strays)
+        assert not home.exists()
+    finally:
+        sandbox.down()
+
+
 def test_podman_down_deletes_its_lab_bridges_by_its_own_configs_only(base, docker0):
     """A lab's `docker network create` on the Podman flavour makes a cni-podmanN bridge, a name
     the user's own podman uses too: `down` deletes the one its CNI configs name, even once

@@ -368,10 +368,10 @@ def builtin_values(run: LabRun) -> dict[str, str]:
 
 def _storage_values(profile: EngineProfile) -> dict[str, str]:
     """Where this engine keeps layers, read through a helper where one was started for it."""
-    from runner.storage.host_files import LOCAL, files_for
+    from runner.storage.host_files import files_or_nowhere
     from runner.storage.variables import storage_values
 
-    return storage_values(profile, files_for(profile) or LOCAL)
+    return storage_values(profile, files_or_nowhere(profile))
 
 
 def _lab_values(lab: Lab, builtins: dict[str, str]) -> dict[str, str]:

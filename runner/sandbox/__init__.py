@@ -111,7 +111,7 @@ class Sandbox:
             if not self.is_running():
                 raise SandboxError("sandbox.stopped_meanwhile")
             for archive in archives:
-                importer.import_archive(docker, self.layout, info.registry, archive, progress)
+                importer.import_archive(docker, self.layout, info.pushes_to, archive, progress)
 
     def down(self) -> None:
         """Stop what `up` started (by its recorded pids) and remove the sandbox's state."""

@@ -80,6 +80,8 @@ def owned_pids(layout: Layout, record: dict) -> list[tuple[int, Path]]:
             (record.get("registry_pid", 0), layout.state_dir)]
     if has_own_containerd(Flavour(layout.flavour)):
         pids.append((record.get("containerd_pid", 0), layout.state_dir))
+    if Flavour(layout.flavour) == Flavour.ROOTLESS:  # its mirror is read-only
+        pids.append((record.get("push_registry_pid", 0), layout.state_dir))
     return pids
 
 

@@ -144,25 +144,26 @@ def _write_new(folder: int, name: str, text: str) -> None:
 def connect(layout: Layout, pid: int, subnet: str) -> bool:
     """Once rootlesskit's child has its network namespace, move the engine's end of the link
     into it (see network.move_into); False when that did not happen in time."""
-    child_pid = layout.run_dir / "rootlesskit" / "child_pid"
-    own = os.readlink("/proc/self/ns/net")
-
-    def child() -> int:
-        """rootlesskit's child runs our command (dockerd) as its own child."""
-        try:
-            for found in processes.children(int(child_pid.read_text().strip())):
-                if os.readlink(f"/proc/{found}/ns/net") != own:
-                    return found
-        except (OSError, ValueError):
-            pass
-        return 0
-
-    if not processes.wait_for(pid, lambda: child() != 0, LINK_TIMEOUT):
+    if not processes.wait_for(pid, lambda: engine_pid(layout) != 0, LINK_TIMEOUT):
         return False
-    if not network.move_into(network.peer_name(layout.tag), child(), subnet):
+    if not network.move_into(network.peer_name(layout.tag), engine_pid(layout), subnet):
         return False
-    go_offline(child())
+    go_offline(engine_pid(layout))
     return True
+
+
+def engine_pid(layout: Layout) -> int:
+    """A process in the engine's network namespace (0 before there is one): rootlesskit's
+    child runs our command (dockerd) as its own child."""
+    own = os.readlink("/proc/self/ns/net")
+    try:
+        child_pid = int((layout.run_dir / "rootlesskit" / "child_pid").read_text().strip())
+        for found in processes.children(child_pid):
+            if os.readlink(f"/proc/{found}/ns/net") != own:
+                return found
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def go_offline(engine_pid: int) -> None:

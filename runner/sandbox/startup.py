@@ -38,11 +38,12 @@ def start(layout: Layout, progress: Progress) -> SandboxInfo:
     packages = _packages(flavour, progress)
     address, network_ = _start_registry_and_network(layout, flavour, progress)
     _start_engine(layout, address, network_, packages, progress)
+    push = _start_push_registry(layout) if flavour == Flavour.ROOTLESS else address
     identity.mark_socket_folder(str(layout.socket))  # Podman's `docker info` has no labels
     _say_engine_up(flavour, layout, progress)
     driver = _storage_driver(layout, progress)
     client_dir = packages.client_dir if packages else ""
-    _load_standins(layout, address, progress, client_dir)
+    _load_standins(layout, address, push, progress, client_dir)
     info = _completed(layout, client_dir, driver)
     state.update(layout, **state.as_record(info))
     return info
@@ -61,7 +62,7 @@ def _start_registry_and_network(layout: Layout, flavour: Flavour,
     the veth link the registry then listens on."""
     if flavour == Flavour.ROOTLESS:
         network_ = _start_link(layout)
-        address = _start_registry(layout, network.gateway(network_[1]))
+        address = _start_registry(layout, network.gateway(network_[1]), readonly=True)
         progress("sandbox.registry_up", {"registry": address})
         progress("flavour.rootless_network", {"bridge": network_[0], "subnet": network_[1]})
         return address, network_
@@ -126,7 +127,9 @@ def _completed(layout: Layout, client_dir: str, driver: str) -> SandboxInfo:
         registry_pid=record["registry_pid"], state_dir=str(layout.state_dir),
         containerd_pid=record.get("containerd_pid", 0), run_dir=str(layout.run_dir),
         bridge=record.get("bridge", ""), subnet=record.get("subnet", ""),
-        flavour=layout.flavour, client_dir=client_dir, storage_driver=driver)
+        flavour=layout.flavour, client_dir=client_dir, storage_driver=driver,
+        push_registry=record.get("push_registry", ""),
+        push_registry_pid=record.get("push_registry_pid", 0))
 
 
 def prepare_folders(layout: Layout) -> None:
@@ -144,10 +147,10 @@ def prepare_folders(layout: Layout) -> None:
                  flavour=layout.flavour)
 
 
-def _start_registry(layout: Layout, host: str = "127.0.0.1") -> str:
+def _start_registry(layout: Layout, host: str = "127.0.0.1", readonly: bool = False) -> str:
     for _ in range(REGISTRY_ATTEMPTS):
         pid, address = registry.spawn(layout.registry_storage, layout.file("registry.yml"),
-                                      layout.file("registry.log"), host)
+                                      layout.file("registry.log"), host, readonly)
         state.update(layout, registry_pid=pid)
         if registry.wait_ready(pid, address):
             state.update(layout, registry=address)
@@ -155,6 +158,25 @@ def _start_registry(layout: Layout, host: str = "127.0.0.1") -> str:
         processes.stop(pid, grace=2)
     raise SandboxError("sandbox.registry_failed", seconds=int(registry.START_TIMEOUT),
                        log=processes.log_tail(layout.file("registry.log")))
+
+
+def _start_push_registry(layout: Layout) -> str:
+    """The rootless engine's registry for pushes, on 127.0.0.1 of its own network namespace
+    (its mirror, on the link, is read-only: see registry.py); its address."""
+    from runner.sandbox import rootless
+
+    log = layout.file("push-registry.log")
+    for _ in range(REGISTRY_ATTEMPTS):  # the random port may be taken in there
+        pid, address = registry.spawn_inside(layout.registry_storage,
+                                             layout.file("push-registry.yml"), log,
+                                             rootless.engine_pid(layout))
+        state.update(layout, push_registry_pid=pid)
+        if registry.wait_listening(pid, address):
+            state.update(layout, push_registry=address)
+            return address
+        processes.stop(pid, grace=2)
+    raise SandboxError("sandbox.registry_failed", seconds=int(registry.START_TIMEOUT),
+                       log=processes.log_tail(log))
 
 
 def _start_bridge(layout: Layout) -> tuple[str, str]:
@@ -170,10 +192,12 @@ def _start_bridge(layout: Layout) -> tuple[str, str]:
     return name, subnet
 
 
-def _load_standins(layout: Layout, address: str, progress: Progress, client_dir: str) -> None:
+def _load_standins(layout: Layout, mirror: str, push: str, progress: Progress,
+                   client_dir: str) -> None:
+    """Build and push (to `push`) the stand-ins the mirror does not serve yet."""
     storage = layout.registry_storage
-    todo = standins.missing(registry.served_images(address), storage)
+    todo = standins.missing(registry.served_images(mirror), storage)
     if not todo:
         return
     docker = dockercli.runner(dockercli.env(layout, client_dir))
-    standins.load(docker, address, todo, storage, progress)
+    standins.load(docker, push, todo, storage, progress)

@@ -33,6 +33,14 @@ class SandboxInfo:
     flavour: str = "overlay2"  # see flavours.Flavour
     client_dir: str = ""  # the folder of the docker client matching the engine ("": the system's)
     storage_driver: str = ""  # `docker info` Driver
+    # Where the engine pushes (stand-ins, imports) when its mirror is read-only (rootless:
+    # see registry.py); "" and 0: it pushes to the mirror itself.
+    push_registry: str = ""
+    push_registry_pid: int = 0
+
+    @property
+    def pushes_to(self) -> str:
+        return self.push_registry or self.registry
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ def stop(layout: Layout) -> None:
     flavour_engines.stop_engine(layout, record)
     leftovers.stop_shims(layout.containerd_socket)
     _stop_own(layout, record.get("registry_pid", 0), REGISTRY_GRACE)
+    _stop_own(layout, record.get("push_registry_pid", 0), REGISTRY_GRACE)
     if record.get("bridge"):
         network.remove_bridge(record["bridge"])
     network.remove_links([name for name in bridges if name != record.get("bridge")])

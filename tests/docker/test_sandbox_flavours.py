@@ -139,6 +139,24 @@ def test_the_rootless_engine_is_offline_with_only_its_link_to_this_machine(sandb
     assert info.registry.startswith(info.subnet.rsplit(".", 1)[0] + ".")
 
 
+def test_the_rootless_mirror_on_its_link_refuses_pushes(sandboxes):
+    """The mirror listens on an address others may reach: read-only. The engine pushes to a
+    registry on 127.0.0.1 of its own network namespace, which this machine cannot reach."""
+    import urllib.error
+    import urllib.request
+
+    info = sandboxes["rootless"]
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    upload = urllib.request.Request(f"http://{info.registry}/v2/library/x/blobs/uploads/",
+                                    method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        opener.open(upload, timeout=5)
+    assert refused.value.code in (405, 503)
+    assert info.push_registry.startswith("127.0.0.1:") and info.push_registry_pid
+    with pytest.raises(urllib.error.URLError):  # not this machine's 127.0.0.1
+        opener.open(f"http://{info.push_registry}/v2/", timeout=2)
+
+
 @pytest.mark.parametrize("flavour", NAMES)
 def test_pull_run_and_find_the_container_s_new_file_on_the_host(sandboxes, flavour):
     info = sandboxes[flavour]
@@ -262,4 +280,5 @@ def test_down_stops_exactly_its_own_processes_and_leaves_docker0(sandboxes):
 
 
 def own_pids(info: SandboxInfo) -> list[int]:
-    return [pid for pid in (info.dockerd_pid, info.containerd_pid, info.registry_pid) if pid]
+    return [pid for pid in (info.dockerd_pid, info.containerd_pid, info.registry_pid,
+                            info.push_registry_pid) if pid]

@@ -135,3 +135,29 @@ def test_cleanup_stops_nothing_when_the_user_does_not_exist(tmp_path, monkeypatc
     monkeypatch.setattr(rootless.processes, "processes_mentioning",
                         lambda text: pytest.fail("searched without a user"))
     rootless.stop_strays(tmp_path)
+
+
+def test_the_mirror_on_the_link_is_read_only_and_the_push_registry_is_not(tmp_path):
+    from runner.sandbox import registry
+
+    registry.write_config(tmp_path / "s", tmp_path / "ro.yml", "10.213.0.1:5000", readonly=True)
+    registry.write_config(tmp_path / "s", tmp_path / "rw.yml", "127.0.0.1:5001", readonly=False)
+    assert "readonly:\n      enabled: true" in (tmp_path / "ro.yml").read_text()
+    assert "readonly:\n      enabled: false" in (tmp_path / "rw.yml").read_text()
+
+
+def test_listening_reads_the_namespace_s_own_tcp_table(tmp_path, monkeypatch):
+    from runner.sandbox import registry
+
+    table = ("  sl  local_address rem_address   st\n"
+             "   0: 0100007F:C350 00000000:0000 0A 00000000:00000000\n"
+             "   1: 0100007F:C351 0100007F:C350 01 00000000:00000000\n")
+    real = Path
+
+    def fake(path):
+        return tmp_path / "tcp" if str(path).endswith("/net/tcp") else real(path)
+
+    (tmp_path / "tcp").write_text(table)
+    monkeypatch.setattr(registry, "Path", fake)
+    assert registry.listening(1, "127.0.0.1:50000")  # 0xC350, LISTEN
+    assert not registry.listening(1, "127.0.0.1:50001")  # only an established connection

@@ -3,7 +3,7 @@
 `labrunner-rootless`: a system user with no login shell, its home in /var/lib, and a range of
 subordinate uids and gids (/etc/subuid, /etc/subgid) for rootlesskit's user namespace, taken
 after every range already there. The engine programs from the cache (under root's home, which
-this user cannot enter) are hard-linked (else copied) once into its home.
+this user cannot enter) are hard-linked (else copied) once into its home, which root owns.
 """
 
 from __future__ import annotations
@@ -42,7 +42,23 @@ def ensure_user(progress: Progress) -> RootlessUser:
         entry = _create(progress)
     if not all(_has_range(path, ROOTLESS_USER) for path in SUBID_FILES):
         _add_ranges(progress)
+    secure_home(Path(entry.pw_dir))
     return RootlessUser(entry.pw_name, entry.pw_uid, entry.pw_gid, Path(entry.pw_dir))
+
+
+def secure_home(home: Path) -> None:
+    """The user's home, owned by root (mode 0755): root makes every sandbox's HOME and the
+    engines' copy in it, and the user, who may enter them, can then rename or replace
+    none of them by a symlink."""
+    try:
+        folder = os.open(home, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as error:
+        raise SandboxError("flavour.rootless_home_symlink", home=str(home)) from error
+    try:
+        os.fchown(folder, 0, 0)
+        os.fchmod(folder, 0o755)
+    finally:
+        os.close(folder)
 
 
 def _create(progress: Progress) -> pwd.struct_passwd:

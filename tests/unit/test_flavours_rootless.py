@@ -161,3 +161,20 @@ def test_listening_reads_the_namespace_s_own_tcp_table(tmp_path, monkeypatch):
     monkeypatch.setattr(registry, "Path", fake)
     assert registry.listening(1, "127.0.0.1:50000")  # 0xC350, LISTEN
     assert not registry.listening(1, "127.0.0.1:50001")  # only an established connection
+
+
+def test_the_user_s_home_is_made_root_s_so_the_user_can_replace_nothing_in_it(tmp_path,
+                                                                             monkeypatch):
+    from runner.sandbox import rootless_user
+
+    owners = []
+    monkeypatch.setattr(rootless_user.os, "fchown", lambda fd, uid, gid: owners.append((uid, gid)))
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o777)
+    rootless_user.secure_home(home)
+    assert owners == [(0, 0)] and stat.S_IMODE(home.stat().st_mode) == 0o755
+    (tmp_path / "link").symlink_to(home)
+    with pytest.raises(SandboxError) as raised:
+        rootless_user.secure_home(tmp_path / "link")
+    assert raised.value.key == "flavour.rootless_home_symlink"

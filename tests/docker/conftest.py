@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -62,6 +62,29 @@ def sandbox_engine() -> Iterator[SandboxInfo]:
                     pytrace=False)
     yield info
     sandbox.down()
+
+
+@pytest.fixture(scope="session")
+def flavour_engines(sandbox_engine: SandboxInfo) -> Iterator[Callable[[str], SandboxInfo]]:
+    """`get(flavour)`: that sandbox flavour's engine, started on first use and kept for the
+    session (several test modules run on every flavour; each start costs 5 to 20 s)."""
+    infos: dict[str, SandboxInfo] = {"overlay2": sandbox_engine}
+    started: list[Sandbox] = []
+
+    def get(flavour: str) -> SandboxInfo:
+        if flavour not in infos:
+            sandbox = Sandbox(Path(tempfile.mkdtemp(prefix="lr-")), flavour=flavour)
+            started.append(sandbox)
+            try:
+                infos[flavour] = sandbox.up()
+            except SandboxError as error:
+                pytest.fail(f"the {flavour} sandbox did not start: {error.message('en')}",
+                            pytrace=False)
+        return infos[flavour]
+
+    yield get
+    for sandbox in started:
+        sandbox.down()
 
 
 @pytest.fixture

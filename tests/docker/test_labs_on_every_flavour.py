@@ -5,46 +5,29 @@ the steps the table says adapted or skipped. A flavour that cannot start fails i
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from runner.engines.connect import profile_at
 from runner.engines.endpoint import docker_client
 from runner.engines.tags import engine_tags
-from runner.errors import SandboxError
 from runner.i18n import LANGUAGES
 from runner.lab.engine_table import COLUMNS, lab_on_engine
 from runner.lab.loader import bundled_labs, load_lab
 from runner.messages import msg
 from runner.report.selftest_text import verdict_lines
 from runner.run.selftest import SelfTest
-from runner.sandbox import Sandbox
 
 COLUMN_OF = {column.flavour: column for column in COLUMNS if column.flavour}
 LABS = bundled_labs()
 
 
 @pytest.fixture(scope="module", params=list(COLUMN_OF))
-def flavour_profile(request, sandbox_engine) -> Iterator[tuple[str, object]]:
-    """The engine of one flavour: the session's sandbox for overlay2, else one of its own
-    for this module (pytest groups the tests by flavour, so one runs at a time)."""
-    flavour = request.param
-    if flavour == "overlay2":
-        yield flavour, profile_at(sandbox_engine.docker_host, msg("engine.source_sandbox"))
-        return
-    sandbox = Sandbox(Path(tempfile.mkdtemp(prefix="lr-")), flavour=flavour)
-    try:
-        info = sandbox.up()
-    except SandboxError as error:
-        sandbox.down()
-        pytest.fail(f"the {flavour} sandbox did not start: {error.message('en')}", pytrace=False)
-    try:
-        yield flavour, profile_at(info.docker_host, msg("engine.source_sandbox"))
-    finally:
-        sandbox.down()
+def flavour_profile(request, flavour_engines) -> Iterator[tuple[str, object]]:
+    """(flavour, profile): that flavour's engine, shared with the session's other modules."""
+    info = flavour_engines(request.param)
+    yield request.param, profile_at(info.docker_host, msg("engine.source_sandbox"))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -9,10 +9,8 @@ import argparse
 import glob
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -23,10 +21,8 @@ from runner.checks.layer_store import LayerStoreCheck
 from runner.commands import where
 from runner.engines.connect import profile_at
 from runner.engines.endpoint import docker_client
-from runner.errors import SandboxError
 from runner.lab.engine_table import COLUMNS
 from runner.messages import msg
-from runner.sandbox import Sandbox
 from runner.storage.locate import Method, container_layer
 from runner.storage.variables import storage_values
 
@@ -41,22 +37,10 @@ METHODS = {"overlay2": (Method.GRAPH_DRIVER, Method.GRAPH_DRIVER),
 
 
 @pytest.fixture(scope="module", params=FLAVOURS)
-def engine(request, sandbox_engine) -> Iterator[tuple[str, object]]:
-    """(flavour, profile): the session's sandbox for overlay2, else one started for it."""
-    flavour = request.param
-    if flavour == "overlay2":
-        yield flavour, profile_at(sandbox_engine.docker_host, msg("engine.source_sandbox"))
-        return
-    sandbox = Sandbox(Path(tempfile.mkdtemp(prefix="lr-")), flavour=flavour)
-    try:
-        info = sandbox.up()
-    except SandboxError as error:
-        sandbox.down()
-        pytest.fail(f"the {flavour} sandbox did not start: {error.message('en')}", pytrace=False)
-    try:
-        yield flavour, profile_at(info.docker_host, msg("engine.source_sandbox"))
-    finally:
-        sandbox.down()
+def engine(request, flavour_engines) -> Iterator[tuple[str, object]]:
+    """(flavour, profile): that flavour's engine, shared with the session's other modules."""
+    info = flavour_engines(request.param)
+    yield request.param, profile_at(info.docker_host, msg("engine.source_sandbox"))
 
 
 @pytest.fixture

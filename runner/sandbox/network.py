@@ -12,6 +12,7 @@ import ipaddress
 import json
 import shutil
 import subprocess
+from collections.abc import Iterable, Mapping
 
 RANGE = ipaddress.ip_network("10.213.0.0/16")  # /24s are taken from here, skipping used ones
 
@@ -83,9 +84,40 @@ def remove_bridge(name: str) -> None:
     """Remove the bridge and its routing rule (both only if present)."""
     if shutil.which("ip") is None:
         return
+    remove_rules(name)
+    remove_links([name])
+
+
+def remove_rules(name: str) -> None:
+    """Remove the routing rules our bridge (or link) `name` was given (only if present)."""
     while _ip("rule", "del", "iif", name, "unreachable"):
         pass
-    remove_links([name])
+
+
+def interfaces() -> dict[str, int]:
+    """This machine's network interfaces, name -> ifindex ({} when `ip` cannot tell). The
+    kernel does not give an ifindex again soon: it tells an interface from a later namesake."""
+    if shutil.which("ip") is None:
+        return {}
+    return {link["ifname"]: link["ifindex"] for link in _ip_json("link", "show")
+            if isinstance(link.get("ifname"), str) and isinstance(link.get("ifindex"), int)}
+
+
+def made_after(names: Iterable[str], now: Mapping[str, int],
+               before: Mapping[str, int]) -> dict[str, int]:
+    """Of `names`, the interfaces (name -> ifindex, as `now` sees them) that did not exist
+    when `before` was taken: a lab network may adopt a bridge it found (bridge.name)."""
+    existed = set(before.values())
+    return {name: now[name] for name in names if name in now and now[name] not in existed}
+
+
+def remove_made(links: Mapping[str, int]) -> None:
+    """Delete each interface while its name still has the ifindex seen, never a namesake
+    made since."""
+    now = interfaces()
+    for name, index in links.items():
+        if now.get(name) == index:
+            _ip("link", "delete", name)
 
 
 def remove_links(names: list[str]) -> None:

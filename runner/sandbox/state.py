@@ -86,8 +86,18 @@ def read(layout: Layout) -> dict[str, Any]:
 
 
 def update(layout: Layout, **values: Any) -> None:
-    """Merge `values` into the record, written whole each time (small, rarely written)."""
-    jsonfile.write(layout.record, read(layout) | values)
+    """Merge `values` into the record, written whole each time (small, rarely written).
+    The first write of an `up` also keeps the machine's network interfaces of that moment
+    (`interfaces`: name -> ifindex): `down` never deletes one of them."""
+    record = read(layout) or _interfaces_before_up()
+    jsonfile.write(layout.record, record | values)
+
+
+def _interfaces_before_up() -> dict[str, Any]:
+    from runner.sandbox import network
+
+    interfaces = network.interfaces()
+    return {"interfaces": interfaces} if interfaces else {}
 
 
 def info(layout: Layout) -> SandboxInfo | None:

@@ -2,15 +2,18 @@
 
 Order matters: the engine first (dockerd stops the containers and their docker-proxy; see
 flavour_engines for the others), then containerd, then the registry; then the network
-interfaces, mounts and cgroups that a killed daemon may have left; the state folder last,
+interfaces (only those made after `up` began: a lab network can adopt an existing bridge),
+mounts and cgroups that a killed daemon may have left; the state folder last,
 and only if it carries the sandbox's marker.
 The registry cache ($LABRUNNER_SANDBOX_CACHE) is outside the state folder and is kept.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 from runner.sandbox import api, daemon, flavour_engines, leftovers, network, processes, state
 from runner.sandbox.flavours import Flavour, has_bridge
@@ -18,22 +21,38 @@ from runner.sandbox.paths import Layout
 from runner.sandbox.state import MARKER
 
 REGISTRY_GRACE = 5.0
+ENGINE_BRIDGE = re.compile(r"br-[0-9a-f]{12}")  # what dockerd names a network's bridge
 
 
 def stop(layout: Layout) -> None:
     """Stop and remove everything of this sandbox; harmless when nothing is there."""
     record = state.read(layout)
-    bridges = _bridges(layout, record.get("dockerd_pid", 0))
+    ours = _interfaces_made(record, _bridges(layout, record.get("dockerd_pid", 0)))
     flavour_engines.stop_engine(layout, record)
     leftovers.stop_shims(layout.containerd_socket)
     _stop_own(layout, record.get("registry_pid", 0), REGISTRY_GRACE)
     _stop_own(layout, record.get("push_registry_pid", 0), REGISTRY_GRACE)
     if record.get("bridge"):
-        network.remove_bridge(record["bridge"])
-    network.remove_links([name for name in bridges if name != record.get("bridge")])
+        network.remove_rules(record["bridge"])
+    network.remove_made(ours)
     leftovers.unmount_below(layout.state_dir, layout.run_dir)
     leftovers.remove_cgroups(daemon.cgroup_parent(layout))
     _remove_folders(layout)
+
+
+def _interfaces_made(record: dict[str, Any], bridges: list[str]) -> dict[str, int]:
+    """Our bridge and the engine's bridges (name -> ifindex, seen while the engine runs) that
+    `up` or the engine made: never one the machine had at `up` (recorded then, see state)."""
+    own = record.get("bridge") or ""
+    names = [own, *bridges] if own else bridges
+    now = network.interfaces()
+    before = record.get("interfaces")
+    if isinstance(before, dict) and before:
+        return network.made_after(names, now, before)
+    # No record of that moment (a sandbox started by an older labrunner): only the names that
+    # are ours or that dockerd gives a network itself, br-<the network's id>.
+    return {name: now[name] for name in names
+            if name in now and (name == own or ENGINE_BRIDGE.fullmatch(name))}
 
 
 def _bridges(layout: Layout, pid: int) -> list[str]:

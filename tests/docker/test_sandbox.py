@@ -235,6 +235,28 @@ def test_a_second_sandbox_coexists_recovers_from_a_crash_and_goes_down_cleanly(
     assert docker(docker_env, "info", "-f", "{{.ID}}"), "the first sandbox must still answer"
 
 
+def test_down_keeps_a_bridge_that_existed_before_up_even_when_a_lab_network_used_it(
+        sandbox_engine, tmp_path):
+    subprocess.run(["ip", "link", "delete", "lrtestbr0"], capture_output=True)  # an old run's
+    subprocess.run(["ip", "link", "add", "lrtestbr0", "type", "bridge"], check=True)
+    index = socket.if_nametoindex("lrtestbr0")
+    third = Sandbox(tmp_path / "third")
+    try:
+        third.up()
+        env = dict(os.environ, **third.env())
+        docker(env, "network", "create", "-o", "com.docker.network.bridge.name=lrtestbr0",
+               "adopted")
+        own = "br-" + docker(env, "network", "create", "made")[:12]
+        assert _link_exists(own), "the engine made a bridge for its own network"
+        third.down()
+        assert _link_exists("lrtestbr0"), "down deleted a bridge it had not created"
+        assert socket.if_nametoindex("lrtestbr0") == index
+        assert not _link_exists(own), "down must still remove the bridges its engine made"
+    finally:
+        third.down()
+        subprocess.run(["ip", "link", "delete", "lrtestbr0"], capture_output=True)
+
+
 def _fetch_when_up(address: str) -> str:
     """The page at http://ADDRESS/ (127.0.0.1:PORT), once the server in the container listens."""
     assert address.startswith("127.0.0.1:"), address

@@ -1,0 +1,208 @@
+"""One client connection: its requests, one after the other (keep-alive), forwarded to one
+engine connection byte for byte, each held request decided before it reaches the engine."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from dataclasses import dataclass
+
+from runner.guard import engine
+from runner.guard.created import Collector, Created, Creation, creation_of, references_written
+from runner.guard.decision import Decision, Question
+from runner.guard.gate import Gate
+from runner.guard.http1 import (
+    BadHead,
+    Framing,
+    Head,
+    Target,
+    parse_head,
+    parse_target,
+    request_framing,
+    response_framing,
+)
+from runner.guard.policy import classify, normal_reference
+from runner.guard.record import Call
+from runner.guard.streams import copy_body, pipe_both_ways, read_head
+
+Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+ENDS_A_CONNECTION = (ConnectionError, OSError, asyncio.IncompleteReadError, BadHead, ValueError)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every connection of one socket shares."""
+
+    engine_url: str
+    shell: str
+    language: str
+    gate: Gate
+    created: Created
+    calls: list[Call]
+
+
+@dataclass
+class Exchange:
+    """One request on its way: its head, where it goes, and its record."""
+
+    head: Head
+    target: Target
+    call: Call
+
+    @property
+    def method(self) -> str:
+        return self.head.start[0]
+
+
+class Connection:
+    def __init__(self, context: Context, client: Streams) -> None:
+        self.context, self.client = context, client
+        self.engine: Streams | None = None
+
+    async def serve(self) -> None:
+        """Requests until either side closes; any broken stream ends just this connection."""
+        try:
+            while await self._one_request():
+                pass
+        except ENDS_A_CONNECTION:
+            pass
+        finally:
+            for _, writer in filter(None, (self.client, self.engine)):
+                with contextlib.suppress(Exception):
+                    writer.close()
+
+    async def _one_request(self) -> bool:
+        """Decide, forward and answer one request; False when the connection is over."""
+        raw = await read_head(self.client[0])
+        if raw is None:
+            return False
+        exchange = self._exchange(parse_head(raw))
+        verdicts = [await self.context.gate.judge(held)
+                    for held in classify(exchange.method, exchange.target)]
+        refused = next((question for decision, question in verdicts if not decision.allows),
+                       None)
+        _note_verdicts(exchange.call, verdicts)
+        if refused is not None:
+            await self._refuse(exchange, refused)
+            return not exchange.head.closes
+        return await self._forward(exchange, dict(verdicts))
+
+    def _exchange(self, head: Head) -> Exchange:
+        target = parse_target(head.start[1])
+        query = head.start[1].partition("?")[2]
+        call = Call(time.time(), self.context.shell, head.start[0], target.path, query)
+        self.context.calls.append(call)
+        return Exchange(head, target, call)
+
+    async def _refuse(self, exchange: Exchange, question: Question) -> None:
+        """Drop the request's body and answer 403 with the message the docker CLI prints."""
+        head = exchange.head
+        await copy_body(request_framing(head), head.length, self.client[0], None)
+        body = json.dumps({"message": question.refusal(self.context.language)},
+                          ensure_ascii=False).encode()
+        self.client[1].write(b"HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        await self.client[1].drain()
+        exchange.call.status = 403
+
+    async def _forward(self, exchange: Exchange, verdicts: dict[Decision, Question]) -> bool:
+        creation = creation_of(exchange.method, exchange.target)
+        raw, data = (await self._small_body(exchange.head) if creation is Creation.VOLUME
+                     else (None, b""))
+        kept_out = await self._kept_out(creation, exchange.target, verdicts, data)
+        engine_side = await self._engine()
+        engine_side[1].write(exchange.head.raw + (raw or b""))
+        if raw is None:
+            framing = request_framing(exchange.head)
+            await copy_body(framing, exchange.head.length, self.client[0], engine_side[1])
+        return await self._answer(exchange, creation, kept_out)
+
+    async def _answer(self, exchange: Exchange, creation: Creation | None,
+                      kept_out: frozenset[str]) -> bool:
+        """Relay the engine's answer; learn what it created; False if the connection ends."""
+        response, framing = await self._relay_head(exchange.method)
+        exchange.call.status = int(response.start[1])
+        if framing is Framing.RAW:
+            await pipe_both_ways(self.client, await self._engine())
+            return False
+        collector = Collector() if creation else None
+        await copy_body(framing, response.length, self.engine[0], self.client[1],
+                        collector.feed if collector else None)
+        if creation and collector and 200 <= exchange.call.status < 300:
+            written = references_written(creation, exchange.target)
+            exchange.call.object = self.context.created.learn(creation, collector, written,
+                                                              kept_out)
+        return not (exchange.head.closes or response.closes)
+
+    async def _relay_head(self, method: str) -> tuple[Head, Framing]:
+        """The engine's response head, passed on; 1xx interim answers are passed on too."""
+        reader = (await self._engine())[0]
+        while True:
+            response = parse_head(await reader.readuntil(b"\r\n\r\n"))
+            self.client[1].write(response.raw)
+            await self.client[1].drain()
+            framing = response_framing(method, response)
+            if framing is not Framing.INTERIM:
+                return response, framing
+
+    async def _engine(self) -> Streams:
+        if self.engine is None:
+            self.engine = await engine.connect(self.context.engine_url)
+        return self.engine
+
+    async def _small_body(self, head: Head) -> tuple[bytes, bytes]:
+        """A volume create's body read whole, to learn the name before forwarding it:
+        (its bytes as sent, its data)."""
+        raw: list[bytes] = []
+        data: list[bytes] = []
+        await copy_body(request_framing(head), head.length, self.client[0], _Keep(raw),
+                        data.append)
+        return b"".join(raw), b"".join(data)
+
+    async def _kept_out(self, creation: Creation | None, target: Target,
+                        verdicts: dict[Decision, Question], body: bytes) -> frozenset[str]:
+        """Objects a creation names that existed before it and stay the user's."""
+        url = self.context.engine_url
+        if creation is Creation.LOAD:
+            return await engine.all_references(url)
+        if creation is Creation.PULL:
+            refs = references_written(creation, target)
+            return frozenset([ref for ref in refs if await engine.inspect(url, "image", ref)])
+        if creation is Creation.VOLUME:
+            name = _json_field(body, "Name")
+            exists = bool(name) and await engine.inspect(url, "volume", name) is not None
+            return frozenset([name]) if exists else frozenset()
+        unchanged = verdicts.get(Decision.UNCHANGED)
+        return frozenset([normal_reference(unchanged.held.ref)]) if unchanged else frozenset()
+
+
+def _note_verdicts(call: Call, verdicts: list[tuple[Decision, Question]]) -> None:
+    """The record keeps the decisive verdict: the first refusal, else the first one."""
+    if not verdicts:
+        return
+    decision, question = next(((d, q) for d, q in verdicts if not d.allows), verdicts[0])
+    call.action, call.object, call.decision = question.held.action, question.name, decision
+
+
+class _Keep:
+    """A writer that keeps what it is given (a small body read before it is forwarded)."""
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = parts
+
+    def write(self, data: bytes) -> None:
+        self.parts.append(data)
+
+    async def drain(self) -> None:
+        return None
+
+
+def _json_field(body: bytes, name: str) -> str:
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return ""
+    return str(value.get(name) or "") if isinstance(value, dict) else ""
+

@@ -1,0 +1,76 @@
+"""Connections to the real engine, and the few questions the guard asks it itself (what a name
+is, whether a tag exists), each on a connection of its own so a client's stays untouched."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from urllib.parse import quote, urlsplit
+
+from runner.guard.http1 import MAX_HEAD, parse_head
+from runner.guard.policy import normal_reference
+from runner.guard.streams import copy_chunks
+
+Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+class UnsupportedEngine(ValueError):
+    """The guard forwards to unix:// and tcp:// (without TLS) engines only."""
+
+
+def check_engine_url(url: str) -> None:
+    scheme = urlsplit(url).scheme
+    if scheme not in ("unix", "tcp", "http"):
+        raise UnsupportedEngine(url)
+
+
+async def connect(url: str) -> Streams:
+    """A new connection to the engine at `url`."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return await asyncio.open_unix_connection(parts.path, limit=MAX_HEAD)
+    return await asyncio.open_connection(parts.hostname, parts.port or 2375, limit=MAX_HEAD)
+
+
+async def get_json(url: str, path: str) -> tuple[int, object]:
+    """GET `path` on the engine: (status, decoded JSON body or None)."""
+    reader, writer = await connect(url)
+    try:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n"
+                     .encode("latin-1"))
+        await writer.drain()
+        head = parse_head(await reader.readuntil(b"\r\n\r\n"))
+        body = await _read_body(head.header("transfer-encoding"), reader)
+    finally:
+        writer.close()
+    try:
+        return int(head.start[1]), json.loads(body) if body else None
+    except ValueError:
+        return int(head.start[1]), None
+
+
+async def _read_body(transfer_encoding: str, reader: asyncio.StreamReader) -> bytes:
+    if "chunked" not in transfer_encoding.lower():
+        return await reader.read()
+    parts: list[bytes] = []
+    await copy_chunks(reader, None, parts.append)
+    return b"".join(parts)
+
+
+async def inspect(url: str, kind: str, ref: str) -> dict | None:
+    """The engine's inspect answer for a container, image, volume or network; None if there
+    is no such object (or the answer is not an object)."""
+    collection = {"container": "containers", "image": "images", "volume": "volumes",
+                  "network": "networks"}[kind]
+    suffix = "/json" if kind in ("container", "image") else ""
+    status, answer = await get_json(url, f"/{collection}/{quote(ref, safe='/:@')}{suffix}")
+    return answer if status == 200 and isinstance(answer, dict) else None
+
+
+async def all_references(url: str) -> frozenset[str]:
+    """Every tag the engine has now (before a load, which may overwrite any of them)."""
+    status, answer = await get_json(url, "/images/json")
+    if status != 200 or not isinstance(answer, list):
+        return frozenset()
+    return frozenset(normal_reference(tag) for image in answer if isinstance(image, dict)
+                     for tag in image.get("RepoTags") or () if tag != "<none>:<none>")

@@ -1,0 +1,59 @@
+"""Deciding a held request: ask the engine what the object is, then whose it is, then (only
+if it is not the run's and the engine is not the sandbox) the user, one question at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from runner.guard import engine
+from runner.guard.created import Created
+from runner.guard.decision import Decision, Question, describe, owned
+from runner.guard.policy import Action, Held
+
+Ask = Callable[[Question], bool]
+
+
+class Gate:
+    """`ask` is the runner's callback (True: go on); None means unattended: refuse."""
+
+    def __init__(self, engine_url: str, sandbox: bool, ask: Ask | None,
+                 created: Created) -> None:
+        self.engine_url, self.sandbox, self.ask, self.created = engine_url, sandbox, ask, created
+        self._one_question_at_a_time: asyncio.Lock | None = None
+
+    async def judge(self, held: Held) -> tuple[Decision, Question]:
+        """The decision on one held request, and the question naming its object."""
+        if self.sandbox:
+            return Decision.SANDBOX, Question(held, held.ref)
+        if held.action is Action.PRUNE:
+            question = Question(held, "")
+            return await self._ask_user(question), question
+        facts = await engine.inspect(self.engine_url, held.kind.value, held.ref)
+        if facts is None:
+            absent = Decision.NEW if held.action is Action.OVERWRITE else Decision.ABSENT
+            return absent, Question(held, held.ref)
+        question = Question(held, describe(held, facts))
+        if held.action is Action.OVERWRITE and await self._same_image(held, facts):
+            return Decision.UNCHANGED, question
+        if owned(held, facts, self.created):
+            return Decision.OWN, question
+        return await self._ask_user(question), question
+
+    async def _same_image(self, held: Held, facts: dict) -> bool:
+        """A tag put onto the image it already names changes nothing."""
+        if not held.source:
+            return False
+        source = await engine.inspect(self.engine_url, "image", held.source)
+        return source is not None and source.get("Id") == facts.get("Id")
+
+    async def _ask_user(self, question: Question) -> Decision:
+        if self.ask is None:
+            return Decision.REFUSED
+        if self._one_question_at_a_time is None:
+            self._one_question_at_a_time = asyncio.Lock()
+        async with self._one_question_at_a_time:
+            # The callback may block on the terminal: off the loop, so other calls go on.
+            loop = asyncio.get_running_loop()
+            allowed = await loop.run_in_executor(None, self.ask, question)
+        return Decision.YES if allowed else Decision.NO

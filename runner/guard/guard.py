@@ -1,0 +1,108 @@
+"""The guard: unix sockets the lab's and the student's shells use as their Docker engine,
+served by an asyncio loop in a thread of its own, for the duration of a run."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from runner.guard.connection import Connection, Context
+from runner.guard.created import Created
+from runner.guard.engine import check_engine_url
+from runner.guard.gate import Ask, Gate
+from runner.guard.http1 import MAX_HEAD
+from runner.guard.record import Call
+
+START_TIMEOUT = 10.0
+
+
+class Guard:
+    """Forwards every API call to `engine_url`, records it, and holds the deletions, stops,
+    prunes and tag overwrites of objects the run did not create (see policy.py).
+
+    `sandbox`: the engine is labrunner's own, nothing is held. `ask(question) -> bool` is
+    called (from a worker thread) for a held request; None means unattended: refuse."""
+
+    def __init__(self, engine_url: str, sandbox: bool, ask: Ask | None = None,
+                 language: str = "en") -> None:
+        check_engine_url(engine_url)
+        self.engine_url, self.language = engine_url, language
+        self._created = Created()
+        self._calls: list[Call] = []
+        self._gate = Gate(engine_url, sandbox, ask, self._created)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._servers: list[asyncio.AbstractServer] = []
+        self._connections: set[asyncio.Task] = set()
+        self._folder: Path | None = None
+
+    def start(self, shell: str = "lab") -> Path:
+        """Start serving; the path of the first shell's socket (DOCKER_HOST=unix://<path>)."""
+        self._folder = Path(tempfile.mkdtemp(prefix="labrunner-guard-"))  # 0700: ours only
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="labrunner-guard",
+                                        daemon=True)
+        self._thread.start()
+        return self.open_socket(shell)
+
+    def open_socket(self, shell: str) -> Path:
+        """Another socket on the same guard (same objects, same record), for `shell`."""
+        assert self._loop is not None and self._folder is not None, "start() first"
+        path = self._folder / f"{shell}.sock"
+        context = Context(self.engine_url, shell, self.language, self._gate, self._created,
+                          self._calls)
+        serving = asyncio.run_coroutine_threadsafe(self._serve(context, path), self._loop)
+        self._servers.append(serving.result(START_TIMEOUT))
+        return path
+
+    async def _serve(self, context: Context, path: Path) -> asyncio.AbstractServer:
+        async def on_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            task = asyncio.current_task()
+            self._connections.add(task)  # type: ignore[arg-type]
+            try:
+                await Connection(context, (reader, writer)).serve()
+            finally:
+                self._connections.discard(task)  # type: ignore[arg-type]
+
+        return await asyncio.start_unix_server(on_client, path, limit=MAX_HEAD)
+
+    def stop(self) -> None:
+        """Close the sockets and every connection still open (a `logs -f` left running)."""
+        if self._loop is None or self._thread is None:
+            return
+        asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(START_TIMEOUT)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(START_TIMEOUT)
+        self._loop.close()
+        self._loop = self._thread = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+    async def _close(self) -> None:
+        for server in self._servers:
+            server.close()
+        for task in list(self._connections):
+            task.cancel()
+        with contextlib.suppress(Exception):
+            await asyncio.gather(*self._connections, return_exceptions=True)
+        self._servers.clear()
+
+    @property
+    def records(self) -> list[dict[str, object]]:
+        """Every call so far, as JSON-ready dicts, oldest first."""
+        return [call.as_dict() for call in list(self._calls)]
+
+    @property
+    def created(self) -> dict[str, list[str]]:
+        """What the run created: containers, images (ids), references, volumes, networks."""
+        return self._created.as_dict()
+
+    def __enter__(self) -> Guard:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()

@@ -1,0 +1,115 @@
+"""What a Docker API request would do to existing objects: the one place that says which
+requests are held (delete, stop, kill, restart, prune, overwrite a tag), and on what.
+
+Pure: (method, path, query) in, `Held` requests out; no engine, no I/O. Whether the object
+is the run's is decided by `decision.py` with the facts the engine gives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import unquote
+
+from runner.guard.http1 import Target
+
+
+class Kind(StrEnum):
+    CONTAINER = "container"
+    IMAGE = "image"
+    VOLUME = "volume"
+    NETWORK = "network"
+    BUILD_CACHE = "build_cache"
+
+
+class Action(StrEnum):
+    REMOVE = "remove"
+    STOP = "stop"
+    KILL = "kill"
+    RESTART = "restart"
+    PRUNE = "prune"
+    OVERWRITE = "overwrite"  # move an existing tag onto another image
+
+
+@dataclass(frozen=True)
+class Held:
+    """A request held until decided: `action` on the object `ref` of `kind` ("" for a prune);
+    `source` is the image a tag or build would put under `ref`, when known."""
+
+    action: Action
+    kind: Kind
+    ref: str = ""
+    source: str = ""
+
+
+_CONTAINER_VERBS = {"stop": Action.STOP, "kill": Action.KILL, "restart": Action.RESTART}
+_PRUNABLE = {"containers": Kind.CONTAINER, "images": Kind.IMAGE, "volumes": Kind.VOLUME,
+             "networks": Kind.NETWORK, "build": Kind.BUILD_CACHE}
+_REMOVABLE = {"containers": Kind.CONTAINER, "images": Kind.IMAGE, "volumes": Kind.VOLUME,
+              "networks": Kind.NETWORK}
+
+
+def classify(method: str, target: Target) -> tuple[Held, ...]:
+    """The held actions of one request (most requests: none)."""
+    first, _, rest = target.path.strip("/").partition("/")
+    if method == "DELETE" and first in _REMOVABLE and rest:
+        return (Held(Action.REMOVE, _REMOVABLE[first], unquote(rest)),)
+    if method != "POST":
+        return ()
+    if rest == "prune" and first in _PRUNABLE:
+        return (Held(Action.PRUNE, _PRUNABLE[first]),)
+    return _posted(first, rest, target)
+
+
+def _posted(first: str, rest: str, target: Target) -> tuple[Held, ...]:
+    """POSTs that stop a container or put a tag where one may already be."""
+    name, _, verb = rest.rpartition("/")
+    if first == "containers" and verb in _CONTAINER_VERBS and name:
+        return (Held(_CONTAINER_VERBS[verb], Kind.CONTAINER, unquote(name)),)
+    if first == "images" and verb == "tag" and name:
+        tag = tagged(target.first("repo"), target.first("tag"))
+        return (Held(Action.OVERWRITE, Kind.IMAGE, tag, unquote(name)),) if tag else ()
+    return tuple(Held(Action.OVERWRITE, Kind.IMAGE, ref) for ref in new_references(first,
+                                                                                   rest, target))
+
+
+def new_references(first: str, rest: str, target: Target) -> list[str]:
+    """The tags a build, a commit or an import writes (a pull is not held: it is how labs
+    start, and a pulled tag the user had is not counted as the run's)."""
+    if (first, rest) == ("build", ""):
+        return [ref for ref in target.query.get("t", []) if ref]
+    if (first, rest) == ("commit", "") or ((first, rest) == ("images", "create")
+                                             and target.first("fromSrc")):
+        tag = tagged(target.first("repo"), target.first("tag"))
+        return [tag] if tag else []
+    return []
+
+
+def tagged(repository: str, tag: str) -> str:
+    """repo + tag query parameters -> one reference ("" when there is no repository)."""
+    if not repository:
+        return ""
+    return f"{repository}:{tag}" if tag else repository
+
+
+_ID = re.compile(r"(sha256:)?[0-9a-f]{12,64}")
+
+
+def looks_like_id(ref: str) -> bool:
+    return _ID.fullmatch(ref) is not None
+
+
+def normal_reference(ref: str) -> str:
+    """One spelling per image reference: `nginx`, `library/nginx:latest` and
+    `docker.io/library/nginx:latest` all become `nginx:latest`; digests are kept."""
+    name, at, digest = ref.partition("@")
+    slash, colon = name.rfind("/"), name.rfind(":")
+    repository, tag = (name[:colon], name[colon + 1:]) if colon > slash else (name, "")
+    for prefix in ("docker.io/", "index.docker.io/"):
+        repository = repository.removeprefix(prefix)
+    if repository.startswith("library/") and repository.count("/") == 1:
+        repository = repository.removeprefix("library/")
+    if at:
+        return f"{repository}{':' + tag if tag else ''}@{digest}"
+    return f"{repository}:{tag or 'latest'}"

@@ -7,7 +7,6 @@ is the run's is decided by `decision.py` with the facts the engine gives.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote
@@ -91,13 +90,6 @@ def tagged(repository: str, tag: str) -> str:
     if not repository:
         return ""
     return f"{repository}:{tag}" if tag else repository
-
-
-_ID = re.compile(r"(sha256:)?[0-9a-f]{12,64}")
-
-
-def looks_like_id(ref: str) -> bool:
-    return _ID.fullmatch(ref) is not None
 
 
 def normal_reference(ref: str) -> str:

@@ -1,0 +1,75 @@
+"""Which Docker API requests the guard holds, and on what object (runner/guard/policy.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner.guard.http1 import parse_target
+from runner.guard.policy import Action, Held, Kind, classify, normal_reference
+
+
+def held(method: str, target: str) -> tuple[Held, ...]:
+    return classify(method, parse_target(target))
+
+
+@pytest.mark.parametrize(("method", "target", "expected"), [
+    ("DELETE", "/v1.47/containers/web?force=1&v=1", Held(Action.REMOVE, Kind.CONTAINER, "web")),
+    ("DELETE", "/containers/3f2a9c1b", Held(Action.REMOVE, Kind.CONTAINER, "3f2a9c1b")),
+    ("POST", "/v1.41/containers/web/stop?t=1", Held(Action.STOP, Kind.CONTAINER, "web")),
+    ("POST", "/containers/web/kill?signal=KILL", Held(Action.KILL, Kind.CONTAINER, "web")),
+    ("POST", "/containers/web/restart", Held(Action.RESTART, Kind.CONTAINER, "web")),
+    ("DELETE", "/v1.47/images/registry:5000/team/app:1.0?force=1",
+     Held(Action.REMOVE, Kind.IMAGE, "registry:5000/team/app:1.0")),
+    ("DELETE", "/images/sha256:abc", Held(Action.REMOVE, Kind.IMAGE, "sha256:abc")),
+    ("DELETE", "/volumes/data", Held(Action.REMOVE, Kind.VOLUME, "data")),
+    ("DELETE", "/networks/my%20net", Held(Action.REMOVE, Kind.NETWORK, "my net")),
+    ("POST", "/v1.47/containers/prune", Held(Action.PRUNE, Kind.CONTAINER)),
+    ("POST", "/images/prune?filters=%7B%7D", Held(Action.PRUNE, Kind.IMAGE)),
+    ("POST", "/volumes/prune", Held(Action.PRUNE, Kind.VOLUME)),
+    ("POST", "/networks/prune", Held(Action.PRUNE, Kind.NETWORK)),
+    ("POST", "/build/prune?all=1", Held(Action.PRUNE, Kind.BUILD_CACHE)),
+    ("POST", "/images/busybox/tag?repo=docker.io%2Flibrary%2Fmine&tag=1",
+     Held(Action.OVERWRITE, Kind.IMAGE, "docker.io/library/mine:1", "busybox")),
+    ("POST", "/images/localhost:5000/a/b:2/tag?repo=mine",
+     Held(Action.OVERWRITE, Kind.IMAGE, "mine", "localhost:5000/a/b:2")),
+    ("POST", "/commit?container=web&repo=mine&tag=2", Held(Action.OVERWRITE, Kind.IMAGE, "mine:2")),
+    ("POST", "/images/create?fromSrc=-&repo=mine&tag=3",
+     Held(Action.OVERWRITE, Kind.IMAGE, "mine:3")),
+])
+def test_a_destructive_request_is_held_on_its_object(method, target, expected):
+    assert held(method, target) == (expected,)
+
+
+def test_a_build_holds_each_of_its_tags():
+    assert held("POST", "/v1.47/build?t=a%3A1&t=b&q=1") == (
+        Held(Action.OVERWRITE, Kind.IMAGE, "a:1"), Held(Action.OVERWRITE, Kind.IMAGE, "b"))
+
+
+@pytest.mark.parametrize(("method", "target"), [
+    ("GET", "/_ping"), ("HEAD", "/_ping"), ("GET", "/v1.47/containers/json?all=1"),
+    ("POST", "/containers/create?name=web"), ("POST", "/containers/web/start"),
+    ("POST", "/containers/web/attach?stream=1"), ("POST", "/exec/abc/start"),
+    ("POST", "/images/create?fromImage=nginx&tag=latest"), ("POST", "/build"),
+    ("POST", "/commit?container=web"), ("POST", "/volumes/create"), ("POST", "/images/load"),
+    ("GET", "/images/get?names=busybox"), ("DELETE", "/containers/"),
+    ("GET", "/containers/web/stop"),
+])
+def test_other_requests_go_straight_through(method, target):
+    assert held(method, target) == ()
+
+
+def test_the_version_prefix_is_optional_and_only_a_version_is_stripped():
+    assert parse_target("/v1.47/containers/json?all=1").path == "/containers/json"
+    assert parse_target("/containers/json").path == "/containers/json"
+    assert parse_target("/volumes/v1/x").path == "/volumes/v1/x"
+
+
+@pytest.mark.parametrize(("ref", "normal"), [
+    ("nginx", "nginx:latest"), ("nginx:1.25", "nginx:1.25"), ("library/nginx", "nginx:latest"),
+    ("docker.io/library/nginx:latest", "nginx:latest"), ("docker.io/team/app", "team/app:latest"),
+    ("localhost:5000/app", "localhost:5000/app:latest"),
+    ("localhost:5000/app:2", "localhost:5000/app:2"),
+    ("nginx@sha256:ab", "nginx@sha256:ab"), ("index.docker.io/library/busybox", "busybox:latest"),
+])
+def test_one_spelling_per_reference(ref, normal):
+    assert normal_reference(ref) == normal

@@ -39,6 +39,7 @@ class Guard:
         self._servers: list[asyncio.AbstractServer] = []
         self._connections: set[asyncio.Task] = set()
         self._folder: Path | None = None
+        self.sockets: dict[str, Path] = {}  # shell -> its socket, while the guard runs
 
     def start(self, shell: str = "lab") -> Path:
         """Start serving; the path of the first shell's socket (DOCKER_HOST=unix://<path>)."""
@@ -57,6 +58,7 @@ class Guard:
                           self._calls)
         serving = asyncio.run_coroutine_threadsafe(self._serve(context, path), self._loop)
         self._servers.append(serving.result(START_TIMEOUT))
+        self.sockets[shell] = path
         return path
 
     async def _serve(self, context: Context, path: Path) -> asyncio.AbstractServer:
@@ -81,6 +83,7 @@ class Guard:
         self._loop = self._thread = None
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
+        self.sockets.clear()
 
     async def _close(self) -> None:
         for server in self._servers:

@@ -34,7 +34,7 @@ def docker(guard_or_host: Guard | str, *args: str, stdin: str | None = None,
 
 
 def host_of(guard: Guard) -> str:
-    return f"unix://{guard._folder / 'lab.sock'}"  # noqa: SLF001 - the socket start() returned
+    return f"unix://{guard.sockets['lab']}"
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:

@@ -68,7 +68,7 @@ class KeyboardPacer:
 
     def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> StudentWork:
         label = self._t("report.task_prompt_label", id=step.id)
-        return open_student_shell(env, cwd, label)
+        return open_student_shell(env, cwd, label, language=self.language)
 
     def after_failed_task(self, step: Step) -> Decision:
         answers = self._answers(Decision.CONTINUE, Decision.RETRY, Decision.QUIT)

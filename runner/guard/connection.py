@@ -79,13 +79,18 @@ class Connection:
         if raw is None:
             return False
         exchange = self._exchange(parse_head(raw))
-        verdicts = [await self.context.gate.judge(held)
-                    for held in classify(exchange.method, exchange.target)]
+        try:
+            verdicts = [await self.context.gate.judge(held)
+                        for held in classify(exchange.method, exchange.target)]
+            await self._engine()
+        except OSError as error:  # the engine is gone: say so the way the CLI shows errors
+            await self._refuse(exchange, 502, self._unreachable(error))
+            return False
         refused = next((question for decision, question in verdicts if not decision.allows),
                        None)
         _note_verdicts(exchange.call, verdicts)
         if refused is not None:
-            await self._refuse(exchange, refused)
+            await self._refuse(exchange, 403, refused.refusal(self.context.language))
             return not exchange.head.closes
         return await self._forward(exchange, dict(verdicts))
 
@@ -96,16 +101,23 @@ class Connection:
         self.context.calls.append(call)
         return Exchange(head, target, call)
 
-    async def _refuse(self, exchange: Exchange, question: Question) -> None:
-        """Drop the request's body and answer 403 with the message the docker CLI prints."""
+    async def _refuse(self, exchange: Exchange, status: int, message: str) -> None:
+        """Drop the request's body and answer with the message the docker CLI prints
+        ("Error response from daemon: <message>")."""
         head = exchange.head
         await copy_body(request_framing(head), head.length, self.client[0], None)
-        body = json.dumps({"message": question.refusal(self.context.language)},
-                          ensure_ascii=False).encode()
-        self.client[1].write(b"HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\n"
-                             b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        body = json.dumps({"message": message}, ensure_ascii=False).encode()
+        reason = b"Forbidden" if status == 403 else b"Bad Gateway"
+        self.client[1].write(b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (status, reason, len(body), body))
         await self.client[1].drain()
-        exchange.call.status = 403
+        exchange.call.status = status
+
+    def _unreachable(self, error: OSError) -> str:
+        from runner.i18n import t
+
+        return t("guard.engine_unreachable", self.context.language,
+                 engine=self.context.engine_url, error=error.strerror or error)
 
     async def _forward(self, exchange: Exchange, verdicts: dict[Decision, Question]) -> bool:
         creation = creation_of(exchange.method, exchange.target)

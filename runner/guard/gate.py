@@ -55,5 +55,12 @@ class Gate:
         async with self._one_question_at_a_time:
             # The callback may block on the terminal: off the loop, so other calls go on.
             loop = asyncio.get_running_loop()
-            allowed = await loop.run_in_executor(None, self.ask, question)
+            allowed = await loop.run_in_executor(None, self._answer, question)
         return Decision.YES if allowed else Decision.NO
+
+    def _answer(self, question: Question) -> bool:
+        """The callback's answer; a callback that fails has not said yes."""
+        try:
+            return bool(self.ask(question)) if self.ask else False
+        except Exception:  # noqa: BLE001 - whatever went wrong, nothing is deleted
+            return False

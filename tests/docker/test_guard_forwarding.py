@@ -142,3 +142,19 @@ def test_stop_closes_a_follow_left_running(sandbox_engine, clean_engine):
     started = time.monotonic()
     guard.stop()
     assert follow.wait(timeout=10) != 0 and time.monotonic() - started < 5
+
+
+def test_exec_with_a_terminal_is_interactive_through_the_guard(guard):
+    import pexpect
+
+    ok(docker(guard, "run", "-d", "--name", "tty", "busybox", "sleep", "1000"))
+    session = pexpect.spawn("docker", ["exec", "-it", "tty", "sh"], encoding="utf-8",
+                            env=dict(os.environ, DOCKER_HOST=host_of(guard)), timeout=20)
+    session.sendline("echo $((6 * 7))")
+    session.expect("42")
+    session.sendline("exit 3")
+    session.expect(pexpect.EOF)
+    session.close()
+    assert session.exitstatus == 3
+    upgrades = [call for call in guard.records if call["status"] == 101]
+    assert [call["endpoint"].rsplit("/", 1)[-1] for call in upgrades] == ["start"]

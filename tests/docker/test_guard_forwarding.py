@@ -158,3 +158,31 @@ def test_exec_with_a_terminal_is_interactive_through_the_guard(guard):
     assert session.exitstatus == 3
     upgrades = [call for call in guard.records if call["status"] == 101]
     assert [call["endpoint"].rsplit("/", 1)[-1] for call in upgrades] == ["start"]
+
+
+def test_the_python_sdk_works_through_the_guard(guard, tmp_path: Path):
+    import io
+    import tarfile
+
+    import docker as sdk
+
+    client = sdk.DockerClient(base_url=host_of(guard), version="auto")
+    context = io.BytesIO()
+    with tarfile.open(fileobj=context, mode="w") as archive:
+        dockerfile = b"FROM busybox\nRUN echo sdk > /sdk\n"
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(dockerfile)
+        archive.addfile(info, io.BytesIO(dockerfile))
+    context.seek(0)
+    image, _ = client.images.build(fileobj=context, custom_context=True, tag="sdk-app")
+    container = client.containers.run("sdk-app", ["sh", "-c", "cat /sdk; sleep 30"],
+                                      detach=True, name="sdk")
+    assert next(container.logs(stream=True, follow=True)) == b"sdk\n"
+    exit_code, output = container.exec_run(["sh", "-c", "echo out; echo err >&2"], demux=True)
+    assert (exit_code, output) == (0, (b"out\n", b"err\n"))
+    container.remove(force=True)
+    client.images.remove("sdk-app")
+    client.close()
+    assert image.id in guard.created["images"]
+    removals = [call["decision"] for call in guard.records if call["method"] == "DELETE"]
+    assert removals == ["own", "own"]

@@ -88,6 +88,10 @@ class Step(Strict):
         None,
         description="Run the step only on these engines (kinds or storage drivers); skipped "
         "(said so) elsewhere.")
+    other_engine: LocalizedText | None = Field(
+        None, description="`{fr, en}`: why this step's commands talk to another Docker engine "
+        "than the lab's (`-H`, `--context`, `DOCKER_HOST=`, a socket path): `validate` refuses "
+        "them otherwise.")
     variants: dict[EngineTag, StepVariant] = Field(
         {}, description="The step as it is on another engine (a kind or a storage driver): "
         "the first key, in file order, that names the engine replaces the keys it gives.")
@@ -151,6 +155,9 @@ class Lab(Strict):
     steps: Annotated[list[Step], Field(min_length=1, description="At least one (below).")]
     cleanup: list[StrictStr] = Field(
         [], description="Commands that always run at the end, also after a failure or Ctrl-C.")
+    other_engine: LocalizedText | None = Field(
+        None, description="`{fr, en}`: why `setup`, `cleanup` or `selftest.prepare` talk to "
+        "another Docker engine than the lab's: `validate` refuses them otherwise.")
     keeps: Keeps = Field(
         Keeps(), description="Objects the lab leaves on the engine on purpose (pulled images).")
     selftest: SelfTest = Field(SelfTest(), description="Only for `labrunner test`.")

@@ -12,6 +12,7 @@ from runner.checks.output import OutputCheck
 from runner.engines.inventory import KIND_WORDS
 from runner.errors import LabFileError
 from runner.lab.model import Lab
+from runner.lab.other_engine import other_engine_forms
 from runner.lab.step_forms import step_forms, unique_paths
 from runner.lab.yaml_source import YamlDocument
 from runner.messages import msg
@@ -21,7 +22,8 @@ from runner.run.destructive import unmarked_kinds
 def rule_errors(lab: Lab, document: YamlDocument) -> list[LabFileError]:
     errors = list(unique_paths(iter([
         *_run_or_task(lab, document), *_pre_reasons(lab, document),
-        *_output_checks_in_tasks(lab, document), *_unmarked_destructive(lab, document)])))
+        *_output_checks_in_tasks(lab, document), *_unmarked_destructive(lab, document),
+        *_other_engines(lab, document)])))
     return sorted(errors, key=lambda e: (e.pos.line, e.pos.column))
 
 
@@ -58,3 +60,33 @@ def _unmarked_destructive(lab: Lab, document: YamlDocument) -> Iterator[LabFileE
             yield LabFileError("rules.unmarked_destructive",
                                pos=document.position((*form.commands_at, *field)), id=step.id,
                                kinds=tuple(msg(KIND_WORDS[kind]) for kind in sorted(kinds)))
+
+
+def _other_engines(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+    """A command that talks to another engine than the lab's escapes the guard: refused
+    unless the step (or, for setup and cleanup, the lab) says why in `other_engine`."""
+    for form in step_forms(lab):
+        if form.step.other_engine is None:
+            field = ("run",) if form.step.run is not None else ("task", "solution")
+            yield from _other_engine_errors(form.step.run if form.step.run is not None else
+                                            form.step.task.solution,
+                                            (*form.commands_at, *field), document)
+            for c, check in enumerate(form.step.checks):
+                if check.type == "probe":
+                    yield from _other_engine_errors(check.run, (*form.checks_at, "checks", c,
+                                                                "run"), document)
+    if lab.other_engine is None:
+        for key, commands in (("setup", lab.setup), ("cleanup", lab.cleanup)):
+            yield from _other_engine_errors(commands, (key,), document)
+        yield from _other_engine_errors(lab.selftest.prepare, ("selftest", "prepare"),
+                                        document)
+
+
+def _other_engine_errors(commands, at: tuple, document: YamlDocument) -> Iterator[LabFileError]:
+    items = [(at, commands)] if isinstance(commands, str) else [
+        ((*at, index), command) for index, command in enumerate(commands)]
+    for path, command in items:
+        forms = other_engine_forms(command)
+        if forms:
+            yield LabFileError("rules.other_engine", pos=document.position(path),
+                               forms=", ".join(forms))

@@ -79,20 +79,28 @@ class Connection:
         if raw is None:
             return False
         exchange = self._exchange(parse_head(raw))
+        verdicts = await self._decide(exchange)
+        if verdicts is None:
+            return False
+        refused = next((question for decision, question in verdicts if not decision.allows),
+                       None)
+        if refused is not None:
+            await self._refuse(exchange, 403, refused.refusal(self.context.language))
+            return not exchange.head.closes
+        return await self._forward(exchange, dict(verdicts))
+
+    async def _decide(self, exchange: Exchange) -> list[tuple[Decision, Question]] | None:
+        """The verdicts on the request's held actions, the engine connected; None (after
+        answering 502) when the engine cannot be reached."""
         try:
             verdicts = [await self.context.gate.judge(held)
                         for held in classify(exchange.method, exchange.target)]
             await self._engine()
         except OSError as error:  # the engine is gone: say so the way the CLI shows errors
             await self._refuse(exchange, 502, self._unreachable(error))
-            return False
-        refused = next((question for decision, question in verdicts if not decision.allows),
-                       None)
+            return None
         _note_verdicts(exchange.call, verdicts)
-        if refused is not None:
-            await self._refuse(exchange, 403, refused.refusal(self.context.language))
-            return not exchange.head.closes
-        return await self._forward(exchange, dict(verdicts))
+        return verdicts
 
     def _exchange(self, head: Head) -> Exchange:
         target = parse_target(head.start[1])

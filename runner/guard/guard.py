@@ -18,6 +18,7 @@ from runner.guard.http1 import MAX_HEAD
 from runner.guard.record import Call
 
 START_TIMEOUT = 10.0
+MAX_FOLDER = 80  # a unix socket's path holds at most 107 bytes: room for "<shell>.sock"
 
 
 class Guard:
@@ -43,7 +44,7 @@ class Guard:
 
     def start(self, shell: str = "lab") -> Path:
         """Start serving; the path of the first shell's socket (DOCKER_HOST=unix://<path>)."""
-        self._folder = Path(tempfile.mkdtemp(prefix="labrunner-guard-"))  # 0700: ours only
+        self._folder = _socket_folder()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="labrunner-guard",
                                         daemon=True)
@@ -109,3 +110,13 @@ class Guard:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def _socket_folder() -> Path:
+    """A new folder only this user can enter (0700), in $TMPDIR unless that path is too long
+    for a unix socket."""
+    folder = Path(tempfile.mkdtemp(prefix="labrunner-guard-"))
+    if len(str(folder).encode()) <= MAX_FOLDER:
+        return folder
+    folder.rmdir()
+    return Path(tempfile.mkdtemp(prefix="labrunner-guard-", dir="/tmp"))

@@ -77,3 +77,16 @@ def test_an_unreachable_engine_is_named_in_the_error_the_cli_prints(tmp_path):
     assert response.status == 502
     assert message.startswith(f"labrunner n'a pas pu joindre le moteur Docker à {engine} : ")
     assert guard.records[0]["status"] == 502 and guard.sockets == {}
+
+
+def test_the_sockets_live_in_a_private_folder_even_when_tmpdir_is_long(tmp_path, monkeypatch):
+    import tempfile
+
+    long_tmp = tmp_path / ("x" * 90)
+    long_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long_tmp))
+    with Guard(f"unix://{tmp_path}/gone.sock", sandbox=False) as guard:
+        path = guard.start()
+        assert str(path.parent.parent) == "/tmp"
+        assert path.is_socket() and path.parent.stat().st_mode & 0o777 == 0o700
+    assert not path.parent.exists()

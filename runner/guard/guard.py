@@ -35,6 +35,7 @@ class Guard:
         self._created = Created()
         self._calls: list[Call] = []
         self._gate = Gate(engine_url, sandbox, ask, self._created)
+        self._unattended_gate = Gate(engine_url, sandbox, None, self._created)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._servers: list[asyncio.AbstractServer] = []
@@ -51,11 +52,15 @@ class Guard:
         self._thread.start()
         return self.open_socket(shell)
 
-    def open_socket(self, shell: str) -> Path:
-        """Another socket on the same guard (same objects, same record), for `shell`."""
+    def open_socket(self, shell: str, unattended: bool = False) -> Path:
+        """Another socket on the same guard (same objects, same record), for `shell`.
+
+        `unattended`: refuse there instead of asking (a shell whose terminal the user is
+        typing in, where labrunner cannot ask without fighting that shell for the keyboard)."""
         assert self._loop is not None and self._folder is not None, "start() first"
         path = self._folder / f"{shell}.sock"
-        context = Context(self.engine_url, shell, self.language, self._gate, self._created,
+        gate = self._unattended_gate if unattended else self._gate
+        context = Context(self.engine_url, shell, self.language, gate, self._created,
                           self._calls)
         serving = asyncio.run_coroutine_threadsafe(self._serve(context, path), self._loop)
         self._servers.append(serving.result(START_TIMEOUT))

@@ -202,3 +202,13 @@ def test_on_the_sandbox_nothing_is_asked(canaries, sandbox_engine):
     finally:
         guard.stop()
     assert canaries.state()["container"] == ""
+
+
+def test_an_unattended_socket_refuses_where_the_other_asks(canaries, through_guard):
+    answers = Answers(True)
+    guard, _ = through_guard(ask=answers)
+    student = docker_on(f"unix://{guard.open_socket('student', unattended=True)}")
+    result = student("rm", "-f", "canary")
+    assert result.returncode != 0 and "labrunner refused" in result.stderr
+    assert answers.asked == [] and canaries.state() == canaries.ids
+    assert guard.records[-1]["shell"] == "student"

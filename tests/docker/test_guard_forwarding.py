@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tcp_forward import tcp_to_unix
 
 from runner.guard.guard import Guard
 
@@ -186,3 +187,14 @@ def test_the_python_sdk_works_through_the_guard(guard, tmp_path: Path):
     assert image.id in guard.created["images"]
     removals = [call["decision"] for call in guard.records if call["method"] == "DELETE"]
     assert removals == ["own", "own"]
+
+
+def test_an_engine_reached_over_tcp_is_guarded_too(sandbox_engine, clean_engine):
+    with tcp_to_unix(sandbox_engine.docker_host) as url, Guard(url, sandbox=False) as guard:
+        host = f"unix://{guard.start()}"
+        ok(docker(host, "run", "-d", "--name", "far", "busybox", "sleep", "100"))
+        assert ok(docker(host, "exec", "-i", "far", "cat", stdin="over tcp\n")) == "over tcp\n"
+        ok(docker(sandbox_engine.docker_host, "volume", "create", "theirs"))
+        refused = docker(host, "volume", "rm", "theirs")
+        ok(docker(host, "rm", "-f", "far"))
+    assert refused.returncode != 0 and "labrunner refused" in refused.stderr

@@ -33,6 +33,11 @@ class StepConsent:
             self._all_of_this_step = answer is Answer.ALL
             return answer is not Answer.NO
 
+    def allow_rest_of_step(self) -> None:
+        """The user already said yes for this step (the destructive preview): ask no more."""
+        with self._lock:
+            self._all_of_this_step = True
+
     def next_step(self) -> None:
         """A new step starts: its held requests are asked again."""
         with self._lock:

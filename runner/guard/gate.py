@@ -4,6 +4,8 @@ if it is not the run's and the engine is not the sandbox) the user, one question
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 from collections.abc import Callable
 
 from runner.guard import engine
@@ -53,10 +55,23 @@ class Gate:
         if self._one_question_at_a_time is None:
             self._one_question_at_a_time = asyncio.Lock()
         async with self._one_question_at_a_time:
-            # The callback may block on the terminal: off the loop, so other calls go on.
-            loop = asyncio.get_running_loop()
-            allowed = await loop.run_in_executor(None, self._answer, question)
+            allowed = await self._answer_off_the_loop(question)
         return Decision.YES if allowed else Decision.NO
+
+    async def _answer_off_the_loop(self, question: Question) -> bool:
+        """The callback blocks on the terminal: in a daemon thread of its own, so other calls
+        go on, and a question left unanswered (Ctrl-C ended the run) never holds up the exit
+        as a worker of the loop's executor would."""
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[bool] = loop.create_future()
+
+        def answer() -> None:
+            allowed = self._answer(question)
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(_settle, answered, allowed)
+
+        threading.Thread(target=answer, name="labrunner-guard-question", daemon=True).start()
+        return await answered
 
     def _answer(self, question: Question) -> bool:
         """The callback's answer; a callback that fails has not said yes."""
@@ -64,3 +79,8 @@ class Gate:
             return bool(self.ask(question)) if self.ask else False
         except Exception:  # noqa: BLE001 - whatever went wrong, nothing is deleted
             return False
+
+
+def _settle(future: asyncio.Future, value: bool) -> None:
+    if not future.done():
+        future.set_result(value)

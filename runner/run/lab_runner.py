@@ -21,6 +21,7 @@ from runner.lab.model import Lab, LocalizedText, Step
 from runner.lab.variables import substitute
 from runner.messages import msg
 from runner.run import events as ev
+from runner.run.engine_guard import shell_environment, start_guard
 from runner.run.records import RunRecord, forget
 from runner.run.status import CheckStatus, Decision, LabStatus, StepStatus
 from runner.run.step_runner import StepContext, StepRunner
@@ -64,6 +65,10 @@ class AutoPacer:
     def confirm_earlier_cleanup(self, pid: int) -> bool:
         return True  # the lab's cleanup removes only what the lab creates
 
+    def engine_consent(self):
+        """The guard's `ask`: yes with --yes-destructive, else None (refused, saying how)."""
+        return (lambda question: True) if self.allow_destructive else None
+
     def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> None:
         return None
 
@@ -100,6 +105,7 @@ class LabRunner:
         self.shell: ShellSession | None = None
         self.quiet = False  # setup and cleanup output is kept in results, not shown live
         self._docker: Any = None
+        self.guard: Any = None  # runner/guard: between the shells and the engine
         self.declined: list[RunRecord] = []  # earlier runs whose cleanup the person declined
 
     def run(self) -> ev.LabFinished:
@@ -112,11 +118,14 @@ class LabRunner:
                                  str(self.run_.work_dir)))
         self.crash: BaseException | None = None
         try:
+            self.guard = self._start_guard()
             self.shell = self._start_shell()
             status = self._run_guarded()
         finally:
             if self.shell is not None:
                 self.shell.close()
+            if self.guard is not None:
+                self.guard.stop()
         finished = ev.LabFinished(self.lab, status, tuple(self.summaries),
                                   time.monotonic() - started, str(self.run_.work_dir),
                                   *self._crash_details())
@@ -203,6 +212,7 @@ class LabRunner:
             reason = msg("engine.step_only_on", kinds=", ".join(step.only_on),
                          kind=described(self.run_.profile))
             return self._skip(step, index, total, reason, notes, applies=False)
+        getattr(self.run_.pacer, "next_step", lambda: None)()  # the guard asks afresh
         self.emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
         commands = [substitute(command, self.values, quote=True) for command in step.commands]
         choice = self.run_.pacer.before_step(step, commands)
@@ -211,8 +221,11 @@ class LabRunner:
         if choice == Decision.SKIP:
             return self._skip(step, index, total, msg("engine.step_skipped_by_user"))
         runner = StepRunner(self._step_context(), step, commands)
-        if step.destructive and not runner.destructive_allowed():
-            return self._skip(step, index, total, msg("engine.destructive_declined"))
+        if step.destructive:
+            if not runner.destructive_allowed():
+                return self._skip(step, index, total, msg("engine.destructive_declined"))
+            # yes to the preview: the guard lets this step's deletions through unasked
+            getattr(self.run_.pacer, "step_confirmed", lambda: None)()
         if self.run_.pre_checks:
             runner.pre_check()
         outcomes = runner.run()
@@ -228,7 +241,8 @@ class LabRunner:
         return StepContext(shell=self.shell, values=self.values, profile=self.run_.profile,
                            docker=self.docker, emit=self.emit, pacer=self.run_.pacer,
                            environ=self.shell_environment(), timeout=self.lab.timeout,
-                           follow_directory=self.follow_directory)
+                           follow_directory=self.follow_directory,
+                           student_environ=self.shell_environment("student"))
 
     def _localized(self, text: LocalizedText) -> LocalizedText:
         """Explanations and titles may name variables, e.g. `{docker_root}`."""
@@ -328,11 +342,16 @@ class LabRunner:
         shell.start()
         return shell
 
-    def shell_environment(self) -> dict[str, str]:
-        """The lab shell's environment (and the student's, for tasks): the lab's engine."""
-        environ = dict(self.run_.environ)
-        environ["DOCKER_HOST"] = self.run_.profile.endpoint
-        return environ
+    def _start_guard(self) -> Any:
+        consent = getattr(self.run_.pacer, "engine_consent", lambda: None)()
+        return start_guard(self.run_.profile, self.run_.environ, consent, self.run_.language,
+                           lambda message: self.emit(ev.Notice(message, "warning")))
+
+    def shell_environment(self, shell: str = "lab") -> dict[str, str]:
+        """The lab shell's environment, or the student's task shell's: the lab's engine,
+        through the guard's socket for that shell."""
+        return shell_environment(self.run_.environ, self.run_.profile.endpoint, self.guard,
+                                 shell)
 
     def follow_directory(self, folder: str) -> None:
         """After a task, the lab shell continues in the folder the student ended in."""

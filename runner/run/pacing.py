@@ -37,6 +37,7 @@ class KeyboardPacer:
     def __init__(self, terminal: Terminal, language: str) -> None:
         self.terminal = terminal
         self.language = language
+        self._consent = None  # the guard's questions (engine_consent), once the run asks
 
     def before_step(self, step: Step, commands: list[str]) -> Decision:
         answers = self._answers(Decision.RUN, Decision.SKIP, Decision.QUIT)
@@ -59,6 +60,33 @@ class KeyboardPacer:
         run, n (no, non) does not; anything else asks again; end of input declines."""
         return self._ask_until(self._t("report.prompt_earlier_cleanup"),
                                "report.reask_earlier_cleanup", CLEANUP_ANSWERS, False)
+
+    def engine_consent(self):
+        """The guard's `ask`: a question on this terminal, whose "all" covers the step."""
+        from runner.guard.consent import StepConsent
+
+        self._consent = StepConsent(self._ask_held)
+        return self._consent
+
+    def next_step(self) -> None:
+        if self._consent is not None:
+            self._consent.next_step()
+
+    def step_confirmed(self) -> None:
+        """Yes to a destructive step's preview: the guard asks nothing more in that step."""
+        if self._consent is not None:
+            self._consent.allow_rest_of_step()
+
+    def _ask_held(self, question):
+        """y (o): this object; a (t): every held request of this step; Enter, n or the end of
+        input: no. Asked while the lab's command waits for the engine's answer."""
+        from runner.guard.consent import Answer
+
+        answers = {**dict.fromkeys(("y", "yes", "o", "oui"), Answer.YES),
+                   **dict.fromkeys(("a", "all", "t", "tout"), Answer.ALL),
+                   **dict.fromkeys(("", "n", "no", "non"), Answer.NO)}
+        prompt = f"{question.text(self.language)}\n{self._t('report.prompt_held')}"
+        return self._ask_until(prompt, "report.reask_held", answers, Answer.NO)
 
     def confirm_host_helper(self, question: str) -> bool:
         """y (o, yes, oui) starts the helper container; Enter, n (no, non) or the end of

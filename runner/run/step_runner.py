@@ -40,9 +40,10 @@ class StepContext:
     docker: Callable[[], Any]  # the run's one engine client, created on first use
     emit: Callable[[ev.Event], None]
     pacer: Any  # runner.run.lab_runner.Pacer
-    environ: Mapping[str, str]  # the lab shell's environment: the student's shell and probes
+    environ: Mapping[str, str]  # the lab shell's environment (probes run with it)
     timeout: float  # the lab's default seconds per command
     follow_directory: Callable[[str], None]  # the lab shell goes where the student ended
+    student_environ: Mapping[str, str] | None = None  # the task shell's; None: environ
 
 
 class StepRunner:
@@ -79,7 +80,8 @@ class StepRunner:
         context = self.context
         while True:
             context.emit(ev.TaskOpened(self.step, self.attempts))
-            work = context.pacer.student_task(self.step, context.environ, context.shell.cwd)
+            environ = context.student_environ or context.environ
+            work = context.pacer.student_task(self.step, environ, context.shell.cwd)
             if work is None:  # unattended (--auto, labrunner test): the solution runs
                 return self._check_all(self._run_commands())
             context.emit(ev.TaskTyped(self.step, tuple(work.typed)))

@@ -87,6 +87,8 @@ class Connection:
         if refused is not None:
             await self._refuse(exchange, 403, refused.refusal(self.context.language))
             return not exchange.head.closes
+        if verdicts and self.client[0].at_eof():
+            return False  # its command was killed while the question waited: nobody wants it
         return await self._forward(exchange, dict(verdicts))
 
     async def _decide(self, exchange: Exchange) -> list[tuple[Decision, Question]] | None:
@@ -186,16 +188,22 @@ class Connection:
         """Objects a creation names that existed before it and stay the user's."""
         url = self.context.engine_url
         if creation is Creation.LOAD:
-            return await engine.all_references(url)
+            return await engine.all_references(url) or frozenset()
         if creation is Creation.PULL:
             refs = references_written(creation, target)
-            return frozenset([ref for ref in refs if await engine.inspect(url, "image", ref)])
+            return frozenset([ref for ref in refs if await _may_exist(url, "image", ref)])
         if creation is Creation.VOLUME:
             name = _json_field(body, "Name")
-            exists = bool(name) and await engine.inspect(url, "volume", name) is not None
+            exists = bool(name) and await _may_exist(url, "volume", name)
             return frozenset([name]) if exists else frozenset()
         unchanged = verdicts.get(Decision.UNCHANGED)
         return frozenset([normal_reference(unchanged.held.ref)]) if unchanged else frozenset()
+
+
+async def _may_exist(url: str, kind: str, ref: str) -> bool:
+    """Unless the engine says 404, the object may be the user's: keep it out of the run's."""
+    status, _ = await engine.inspect(url, kind, ref)
+    return status != engine.NOT_FOUND
 
 
 def _note_verdicts(call: Call, verdicts: list[tuple[Decision, Question]]) -> None:

@@ -41,7 +41,10 @@ WHAT = {
     (Action.PRUNE, Kind.NETWORK): "guard.prune_networks",
     (Action.PRUNE, Kind.BUILD_CACHE): "guard.prune_build_cache",
     (Action.OVERWRITE, Kind.IMAGE): "guard.overwrite_image",
+    (Action.LOAD, Kind.IMAGE): "guard.overwrite_by_load",
 }
+# Requests that name no object: the refusal says why instead of "it is not the run's".
+REFUSALS = {Action.PRUNE: "guard.refused_prune", Action.LOAD: "guard.refused_load"}
 
 
 @dataclass(frozen=True)
@@ -66,13 +69,13 @@ class Question:
         """The error the docker CLI prints when the request is refused."""
         from runner.i18n import t
 
-        key = "guard.refused_prune" if self.held.action is Action.PRUNE else "guard.refused"
+        key = REFUSALS.get(self.held.action, "guard.refused")
         return t(key, language, what=self.what(language))
 
 
 def owned(held: Held, facts: dict, created: Created) -> bool:
     """Did this run create the object the engine described (`facts`, its inspect answer)?"""
-    if held.action is Action.PRUNE:
+    if held.action in (Action.PRUNE, Action.LOAD):
         return False
     if held.kind is Kind.CONTAINER:
         return facts.get("Id") in created.containers

@@ -12,6 +12,9 @@ from runner.guard.policy import normal_reference
 from runner.guard.streams import copy_chunks
 
 Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+INSPECT_TIMEOUT = 30.0  # seconds: an engine this slow to describe an object is not trusted
+NO_ANSWER = 0  # the status of an inspect that timed out
+NOT_FOUND = 404
 
 
 class UnsupportedEngine(ValueError):
@@ -57,20 +60,29 @@ async def _read_body(transfer_encoding: str, reader: asyncio.StreamReader) -> by
     return b"".join(parts)
 
 
-async def inspect(url: str, kind: str, ref: str) -> dict | None:
-    """The engine's inspect answer for a container, image, volume or network; None if there
-    is no such object (or the answer is not an object)."""
+async def inspect(url: str, kind: str, ref: str) -> tuple[int, dict | None]:
+    """(status, the engine's inspect answer) for a container, image, volume or network. Only
+    404 means "no such object": a 500 or a timeout (status 0) says nothing, and the callers
+    must not take it for absence."""
     collection = {"container": "containers", "image": "images", "volume": "volumes",
                   "network": "networks"}[kind]
     suffix = "/json" if kind in ("container", "image") else ""
-    status, answer = await get_json(url, f"/{collection}/{quote(ref, safe='/:@')}{suffix}")
-    return answer if status == 200 and isinstance(answer, dict) else None
+    path = f"/{collection}/{quote(ref, safe='/:@')}{suffix}"
+    try:
+        status, answer = await asyncio.wait_for(get_json(url, path), INSPECT_TIMEOUT)
+    except TimeoutError:
+        return NO_ANSWER, None
+    return status, answer if status == 200 and isinstance(answer, dict) else None
 
 
-async def all_references(url: str) -> frozenset[str]:
-    """Every tag the engine has now (before a load, which may overwrite any of them)."""
-    status, answer = await get_json(url, "/images/json")
+async def all_references(url: str) -> frozenset[str] | None:
+    """Every tag the engine has now (before a load, which may overwrite any of them); None
+    when the engine did not say."""
+    try:
+        status, answer = await asyncio.wait_for(get_json(url, "/images/json"), INSPECT_TIMEOUT)
+    except TimeoutError:
+        return None
     if status != 200 or not isinstance(answer, list):
-        return frozenset()
+        return None
     return frozenset(normal_reference(tag) for image in answer if isinstance(image, dict)
                      for tag in image.get("RepoTags") or () if tag != "<none>:<none>")

@@ -31,10 +31,18 @@ class Gate:
         if held.action is Action.PRUNE:
             question = Question(held, "")
             return await self._ask_user(question), question
-        facts = await engine.inspect(self.engine_url, held.kind.value, held.ref)
-        if facts is None:
+        if held.action is Action.LOAD:
+            return await self._judge_load(held)
+        status, facts = await engine.inspect(self.engine_url, held.kind.value, held.ref)
+        if status == engine.NOT_FOUND:
             absent = Decision.NEW if held.action is Action.OVERWRITE else Decision.ABSENT
             return absent, Question(held, held.ref)
+        if facts is None:  # a 500, a timeout: the object may well exist, so ask
+            question = Question(held, held.ref)
+            return await self._ask_user(question), question
+        return await self._judge_existing(held, facts)
+
+    async def _judge_existing(self, held: Held, facts: dict) -> tuple[Decision, Question]:
         question = Question(held, describe(held, facts))
         if held.action is Action.OVERWRITE and await self._same_image(held, facts):
             return Decision.UNCHANGED, question
@@ -42,11 +50,20 @@ class Gate:
             return Decision.OWN, question
         return await self._ask_user(question), question
 
+    async def _judge_load(self, held: Held) -> tuple[Decision, Question]:
+        """A load may move any tag its archive names, and the archive is only read by the
+        engine: it goes unasked only when every tag the engine has is the run's."""
+        question = Question(held, "")
+        tags = await engine.all_references(self.engine_url)
+        if tags is not None and tags <= self.created.references:
+            return Decision.OWN, question
+        return await self._ask_user(question), question
+
     async def _same_image(self, held: Held, facts: dict) -> bool:
         """A tag put onto the image it already names changes nothing."""
         if not held.source:
             return False
-        source = await engine.inspect(self.engine_url, "image", held.source)
+        _, source = await engine.inspect(self.engine_url, "image", held.source)
         return source is not None and source.get("Id") == facts.get("Id")
 
     async def _ask_user(self, question: Question) -> Decision:

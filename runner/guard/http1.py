@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 END_OF_HEAD = b"\r\n\r\n"
 MAX_HEAD = 256 * 1024  # a head larger than this is not the docker CLI's or the SDK's
@@ -99,8 +99,8 @@ def response_framing(method: str, response: Head) -> Framing:
 
 @dataclass(frozen=True)
 class Target:
-    """A request target without its API version prefix: /v1.47/containers/x/json ->
-    path /containers/x/json."""
+    """A request target without its API version prefix, its path percent-decoded:
+    /v1.47/containers/x%2Fjson -> path /containers/x/json."""
 
     path: str
     query: dict[str, list[str]]
@@ -110,8 +110,10 @@ class Target:
 
 
 def parse_target(target: str) -> Target:
+    """The target's path decoded once, as the engine's router matches it: classifying the raw
+    path would let `/containers%2Fx` or `/%63ontainers/x` past the guard."""
     parts = urlsplit(target)
-    path = parts.path
+    path = unquote(parts.path)
     if path.startswith("/v"):
         version, slash, rest = path[2:].partition("/")
         if slash and version.replace(".", "").isdigit():

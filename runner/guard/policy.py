@@ -1,5 +1,5 @@
 """What a Docker API request would do to existing objects: the one place that says which
-requests are held (delete, stop, kill, restart, prune, overwrite a tag), and on what.
+requests are held (delete, stop, kill, restart, prune, overwrite a tag, load), and on what.
 
 Pure: (method, path, query) in, `Held` requests out; no engine, no I/O. Whether the object
 is the run's is decided by `decision.py` with the facts the engine gives.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import unquote
 
 from runner.guard.http1 import Target
 
@@ -29,6 +28,7 @@ class Action(StrEnum):
     RESTART = "restart"
     PRUNE = "prune"
     OVERWRITE = "overwrite"  # move an existing tag onto another image
+    LOAD = "load"  # load an archive, whose tags (unknown before it is read) move onto it
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,13 @@ def classify(method: str, target: Target) -> tuple[Held, ...]:
     """The held actions of one request (most requests: none)."""
     first, _, rest = target.path.strip("/").partition("/")
     if method == "DELETE" and first in _REMOVABLE and rest:
-        return (Held(Action.REMOVE, _REMOVABLE[first], unquote(rest)),)
+        return (Held(Action.REMOVE, _REMOVABLE[first], rest),)
     if method != "POST":
         return ()
     if rest == "prune" and first in _PRUNABLE:
         return (Held(Action.PRUNE, _PRUNABLE[first]),)
+    if (first, rest) == ("images", "load"):
+        return (Held(Action.LOAD, Kind.IMAGE),)
     return _posted(first, rest, target)
 
 
@@ -65,10 +67,10 @@ def _posted(first: str, rest: str, target: Target) -> tuple[Held, ...]:
     """POSTs that stop a container or put a tag where one may already be."""
     name, _, verb = rest.rpartition("/")
     if first == "containers" and verb in _CONTAINER_VERBS and name:
-        return (Held(_CONTAINER_VERBS[verb], Kind.CONTAINER, unquote(name)),)
+        return (Held(_CONTAINER_VERBS[verb], Kind.CONTAINER, name),)
     if first == "images" and verb == "tag" and name:
         tag = tagged(target.first("repo"), target.first("tag"))
-        return (Held(Action.OVERWRITE, Kind.IMAGE, tag, unquote(name)),) if tag else ()
+        return (Held(Action.OVERWRITE, Kind.IMAGE, tag, name),) if tag else ()
     return tuple(Held(Action.OVERWRITE, Kind.IMAGE, ref) for ref in new_references(first,
                                                                                    rest, target))
 

@@ -7,6 +7,7 @@ is not (sandbox=False) to play the user's engine."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -110,6 +111,23 @@ def test_unattended_a_destructive_command_is_refused_and_the_canaries_live(
     assert canaries.state() == canaries.ids
     assert any(call["decision"] == "refused" and call["status"] == 403
                for call in guard.records)
+
+
+@pytest.mark.parametrize("request_line", [
+    "DELETE /v1.41/containers%2Fcanary?force=1", "DELETE /%63ontainers/canary?force=1",
+    "POST /containers/canary%2Fkill",
+])
+def test_a_percent_encoded_path_is_refused_too(canaries, through_guard, request_line):
+    """The docker CLI never encodes a path so, but any client may: the engine's router reads
+    the decoded path, and so must the guard."""
+    guard, _ = through_guard()
+    with socket.socket(socket.AF_UNIX) as raw:
+        raw.connect(str(guard.sockets["lab"]))
+        raw.sendall(f"{request_line} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n"
+                    "Content-Length: 0\r\n\r\n".encode())
+        answer = b"".join(iter(lambda: raw.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 403 ")
+    assert canaries.state() == canaries.ids
 
 
 def test_the_refusal_is_in_the_users_language(canaries, through_guard):

@@ -89,7 +89,7 @@ def test_every_held_action_has_a_message():
     expected |= {(Action.REMOVE, kind) for kind in _REMOVABLE.values()}
     expected |= {(action, Kind.CONTAINER) for action in (Action.STOP, Action.KILL,
                                                          Action.RESTART)}
-    assert set(WHAT) == expected | {(Action.OVERWRITE, Kind.IMAGE)}
+    assert set(WHAT) == expected | {(Action.OVERWRITE, Kind.IMAGE), (Action.LOAD, Kind.IMAGE)}
 
 
 def test_a_refusal_names_the_object_and_how_to_allow_it_in_both_languages():

@@ -35,6 +35,7 @@ def held(method: str, target: str) -> tuple[Held, ...]:
     ("POST", "/commit?container=web&repo=mine&tag=2", Held(Action.OVERWRITE, Kind.IMAGE, "mine:2")),
     ("POST", "/images/create?fromSrc=-&repo=mine&tag=3",
      Held(Action.OVERWRITE, Kind.IMAGE, "mine:3")),
+    ("POST", "/v1.47/images/load?quiet=1", Held(Action.LOAD, Kind.IMAGE)),
 ])
 def test_a_destructive_request_is_held_on_its_object(method, target, expected):
     assert held(method, target) == (expected,)
@@ -50,12 +51,29 @@ def test_a_build_holds_each_of_its_tags():
     ("POST", "/containers/create?name=web"), ("POST", "/containers/web/start"),
     ("POST", "/containers/web/attach?stream=1"), ("POST", "/exec/abc/start"),
     ("POST", "/images/create?fromImage=nginx&tag=latest"), ("POST", "/build"),
-    ("POST", "/commit?container=web"), ("POST", "/volumes/create"), ("POST", "/images/load"),
+    ("POST", "/commit?container=web"), ("POST", "/volumes/create"), ("GET", "/images/load"),
     ("GET", "/images/get?names=busybox"), ("DELETE", "/containers/"),
     ("GET", "/containers/web/stop"),
 ])
 def test_other_requests_go_straight_through(method, target):
     assert held(method, target) == ()
+
+
+@pytest.mark.parametrize(("method", "target", "expected"), [
+    ("DELETE", "/v1.41/containers%2Fuserdb?force=1", Held(Action.REMOVE, Kind.CONTAINER, "userdb")),
+    ("POST", "/containers/userdb%2Fstop", Held(Action.STOP, Kind.CONTAINER, "userdb")),
+    ("POST", "/containers/%70rune", Held(Action.PRUNE, Kind.CONTAINER)),
+    ("DELETE", "/%63ontainers/x", Held(Action.REMOVE, Kind.CONTAINER, "x")),
+    ("DELETE", "/v1.41%2Fvolumes%2Fdata", Held(Action.REMOVE, Kind.VOLUME, "data")),
+    ("POST", "/images/%6Coad", Held(Action.LOAD, Kind.IMAGE)),
+])
+def test_a_percent_encoded_path_is_held_as_the_engine_reads_it(method, target, expected):
+    assert held(method, target) == (expected,)
+
+
+def test_the_path_is_decoded_once_like_the_engines_router():
+    assert parse_target("/containers/a%252Fstop").path == "/containers/a%2Fstop"
+    assert held("POST", "/containers/a%252Fstop") == ()
 
 
 def test_the_version_prefix_is_optional_and_only_a_version_is_stripped():

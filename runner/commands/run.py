@@ -157,4 +157,5 @@ def _pacer(args, listener, language, notify):
     if not sys.stdin.isatty():
         notify(msg("cli.no_terminal_auto"))
         return AutoPacer(allow_destructive=args.yes_destructive)
-    return KeyboardPacer(keyboard_terminal(listener, sys.stdout), language)
+    return KeyboardPacer(keyboard_terminal(listener, sys.stdout), language,
+                         allow_destructive=args.yes_destructive)

@@ -7,6 +7,7 @@ can never drop output silently (tests send every event through every reporter).
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
@@ -64,10 +65,16 @@ class ScreenReporter(Reporter):
     # A step's end shows in its checks; setup and cleanup run quietly (only failures are
     # shown); checks evaluated before their step are `labrunner test`'s (its Recorder).
     ignores = frozenset({ev.StepFinished, ev.PhaseStarted, ev.PreCheckEvaluated})
+    # The engine guard's questions are shown from its own thread: one event on screen at a time.
+    _screen = threading.RLock()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.handles = {event: getattr(cls, name) for event, name in cls.SHOWN.items()}
+
+    def on_event(self, event: Event) -> None:
+        with self._screen:
+            super().on_event(event)
 
 
 def status_counts(steps: Iterable[Any]) -> Counter[StepStatus]:

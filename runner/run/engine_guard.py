@@ -11,7 +11,7 @@ from typing import Any
 from runner.messages import Message, msg
 
 # What would point the docker CLI somewhere else than DOCKER_HOST.
-ENGINE_VARIABLES = ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")
+ENGINE_VARIABLES = ("DOCKER_CONTEXT", "DOCKER_TLS", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")
 
 
 def start_guard(profile: Any, environ: Mapping[str, str], ask: Callable | None,
@@ -21,7 +21,7 @@ def start_guard(profile: Any, environ: Mapping[str, str], ask: Callable | None,
     from runner.guard.engine import UnsupportedEngine
     from runner.guard.guard import Guard
 
-    if environ.get("DOCKER_TLS_VERIFY"):  # it would forward TLS traffic as plain text
+    if environ.get("DOCKER_TLS_VERIFY") or environ.get("DOCKER_TLS"):  # plain text to TLS
         notify(msg("guard.not_guarded", engine=profile.endpoint))
         return None
     try:
@@ -29,9 +29,13 @@ def start_guard(profile: Any, environ: Mapping[str, str], ask: Callable | None,
     except UnsupportedEngine:
         notify(msg("guard.not_guarded", engine=profile.endpoint))
         return None
-    guard.start("lab")
-    # The student's bash owns the keyboard during a task: refuse there, saying how to allow.
-    guard.open_socket("student", unattended=True)
+    try:
+        guard.start("lab")
+        # The student's bash owns the keyboard during a task: refuse there, saying how.
+        guard.open_socket("student", unattended=True)
+    except BaseException:
+        guard.stop()
+        raise
     return guard
 
 

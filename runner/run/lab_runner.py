@@ -66,8 +66,24 @@ class AutoPacer:
         return True  # the lab's cleanup removes only what the lab creates
 
     def engine_consent(self):
-        """The guard's `ask`: yes with --yes-destructive, else None (refused, saying how)."""
-        return (lambda question: True) if self.allow_destructive else None
+        """The guard's `ask`: yes with --yes-destructive, else no (refused, saying how) —
+        unless a destructive step, or an earlier run's cleanup, was allowed (step_confirmed)."""
+        from runner.guard.consent import Answer, StepConsent
+
+        answer = Answer.YES if self.allow_destructive else Answer.NO
+        self._consent = StepConsent(lambda question: answer)
+        return self._consent
+
+    def next_step(self) -> None:
+        if getattr(self, "_consent", None) is not None:
+            self._consent.next_step()
+
+    def step_confirmed(self) -> None:
+        if getattr(self, "_consent", None) is not None:
+            self._consent.allow_rest_of_step()
+
+    def stop_asking(self) -> None:
+        self.next_step()
 
     def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> None:
         return None
@@ -122,10 +138,13 @@ class LabRunner:
             self.shell = self._start_shell()
             status = self._run_guarded()
         finally:
-            if self.shell is not None:
-                self.shell.close()
-            if self.guard is not None:
-                self.guard.stop()
+            getattr(self.run_.pacer, "stop_asking", lambda: None)()
+            try:
+                if self.shell is not None:
+                    self.shell.close()
+            finally:
+                if self.guard is not None:
+                    self.guard.stop()
         finished = ev.LabFinished(self.lab, status, tuple(self.summaries),
                                   time.monotonic() - started, str(self.run_.work_dir),
                                   *self._crash_details())
@@ -176,7 +195,9 @@ class LabRunner:
                 self.emit(ev.Notice(msg("engine.earlier_run_cleanup_declined")))
                 self.declined.append(record)  # forgotten once this run's own cleanup ran
                 continue
-            if self._run_cleanup():
+            # Its objects are not this run's: the person's yes lets the guard remove them.
+            getattr(self.run_.pacer, "step_confirmed", lambda: None)()
+            if self._run_cleanup(earlier=True):
                 raise KeyboardInterrupt  # stopped during it: this run stops too
             forget(record)
 
@@ -266,6 +287,7 @@ class LabRunner:
         """Run setup or cleanup quietly; report the commands that failed."""
         if not commands:
             return True
+        getattr(self.run_.pacer, "next_step", lambda: None)()  # no yes carries into it
         self.emit(ev.PhaseStarted(phase))
         failures = []
         self.quiet = True
@@ -282,11 +304,14 @@ class LabRunner:
         self.emit(ev.PhaseFinished(phase, tuple(failures)))
         return not failures
 
-    def _run_cleanup(self) -> bool:
+    def _run_cleanup(self, earlier: bool = False) -> bool:
         """Cleanup always runs, every command of it. Ctrl-C or a signal during it stops only the
-        command running then; returns whether that happened."""
+        command running then; returns whether that happened. `earlier`: for a killed earlier
+        run, whose objects the person allowed it to remove."""
         if not self.lab.cleanup:
             return False
+        if not earlier:  # a yes given in the last step does not carry into the cleanup
+            getattr(self.run_.pacer, "next_step", lambda: None)()
         self._emit_despite_interrupts(ev.PhaseStarted("cleanup"))
         failures, interrupted = [], False
         self.quiet = True

@@ -8,6 +8,7 @@ does not run the step and `suivant` does not skip it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import TypeVar
 
@@ -34,10 +35,13 @@ HELPER_ANSWERS = {**dict.fromkeys(("y", "o", "yes", "oui"), True),
 
 
 class KeyboardPacer:
-    def __init__(self, terminal: Terminal, language: str) -> None:
+    def __init__(self, terminal: Terminal, language: str, allow_destructive: bool = False
+                 ) -> None:
         self.terminal = terminal
         self.language = language
+        self.allow_destructive = allow_destructive  # --yes-destructive: the guard never asks
         self._consent = None  # the guard's questions (engine_consent), once the run asks
+        self._stop_asking = threading.Event()  # set when the run ends: no question waits
 
     def before_step(self, step: Step, commands: list[str]) -> Decision:
         answers = self._answers(Decision.RUN, Decision.SKIP, Decision.QUIT)
@@ -63,10 +67,16 @@ class KeyboardPacer:
 
     def engine_consent(self):
         """The guard's `ask`: a question on this terminal, whose "all" covers the step."""
-        from runner.guard.consent import StepConsent
+        from runner.guard.consent import Answer, StepConsent
 
-        self._consent = StepConsent(self._ask_held)
+        ask = (lambda question: Answer.YES) if self.allow_destructive else self._ask_held
+        self._consent = StepConsent(ask)
         return self._consent
+
+    def stop_asking(self) -> None:
+        """The run ends: a question of the guard still waiting gets no (and stops reading)."""
+        self._stop_asking.set()
+        self.next_step()
 
     def next_step(self) -> None:
         if self._consent is not None:
@@ -85,8 +95,19 @@ class KeyboardPacer:
         answers = {**dict.fromkeys(("y", "yes", "o", "oui"), Answer.YES),
                    **dict.fromkeys(("a", "all", "t", "tout"), Answer.ALL),
                    **dict.fromkeys(("", "n", "no", "non"), Answer.NO)}
-        prompt = f"{question.text(self.language)}\n{self._t('report.prompt_held')}"
-        return self._ask_until(prompt, "report.reask_held", answers, Answer.NO)
+        prompt = f"\n{question.text(self.language)}\n{self._t('report.prompt_held')}"
+        while (answer := self._read_held(prompt)) is not None:
+            if answer.strip().casefold() in answers:
+                return answers[answer.strip().casefold()]
+            prompt = f"{self._t('report.reask_held', answer=answer.strip())}\n" \
+                     f"{self._t('report.prompt_held')}"
+        return Answer.NO
+
+    def _read_held(self, prompt: str) -> str | None:
+        """The answer, read from the guard's thread: given up when the run ends."""
+        if hasattr(self.terminal, "ask_unless"):
+            return self.terminal.ask_unless(prompt, self._stop_asking)
+        return self.terminal.ask(prompt)
 
     def confirm_host_helper(self, question: str) -> bool:
         """y (o, yes, oui) starts the helper container; Enter, n (no, non) or the end of

@@ -9,7 +9,9 @@ to the terminal itself, where the person reads and types, not into the file.
 
 from __future__ import annotations
 
+import select
 import sys
+import threading
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
@@ -34,6 +36,20 @@ class KeyboardTerminal:
             return self.read()
         except EOFError:  # Ctrl-D, or stdin closed: the caller decides what that means
             return None
+
+    def ask_unless(self, prompt: str, stop: threading.Event) -> str | None:
+        """ask(), from another thread than the run's: None as soon as `stop` is set. A
+        thread blocked in input() would keep stdin's lock and abort Python at exit."""
+        self.show(prompt)
+        while not stop.is_set():
+            try:
+                ready, _, _ = select.select([sys.stdin], [], [], 0.2)
+            except (OSError, ValueError):  # stdin closed
+                return None
+            if ready:
+                line = sys.stdin.readline()
+                return line.rstrip("\n") if line else None
+        return None
 
 
 def keyboard_terminal(listener: Listener, output: TextIO) -> KeyboardTerminal:

@@ -214,3 +214,48 @@ def test_the_helper_container_starts_only_on_a_typed_yes(answers, started):
     keyboard, terminal = pacer(*answers)
     assert keyboard.confirm_host_helper("A privileged container will start.") is started
     assert "A privileged container will start." in terminal.prompts[0]
+
+
+def test_an_answer_to_the_guard_that_comes_after_its_step_is_a_no():
+    from runner.guard.consent import Answer, StepConsent
+
+    consent = None
+
+    def late(question):
+        consent.next_step()  # the step ended while the question was on screen
+        return Answer.YES
+
+    consent = StepConsent(late)
+    assert consent(object()) is False
+
+
+def test_the_guard_question_gives_up_when_the_run_ends():
+    import threading
+
+    from runner.run.terminal import KeyboardTerminal
+
+    terminal = KeyboardTerminal(lambda prompt: None)
+    stop = threading.Event()
+    stop.set()
+    assert terminal.ask_unless("Allow it?", stop) is None
+
+
+def test_with_yes_destructive_the_guard_never_asks():
+    keyboard, terminal = pacer()
+    keyboard.allow_destructive = True
+    assert keyboard.engine_consent()(object()) is True
+    assert terminal.prompts == []
+
+
+def test_a_yes_to_all_does_not_carry_into_the_next_step():
+    keyboard, terminal = pacer("a", "n")
+    consent = keyboard.engine_consent()
+
+    class Question:
+        def text(self, language):
+            return "The lab wants to remove the container web."
+
+    assert consent(Question()) is True and consent(Question()) is True
+    keyboard.next_step()
+    assert consent(Question()) is False
+    assert len(terminal.prompts) == 2

@@ -73,6 +73,10 @@ class Guard:
             self._connections.add(task)  # type: ignore[arg-type]
             try:
                 await Connection(context, (reader, writer)).serve()
+            except asyncio.CancelledError:
+                # stop(): the connection ends with the guard. Ended, not cancelled: asyncio
+                # would otherwise print the cancellation as "Exception in callback".
+                writer.close()
             finally:
                 self._connections.discard(task)  # type: ignore[arg-type]
 

@@ -55,6 +55,7 @@ class JsonReport(Reporter):
         self.data |= {"status": event.status, "duration": round(event.duration, 2),
                       "steps": steps, "grade": {"passed": done, "total": total,
                                                 "percent": percent(done, total)}}
+        self.data["engine_calls"] = list(event.engine_calls)  # what the shells asked the engine
         if event.error:  # an internal error ended the run: what it was, where its traceback is
             self.data["error"] = {"message": event.error, "log": event.error_log}
         self.path.write_text(json.dumps(self.data, indent=2, ensure_ascii=False) + "\n",

@@ -179,6 +179,9 @@ class LabFinished(Event):
     work_dir: str = ""
     error: str = ""  # an internal error ended the run: its one-line description…
     error_log: str = ""  # …and the log file holding its traceback
+    # Every call the lab's and the student's shells made to the engine, through the guard:
+    # {time, shell, method, endpoint, object, decision, status…} (runner/guard/record.py).
+    engine_calls: tuple[dict, ...] = ()
 
     @property
     def grade(self) -> tuple[int, int]:

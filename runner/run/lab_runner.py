@@ -145,9 +145,10 @@ class LabRunner:
             finally:
                 if self.guard is not None:
                     self.guard.stop()
+        calls = tuple(self.guard.records) if self.guard is not None else ()
         finished = ev.LabFinished(self.lab, status, tuple(self.summaries),
                                   time.monotonic() - started, str(self.run_.work_dir),
-                                  *self._crash_details())
+                                  *self._crash_details(), engine_calls=calls)
         self._emit_despite_interrupts(finished)
         return finished
 

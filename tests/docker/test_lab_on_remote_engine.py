@@ -36,6 +36,9 @@ def test_find_myfile_through_the_helper_on_a_remote_engine(sandbox_engine, clean
     path_checks = [check for check in find["checks"] if check["type"] == "path"]
     assert path_checks and all(check["status"] == "pass" for check in path_checks), find
     assert leftover == []
+    calls = json.loads((tmp_path / "r.json").read_text())["engine_calls"]
+    assert any(call["shell"] == "lab" and call["method"] == "POST"
+               and "/containers/create" in call["endpoint"] for call in calls), calls[:5]
 
 
 def test_without_consent_the_engine_files_are_not_read(sandbox_engine, clean_engine, tmp_path,

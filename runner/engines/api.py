@@ -46,8 +46,10 @@ def speaks_plain_http(url: str) -> bool:
         return False
 
 
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, socket_path: str, timeout: float) -> None:
+class UnixConnection(http.client.HTTPConnection):
+    """HTTP over a unix socket (the engine's, the sandbox's, the guard's)."""
+
+    def __init__(self, socket_path: str, timeout: float = 60) -> None:
         super().__init__("localhost", timeout=timeout)
         self.socket_path = socket_path
 
@@ -60,7 +62,7 @@ class _UnixConnection(http.client.HTTPConnection):
 def _connection(url: str, timeout: float) -> http.client.HTTPConnection:
     parts = urlsplit(url)
     if parts.scheme == "unix":
-        return _UnixConnection(parts.path, timeout)
+        return UnixConnection(parts.path, timeout)
     return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
 
 

@@ -8,25 +8,15 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 from pathlib import Path
 from typing import Any
 
-
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: Path, timeout: float) -> None:
-        super().__init__("localhost", timeout=timeout)
-        self.socket_path = str(path)
-
-    def connect(self) -> None:
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.socket_path)
+from runner.engines.api import UnixConnection
 
 
 def get_json(socket_path: Path, path: str, timeout: float = 5) -> Any:
     """GET `path` from the engine and decode its JSON answer; None when it does not answer."""
-    connection = _UnixConnection(socket_path, timeout)
+    connection = UnixConnection(str(socket_path), timeout)
     try:
         connection.request("GET", path)
         response = connection.getresponse()

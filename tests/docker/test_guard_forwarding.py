@@ -4,9 +4,7 @@ and every call is recorded with what it created."""
 
 from __future__ import annotations
 
-import http.client
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -15,6 +13,7 @@ from pathlib import Path
 import pytest
 from tcp_forward import tcp_to_unix
 
+from runner.engines.api import UnixConnection
 from runner.guard.guard import Guard
 
 
@@ -116,16 +115,6 @@ def test_each_call_is_recorded_as_data(guard):
         ("DELETE", "remove", "own", 204)
     assert remove["object"].startswith("recorded-net (") and remove["shell"] == "lab"
     assert all(isinstance(call["time"], float) for call in guard.records)
-
-
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str) -> None:
-        super().__init__("docker")
-        self.path = path
-
-    def connect(self) -> None:
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect(self.path)
 
 
 def test_one_connection_carries_many_requests_and_a_second_socket_is_labelled(guard):

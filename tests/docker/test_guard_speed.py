@@ -3,9 +3,7 @@ stand-in through the guard against direct. Run with -s to see the figures."""
 
 from __future__ import annotations
 
-import http.client
 import os
-import socket
 import statistics
 import subprocess
 import time
@@ -13,19 +11,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from runner.engines.api import UnixConnection
 from runner.guard.guard import Guard
 
 CALLS = 200
-
-
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str) -> None:
-        super().__init__("docker")
-        self.socket_path = path
-
-    def connect(self) -> None:
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect(self.socket_path)
 
 
 def median_call(path: str, method: str, url: str) -> float:

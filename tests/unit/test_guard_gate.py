@@ -5,13 +5,12 @@ asking the engine anything."""
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
-import socket
 import time
 
 import pytest
 
+from runner.engines.api import UnixConnection
 from runner.guard.created import Created
 from runner.guard.decision import Decision, Question
 from runner.guard.gate import Gate
@@ -55,16 +54,6 @@ def test_questions_are_asked_one_at_a_time():
 
     assert [decision for decision, _ in asyncio.run(three_at_once())] == [Decision.YES] * 3
     assert most[0] == 1
-
-
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str) -> None:
-        super().__init__("docker")
-        self.socket_path = path
-
-    def connect(self) -> None:
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect(self.socket_path)
 
 
 def test_an_unreachable_engine_is_named_in_the_error_the_cli_prints(tmp_path):

@@ -138,7 +138,7 @@ class LabRunner:
             self.shell = self._start_shell()
             status = self._run_guarded()
         finally:
-            getattr(self.run_.pacer, "stop_asking", lambda: None)()
+            self._tell_pacer("stop_asking")
             try:
                 if self.shell is not None:
                     self.shell.close()
@@ -197,7 +197,7 @@ class LabRunner:
                 self.declined.append(record)  # forgotten once this run's own cleanup ran
                 continue
             # Its objects are not this run's: the person's yes lets the guard remove them.
-            getattr(self.run_.pacer, "step_confirmed", lambda: None)()
+            self._tell_pacer("step_confirmed")
             if self._run_cleanup(earlier=True):
                 raise KeyboardInterrupt  # stopped during it: this run stops too
             forget(record)
@@ -234,7 +234,7 @@ class LabRunner:
             reason = msg("engine.step_only_on", kinds=", ".join(step.only_on),
                          kind=described(self.run_.profile))
             return self._skip(step, index, total, reason, notes, applies=False)
-        getattr(self.run_.pacer, "next_step", lambda: None)()  # the guard asks afresh
+        self._tell_pacer("next_step")  # the guard asks afresh
         self.emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
         commands = [substitute(command, self.values, quote=True) for command in step.commands]
         choice = self.run_.pacer.before_step(step, commands)
@@ -247,7 +247,7 @@ class LabRunner:
             if not runner.destructive_allowed():
                 return self._skip(step, index, total, msg("engine.destructive_declined"))
             # yes to the preview: the guard lets this step's deletions through unasked
-            getattr(self.run_.pacer, "step_confirmed", lambda: None)()
+            self._tell_pacer("step_confirmed")
         if self.run_.pre_checks:
             runner.pre_check()
         outcomes = runner.run()
@@ -288,7 +288,7 @@ class LabRunner:
         """Run setup or cleanup quietly; report the commands that failed."""
         if not commands:
             return True
-        getattr(self.run_.pacer, "next_step", lambda: None)()  # no yes carries into it
+        self._tell_pacer("next_step")  # no yes carries into it
         self.emit(ev.PhaseStarted(phase))
         failures = []
         self.quiet = True
@@ -312,7 +312,7 @@ class LabRunner:
         if not self.lab.cleanup:
             return False
         if not earlier:  # a yes given in the last step does not carry into the cleanup
-            getattr(self.run_.pacer, "next_step", lambda: None)()
+            self._tell_pacer("next_step")
         self._emit_despite_interrupts(ev.PhaseStarted("cleanup"))
         failures, interrupted = [], False
         self.quiet = True
@@ -368,8 +368,14 @@ class LabRunner:
         shell.start()
         return shell
 
+    def _tell_pacer(self, event: str) -> Any:
+        """The guard's hooks on the pacer (engine_consent, next_step, step_confirmed,
+        stop_asking); a pacer without them (tests' own) ignores them."""
+        hook = getattr(self.run_.pacer, event, None)
+        return hook() if hook is not None else None
+
     def _start_guard(self) -> Any:
-        consent = getattr(self.run_.pacer, "engine_consent", lambda: None)()
+        consent = self._tell_pacer("engine_consent")
         return start_guard(self.run_.profile, self.run_.environ, consent, self.run_.language,
                            lambda message: self.emit(ev.Notice(message, "warning")))
 

@@ -47,6 +47,11 @@ class CheckBase(Strict):
     pre_reason: LocalizedText | None = Field(
         None, description="Why this check may already pass before its step (with pre: skip)."
     )
+    precondition: StrictBool = Field(
+        False,
+        description="In a task: must pass when the task closes but need not fail when it "
+        "opens (a state the task relies on, not the change it grades). Not pre-checked.",
+    )
 
 
 class TextMatch(Strict):
@@ -104,6 +109,9 @@ class CheckContext:
     cwd: str = ""  # the lab shell's folder: relative paths in checks start there
     typed: Sequence[str] | None = None  # what the student typed (tasks); None: the commands run
     environ: Mapping[str, str] = field(default_factory=dict)  # for probes: the lab's engine
+    # The guard's records (runner/guard/record.py Call.as_dict) of the shell that did the work:
+    # the student's during this task attempt, the lab's during this step's commands.
+    engine_calls: Sequence[dict] = ()
     _docker: Any = field(default=None, init=False)
 
     @property

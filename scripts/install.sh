@@ -6,6 +6,7 @@
 #    when missing and only as root (otherwise it says what to install). dockerd 28.5 and
 #    containerd 2.1 for the containerd and rootless flavours are not installed here: the
 #    sandbox fetches them once, on the first `labrunner sandbox up --flavour containerd`;
+#  - chromium, for the test that renders `labrunner grade`'s HTML page in a headless browser;
 #  - a virtual environment .venv with labrunner (editable) and its test tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
-for package in podman uidmap slirp4netns fuse-overlayfs catatonit rootlesskit; do
+for package in podman uidmap slirp4netns fuse-overlayfs catatonit rootlesskit chromium; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -43,6 +43,11 @@ class Task(Strict):
     solution: StrList = Field(
         description="The commands that do the task: run by --auto and `labrunner test`, never "
         "shown by default.")
+    points: Annotated[int, Field(ge=0, strict=True)] = Field(
+        1, description="What the task is worth in the grade (0: practice, not graded).")
+    hints: list[LocalizedText] = Field(
+        [], description="`{fr, en}` hints, shown one at a time when the student asks (`h`); "
+        "the report counts them.")
 
 
 class StepVariant(Strict):
@@ -139,6 +144,16 @@ class SelfTest(Strict):
         "to delete; what they create is not counted against `keeps`.")
 
 
+class Grading(Strict):
+    """How a run's tasks add up to a grade."""
+
+    pass_mark: Annotated[int, Field(ge=0, le=100, strict=True)] = Field(
+        50, description="The percent of the points a student needs to pass.")
+    solution_points: Literal["none", "full"] = Field(
+        "none", description="What a task done by its solution (shown or run on request, or "
+        "`--auto`) earns: `none` (default) or its `full` points.")
+
+
 class Lab(Strict):
     model_config = Strict.model_config | {"title": "labrunner lab"}
 
@@ -161,6 +176,10 @@ class Lab(Strict):
     keeps: Keeps = Field(
         Keeps(), description="Objects the lab leaves on the engine on purpose (pulled images).")
     selftest: SelfTest = Field(SelfTest(), description="Only for `labrunner test`.")
+    grading: Grading = Field(
+        Grading(), description="Labs with tasks: `pass_mark` (the percent of the points that passes, "
+        "default 50) and `solution_points` (what a task done by its solution earns: `none`, "
+        "the default, or `full`).")
 
 
 def json_schema() -> dict:

@@ -180,11 +180,31 @@ def empty_engine(client: Any) -> None:
     api = client.api
     for container in api.containers(all=True):
         api.remove_container(container["Id"], force=True, v=True)
-    for image in api.images(all=True):
-        if _exists(api, image):  # removing a child may already have removed its parents
-            api.remove_image(image["Id"], force=True)
+    _remove_images(api)
     for volume in (api.volumes() or {}).get("Volumes") or []:
         api.remove_volume(volume["Name"], force=True)
+
+
+def _remove_images(api: Any) -> None:
+    """Newest first, so that an image built FROM another goes before its parent (the engine
+    refuses to remove a parent with children, even forced); a pass that still meets a
+    conflict is followed by another, until nothing is left or nothing more can go."""
+    from docker.errors import APIError
+
+    while True:
+        images = sorted(api.images(all=True), key=lambda image: image.get("Created", 0),
+                        reverse=True)
+        removed = 0
+        for image in images:
+            try:
+                if _exists(api, image):  # removing a child may already have removed parents
+                    api.remove_image(image["Id"], force=True)
+                    removed += 1
+            except APIError as error:
+                if error.status_code != 409:
+                    raise
+        if not images or not removed:
+            return
 
 
 def _exists(api: Any, image: dict) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from runner.guard import engine
 from runner.guard.created import Collector, Created, Creation, creation_of, references_written
 from runner.guard.decision import Decision, Question
+from runner.guard.engine_paths import EnginePaths
 from runner.guard.gate import Gate
 from runner.guard.http1 import (
     BadHead,
@@ -22,9 +23,12 @@ from runner.guard.http1 import (
     parse_target,
     request_framing,
     response_framing,
+    with_length,
 )
 from runner.guard.policy import classify, normal_reference
 from runner.guard.record import Call
+from runner.guard.seal import Refusal, needs_body, refuse_target
+from runner.guard.sealing import sealing_verdict
 from runner.guard.streams import copy_body, pipe_both_ways, read_head
 
 Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
@@ -41,6 +45,9 @@ class Context:
     gate: Gate
     created: Created
     calls: list[Call]
+    read_only: bool = False  # every request but GET and HEAD refused (a teacher's check)
+    seal: EnginePaths | None = None  # the sandbox's seal (seal.py); None: no seal
+    learns: bool = True  # record what the run creates (the long-lived seal does not)
 
 
 @dataclass
@@ -79,6 +86,10 @@ class Connection:
         if raw is None:
             return False
         exchange = self._exchange(parse_head(raw))
+        barred = self._barred(exchange)
+        if barred is not None:
+            await self._refuse(exchange, 403, barred.message(self.context.language))
+            return not exchange.head.closes
         verdicts = await self._decide(exchange)
         if verdicts is None:
             return False
@@ -90,6 +101,18 @@ class Connection:
         if verdicts and self.client[0].at_eof():
             return False  # its command was killed while the question waited: nobody wants it
         return await self._forward(exchange, dict(verdicts))
+
+    def _barred(self, exchange: Exchange) -> Refusal | None:
+        """A refusal on the request line alone: read-only mode, or the seal's."""
+        method, path = exchange.method, exchange.target.path
+        refusal = None
+        if self.context.read_only and method not in ("GET", "HEAD"):
+            refusal = Refusal("guard.read_only", {"request": f"{method} {path}"})
+        elif self.context.seal is not None:
+            refusal = refuse_target(method, exchange.target)
+        if refusal is not None:
+            exchange.call.decision = Decision.REFUSED
+        return refusal
 
     async def _decide(self, exchange: Exchange) -> list[tuple[Decision, Question]] | None:
         """The verdicts on the request's held actions, the engine connected; None (after
@@ -111,11 +134,13 @@ class Connection:
         self.context.calls.append(call)
         return Exchange(head, target, call)
 
-    async def _refuse(self, exchange: Exchange, status: int, message: str) -> None:
+    async def _refuse(self, exchange: Exchange, status: int, message: str,
+                      body_read: bool = False) -> None:
         """Drop the request's body and answer with the message the docker CLI prints
         ("Error response from daemon: <message>")."""
         head = exchange.head
-        await copy_body(request_framing(head), head.length, self.client[0], None)
+        if not body_read:
+            await copy_body(request_framing(head), head.length, self.client[0], None)
         body = json.dumps({"message": message}, ensure_ascii=False).encode()
         reason = b"Forbidden" if status == 403 else b"Bad Gateway"
         self.client[1].write(b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
@@ -130,12 +155,27 @@ class Connection:
                  engine=self.context.engine_url, error=error.strerror or error)
 
     async def _forward(self, exchange: Exchange, verdicts: dict[Decision, Question]) -> bool:
-        creation = creation_of(exchange.method, exchange.target)
-        raw, data = (await self._small_body(exchange.head) if creation is Creation.VOLUME
-                     else (None, b""))
+        creation = (creation_of(exchange.method, exchange.target) if self.context.learns
+                    else None)
+        sealing = self.context.seal is not None and needs_body(exchange.method,
+                                                               exchange.target)
+        raw, data = (await self._small_body(exchange.head)
+                     if creation is Creation.VOLUME or sealing else (None, b""))
+        head = exchange.head.raw
+        if sealing:
+            sealed = await sealing_verdict(self.context.engine_url, self.context.seal,
+                                           exchange.target, data)
+            if sealed.refusal is not None:
+                exchange.call.decision = Decision.REFUSED
+                await self._refuse(exchange, 403, sealed.refusal.message(self.context.language),
+                                   body_read=True)
+                return not exchange.head.closes
+            if sealed.body is not None:
+                raw = json.dumps(sealed.body).encode()
+                head = with_length(exchange.head, len(raw))
         kept_out = await self._kept_out(creation, exchange.target, verdicts, data)
         engine_side = await self._engine()
-        engine_side[1].write(exchange.head.raw + (raw or b""))
+        engine_side[1].write(head + (raw or b""))
         if raw is None:
             framing = request_framing(exchange.head)
             await copy_body(framing, exchange.head.length, self.client[0], engine_side[1])

@@ -26,12 +26,14 @@ class Guard:
     prunes and tag overwrites of objects the run did not create (see policy.py).
 
     `sandbox`: the engine is labrunner's own, nothing is held. `ask(question) -> bool` is
-    called (from a worker thread) for a held request; None means unattended: refuse."""
+    called (from a worker thread) for a held request; None means unattended: refuse.
+    `read_only`: every request but GET and HEAD is refused (a teacher's `labrunner check`
+    looks at a student's engine and must change nothing there)."""
 
     def __init__(self, engine_url: str, sandbox: bool, ask: Ask | None = None,
-                 language: str = "en") -> None:
+                 language: str = "en", read_only: bool = False) -> None:
         check_engine_url(engine_url)
-        self.engine_url, self.language = engine_url, language
+        self.engine_url, self.language, self.read_only = engine_url, language, read_only
         self._created = Created()
         self._calls: list[Call] = []
         self._gate = Gate(engine_url, sandbox, ask, self._created)
@@ -61,7 +63,7 @@ class Guard:
         path = self._folder / f"{shell}.sock"
         gate = self._unattended_gate if unattended else self._gate
         context = Context(self.engine_url, shell, self.language, gate, self._created,
-                          self._calls)
+                          self._calls, read_only=self.read_only)
         serving = asyncio.run_coroutine_threadsafe(self._serve(context, path), self._loop)
         self._servers.append(serving.result(START_TIMEOUT))
         self.sockets[shell] = path

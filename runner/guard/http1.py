@@ -74,6 +74,16 @@ def parse_head(raw: bytes) -> Head:
     return Head(raw, (*start, "")[:3], headers)
 
 
+def with_length(head: Head, length: int) -> bytes:
+    """The head's bytes for a body of `length` bytes sent whole (a body the guard rewrote):
+    its Content-Length replaced, a chunked Transfer-Encoding dropped."""
+    lines = head.raw.decode("latin-1").split("\r\n")
+    kept = [line for line in lines[1:] if line and line.partition(":")[0].strip().lower()
+            not in ("content-length", "transfer-encoding")]
+    return "\r\n".join([lines[0], *kept, f"Content-Length: {length}", "", ""]).encode(
+        "latin-1")
+
+
 def request_framing(request: Head) -> Framing:
     """A request's body: chunked (build contexts, loads), a length, or none."""
     if "chunked" in request.header("transfer-encoding").lower():

@@ -1,0 +1,72 @@
+"""Does a bind mount's source lead to a Docker engine's socket? The file-system half of the
+seal (runner/guard/seal.py).
+
+The rule, symlinks resolved on both sides: a source is refused when it is a unix socket, when
+it is (or holds, at any depth) one of the known engine paths, or when it lies inside one of
+the known engine folders. Known: /run/docker.sock (also as /var/run/docker.sock), /run/docker,
+/run/containerd, /run/podman, /run/user/*/docker.sock and /run/user/*/podman, every labrunner
+sandbox's folders (its state and run folders, /run/labrunner-*, the rootless sandboxes'
+homes, labrunner's state folder) and the per-run guards' socket folders.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+SOCKETS = ("/run/docker.sock", "/var/run/docker.sock", "/run/user/*/docker.sock")
+FOLDERS = ("/run/docker", "/run/containerd", "/run/podman", "/run/user/*/podman",
+           "/run/labrunner-*", "/var/lib/labrunner-rootless")
+GUARD_FOLDERS = ("labrunner-guard-*",)  # in the temp folder and /tmp (see guard.py)
+
+
+class EnginePaths:
+    """The known engine paths of this machine, plus `extra` folders (a sandbox's own)."""
+
+    def __init__(self, extra: Iterable[str | Path] = ()) -> None:
+        self.extra = [str(path) for path in extra]
+
+    def touches_engine(self, source: str) -> bool:
+        """True when mounting `source` would hand a container an engine's socket."""
+        path = os.path.realpath(source)
+        if _is_socket(path):
+            return True
+        return any(_holds(path, known) or (folder and _holds(known, path))
+                   for known, folder in self.known())
+
+    def known(self) -> list[tuple[str, bool]]:
+        """(resolved path, is it a folder whose whole content is the engine's), now."""
+        found = [(path, False) for pattern in SOCKETS for path in _expand(pattern)]
+        folders = [*FOLDERS, *self.extra, str(_state_home())]
+        for base in {tempfile.gettempdir(), "/tmp"}:
+            folders += [os.path.join(base, pattern) for pattern in GUARD_FOLDERS]
+        found += [(path, True) for pattern in folders for path in _expand(pattern)]
+        return [(os.path.realpath(path), folder) for path, folder in found]
+
+
+def _holds(folder: str, path: str) -> bool:
+    """`path` is `folder` or inside it (both resolved)."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _expand(pattern: str) -> list[str]:
+    """A pattern's matches now; a plain path is kept even when absent (a mount of /run must be
+    refused before the engine's socket appears there)."""
+    return glob.glob(pattern) if glob.has_magic(pattern) else [pattern]
+
+
+def _is_socket(path: str) -> bool:
+    try:
+        return stat.S_ISSOCK(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _state_home() -> Path:
+    from runner.resources import state_home
+
+    return state_home()

@@ -1,0 +1,149 @@
+"""The sandbox's seal: what no request may do on the sandbox's engine, whoever sends it.
+
+Pure: a request's method, target and (for a container or volume create) its JSON body in; a
+refusal, or the body to forward instead, out. Whether a path leads to an engine's socket is
+asked of `touches_engine` (runner/guard/engine_paths.py looks at the file system).
+
+- host networking is refused (a container, or a build's RUN steps, on the machine's own
+  network would reach every service bound to its 127.0.0.1);
+- a bind mount (Binds, Mounts, or a local volume with `o=bind`) of an engine's socket, or of a
+  folder holding one, is refused: a container could drive that engine;
+- every published port is bound to 127.0.0.1, whatever address was asked (PublishAllPorts is
+  turned into explicit bindings, because Podman would bind those on every address);
+- the Podman-only API (/libpod/...) is read-only: only the Docker API is sealed.
+Privileged containers stay allowed: the sandbox seals against mistakes, not attacks.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from runner.guard.http1 import Target
+
+LOOPBACK = "127.0.0.1"
+TouchesEngine = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A sealed request: the catalog key of its message, and the message's parameters."""
+
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    def message(self, language: str) -> str:
+        from runner.i18n import t
+
+        return t(self.key, language, **self.params)
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What the seal makes of a create: a refusal, or the body to forward (None: unchanged)."""
+
+    refusal: Refusal | None = None
+    body: dict | None = None
+
+
+def refuse_target(method: str, target: Target) -> Refusal | None:
+    """Requests refused on their target alone: a build on the host's network, and any change
+    through Podman's own API."""
+    path = target.path.strip("/")
+    if method == "POST" and path == "build" and target.first("networkmode") == "host":
+        return Refusal("guard.seal_host_network_build")
+    if path.startswith("libpod/") and method not in ("GET", "HEAD"):
+        return Refusal("guard.seal_libpod", {"request": f"{method} /{path}"})
+    return None
+
+
+def needs_body(method: str, target: Target) -> bool:
+    """Does the seal read this request's body (a container or a volume create)?"""
+    return method == "POST" and target.path.strip("/") in ("containers/create",
+                                                            "volumes/create")
+
+
+def seal_container(config: dict, touches_engine: TouchesEngine,
+                   exposed: dict | None = None) -> Sealed:
+    """A container create's body: refused for host networking or an engine's socket mounted,
+    else with every published port on 127.0.0.1. `exposed`: the image's ExposedPorts, which
+    PublishAllPorts would publish."""
+    host = config.get("HostConfig") if isinstance(config.get("HostConfig"), dict) else {}
+    if str(host.get("NetworkMode", "")) == "host":
+        return Sealed(Refusal("guard.seal_host_network"))
+    source = next((path for path in bind_sources(host) if touches_engine(path)), None)
+    if source is not None:
+        return Sealed(Refusal("guard.seal_engine_mount", {"source": source}))
+    sealed = copy.deepcopy(config)
+    changed = _publish_all_explicitly(sealed, exposed or {})
+    changed = _ports_on_loopback(sealed.get("HostConfig") or {}) or changed
+    return Sealed(body=sealed if changed else None)
+
+
+def seal_volume(config: dict, touches_engine: TouchesEngine) -> Sealed:
+    """A volume create: a local volume bound (`o=bind`) to an engine's socket is refused."""
+    source = volume_bind_source(config.get("DriverOpts"))
+    if source and touches_engine(source):
+        return Sealed(Refusal("guard.seal_engine_mount", {"source": source}))
+    return Sealed()
+
+
+def bind_sources(host: dict) -> list[str]:
+    """The host paths a container's HostConfig mounts: `Binds` ("src:dst[:opts]", a source
+    that is a path, not a volume name), `Mounts` of type bind, and local volumes with o=bind
+    declared inline (Mounts of type volume with driver options)."""
+    sources = [bind.split(":", 1)[0] for bind in host.get("Binds") or ()
+               if isinstance(bind, str) and bind.startswith("/")]
+    for mount in host.get("Mounts") or ():
+        if not isinstance(mount, dict):
+            continue
+        if mount.get("Type") == "bind" and isinstance(mount.get("Source"), str):
+            sources.append(mount["Source"])
+        options = ((mount.get("VolumeOptions") or {}).get("DriverConfig") or {}).get("Options")
+        if volume_bind_source(options):
+            sources.append(volume_bind_source(options))
+    return sources
+
+
+def volume_bind_source(options: object) -> str:
+    """The folder a local volume's driver options bind (type=none, o=bind, device=PATH)."""
+    if not isinstance(options, dict):
+        return ""
+    flags = str(options.get("o", "")).split(",")
+    device = options.get("device")
+    return device if "bind" in flags and isinstance(device, str) else ""
+
+
+def _ports_on_loopback(host: dict) -> bool:
+    """Every PortBindings HostIp that is not a loopback address becomes 127.0.0.1."""
+    changed = False
+    for bindings in (host.get("PortBindings") or {}).values():
+        for binding in bindings or ():
+            if isinstance(binding, dict) and not is_loopback(binding.get("HostIp") or ""):
+                binding["HostIp"] = LOOPBACK
+                changed = True
+    return changed
+
+
+def _publish_all_explicitly(config: dict, exposed: dict) -> bool:
+    """PublishAllPorts -> one explicit binding per exposed port (the image's and the
+    container's own) on 127.0.0.1 and a port the engine chooses."""
+    host = config.get("HostConfig") or {}
+    if not host.get("PublishAllPorts"):
+        return False
+    bindings = host.setdefault("PortBindings", {}) if isinstance(host, dict) else {}
+    if bindings is None:
+        bindings = host["PortBindings"] = {}
+    for port in {**exposed, **(config.get("ExposedPorts") or {})}:
+        bindings.setdefault(port, [{"HostIp": LOOPBACK, "HostPort": ""}])
+    host["PublishAllPorts"] = False
+    return True
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False

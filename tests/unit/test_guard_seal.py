@@ -1,0 +1,271 @@
+"""The sandbox's seal (runner/guard/seal.py, engine_paths.py): host networking refused, an
+engine's socket never mounted, every published port on 127.0.0.1; and the guard's read-only
+mode. The requests reach a fake engine (a unix socket answering with the body it received)
+or none at all: no Docker needed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+
+import pytest
+
+from runner.engines.api import UnixConnection
+from runner.guard.connection import Connection
+from runner.guard.engine_paths import EnginePaths
+from runner.guard.guard import Guard
+from runner.guard.http1 import parse_target
+from runner.guard.seal import (
+    LOOPBACK,
+    bind_sources,
+    is_loopback,
+    refuse_target,
+    seal_container,
+    seal_volume,
+)
+from runner.guard.seal_server import context
+
+
+def touches(path: str) -> bool:
+    return path.startswith(("/run", "/var/run")) or path == "/"
+
+
+def create(host_config: dict, **config) -> dict:
+    return {"Image": "nginx", **config, "HostConfig": host_config}
+
+
+@pytest.mark.parametrize("host", [{"NetworkMode": "host"}])
+def test_host_networking_is_refused(host):
+    sealed = seal_container(create(host), touches)
+    assert sealed.refusal is not None and sealed.refusal.key == "guard.seal_host_network"
+    assert "--network host" in sealed.refusal.message("en")
+
+
+@pytest.mark.parametrize("network", ["bridge", "default", "none", "lab-net", "container:web"])
+def test_other_networks_pass(network):
+    assert seal_container(create({"NetworkMode": network}), touches).refusal is None
+
+
+@pytest.mark.parametrize(("host", "source"), [
+    ({"Binds": ["/var/run/docker.sock:/var/run/docker.sock"]}, "/var/run/docker.sock"),
+    ({"Binds": ["data:/data", "/run:/x:ro"]}, "/run"),
+    ({"Mounts": [{"Type": "bind", "Source": "/", "Target": "/host"}]}, "/"),
+    ({"Mounts": [{"Type": "volume", "Target": "/x", "VolumeOptions": {"DriverConfig": {
+        "Options": {"type": "none", "o": "bind", "device": "/run/containerd"}}}}]},
+     "/run/containerd"),
+])
+def test_an_engine_socket_mounted_is_refused_and_named(host, source):
+    sealed = seal_container(create(host), touches)
+    assert sealed.refusal is not None and sealed.refusal.params == {"source": source}
+    assert source in sealed.refusal.message("fr")
+
+
+def test_named_volumes_and_other_folders_are_not_binds():
+    host = {"Binds": ["data:/data", "/home/me/site:/usr/share/nginx/html"],
+            "Mounts": [{"Type": "volume", "Source": "/run", "Target": "/x"}]}
+    assert bind_sources(host) == ["/home/me/site"]
+    assert seal_container(create(host), touches) == seal_container(create({}), touches)
+
+
+def test_a_volume_bound_to_an_engine_folder_is_refused():
+    opts = {"type": "none", "o": "bind", "device": "/var/run"}
+    assert seal_volume({"Name": "v", "DriverOpts": opts}, touches).refusal is not None
+    assert seal_volume({"Name": "v", "DriverOpts": {"device": "/var/run"}}, touches).refusal \
+        is None
+
+
+@pytest.mark.parametrize("asked", ["", "0.0.0.0", "::", "192.168.1.20", "10.0.0.1"])
+def test_every_published_port_lands_on_loopback(asked):
+    ports = {"80/tcp": [{"HostIp": asked, "HostPort": "8080"}], "81/tcp": None}
+    sealed = seal_container(create({"PortBindings": ports}), touches)
+    assert sealed.body is not None
+    assert sealed.body["HostConfig"]["PortBindings"]["80/tcp"] == [
+        {"HostIp": LOOPBACK, "HostPort": "8080"}]
+    assert ports["80/tcp"][0]["HostIp"] == asked  # the request itself is left as it came
+
+
+@pytest.mark.parametrize("asked", ["127.0.0.1", "127.0.0.2", "::1"])
+def test_a_loopback_address_is_kept_and_the_body_unchanged(asked):
+    ports = {"80/tcp": [{"HostIp": asked, "HostPort": "8080"}]}
+    assert seal_container(create({"PortBindings": ports}), touches).body is None
+
+
+def test_publish_all_becomes_explicit_bindings_on_loopback():
+    config = create({"PublishAllPorts": True}, ExposedPorts={"9000/tcp": {}})
+    sealed = seal_container(config, touches, exposed={"80/tcp": {}})
+    assert sealed.body is not None
+    host = sealed.body["HostConfig"]
+    assert host["PublishAllPorts"] is False
+    assert host["PortBindings"] == {"80/tcp": [{"HostIp": LOOPBACK, "HostPort": ""}],
+                                    "9000/tcp": [{"HostIp": LOOPBACK, "HostPort": ""}]}
+
+
+@pytest.mark.parametrize(("method", "target", "key"), [
+    ("POST", "/v1.41/build?t=x&networkmode=host", "guard.seal_host_network_build"),
+    ("POST", "/v4.0.0/libpod/containers/create", "guard.seal_libpod"),
+    ("DELETE", "/libpod/images/nginx", "guard.seal_libpod"),
+    ("POST", "/build?t=x&networkmode=default", None), ("GET", "/libpod/_ping", None),
+    ("POST", "/containers/create", None),
+])
+def test_refused_on_the_target_alone(method, target, key):
+    refusal = refuse_target(method, parse_target(target))
+    assert (refusal.key if refusal else None) == key
+
+
+@pytest.mark.parametrize(("address", "loopback"), [
+    ("127.0.0.1", True), ("::1", True), ("[::1]", True), ("0.0.0.0", False), ("", False),
+    ("localhost", False), ("::", False)])
+def test_is_loopback(address, loopback):
+    assert is_loopback(address) is loopback
+
+
+# The file-system rule (engine_paths.EnginePaths)
+
+@pytest.fixture
+def sandbox_folder(tmp_path):
+    """A sandbox's run folder with an engine socket in a subfolder, and a symlink to it."""
+    run = tmp_path / "sandbox" / "run"
+    (run / "engine").mkdir(parents=True)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(run / "engine" / "docker.sock"))
+    (tmp_path / "link").symlink_to(run)
+    yield run
+    server.close()
+
+
+def test_a_socket_anywhere_is_refused(sandbox_folder, tmp_path):
+    paths = EnginePaths()
+    assert paths.touches_engine(str(sandbox_folder / "engine" / "docker.sock"))
+    assert paths.touches_engine(str(tmp_path / "link" / "engine" / "docker.sock"))
+    assert not paths.touches_engine(str(sandbox_folder / "engine"))  # not a known folder
+
+
+@pytest.mark.parametrize("relative", ["sandbox", "sandbox/run", "sandbox/run/engine",
+                                      "link", "link/engine", "."])
+def test_a_sandbox_folder_its_parents_and_its_insides_are_refused(sandbox_folder, tmp_path,
+                                                                 relative):
+    paths = EnginePaths([sandbox_folder])
+    assert paths.touches_engine(str(tmp_path / relative))
+
+
+def test_a_sibling_folder_is_not_refused(sandbox_folder, tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "sandbox-other").mkdir()
+    paths = EnginePaths([sandbox_folder])
+    assert not paths.touches_engine(str(tmp_path / "site"))
+    assert not paths.touches_engine(str(tmp_path / "sandbox-other"))
+
+
+@pytest.mark.parametrize("source", ["/", "/run", "/var/run", "/var", "/run/containerd",
+                                    "/var/run/docker.sock", "/run/podman/podman.sock"])
+def test_the_machines_engine_paths_are_refused_even_when_absent(source):
+    assert EnginePaths().touches_engine(source)
+
+
+def test_an_ordinary_folder_passes(tmp_path):
+    assert not EnginePaths().touches_engine(str(tmp_path / "site"))
+
+
+# Through a connection: the seal rewrites the body it forwards, or refuses it
+
+class EchoEngine:
+    """A fake engine on a unix socket: answers every request with its body, as JSON."""
+
+    def __init__(self, path: str) -> None:
+        self.server = socket.socket(socket.AF_UNIX)
+        self.server.bind(path)
+        self.server.listen()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            with client:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += client.recv(65536)
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                                  if line.lower().startswith(b"content-length")) or 0)
+                while len(body) < length:
+                    body += client.recv(65536)
+                client.sendall(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                               b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                               % (len(body), body))
+
+
+def through_seal(tmp_path, body: dict) -> tuple[int, dict]:
+    """POST /containers/create through a seal in front of the echo engine."""
+    engine = EchoEngine(str(tmp_path / "engine.sock"))
+    public = tmp_path / "public.sock"
+    shared = context(f"unix://{tmp_path}/engine.sock", "en", [])
+
+    async def exchange() -> tuple[int, dict]:
+        server = await asyncio.start_unix_server(
+            lambda r, w: Connection(shared, (r, w)).serve(), str(public))
+        loop = asyncio.get_running_loop()
+        answer = await loop.run_in_executor(None, _post, str(public), body)
+        server.close()
+        return answer
+
+    try:
+        return asyncio.run(exchange())
+    finally:
+        engine.server.close()
+
+
+def _post(path: str, body: dict) -> tuple[int, dict]:
+    connection = UnixConnection(path)
+    connection.request("POST", "/v1.41/containers/create?name=web", json.dumps(body),
+                       {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())
+
+
+def test_the_engine_receives_the_ports_on_loopback(tmp_path):
+    ports = {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}
+    status, received = through_seal(tmp_path, create({"PortBindings": ports},
+                                                     Env=["A=" + "x" * 5000]))
+    assert status == 201
+    assert received["HostConfig"]["PortBindings"]["80/tcp"][0]["HostIp"] == LOOPBACK
+    assert received["Env"] == ["A=" + "x" * 5000]
+
+
+def test_a_sealed_create_never_reaches_the_engine(tmp_path):
+    status, answer = through_seal(tmp_path, create({"NetworkMode": "host"}))
+    assert status == 403 and "--network host" in answer["message"]
+
+
+# The guard's read-only mode
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("POST", "/v1.47/containers/web/stop"), ("DELETE", "/containers/web"),
+    ("POST", "/containers/create"), ("PUT", "/containers/web/archive?path=/")])
+def test_read_only_refuses_every_change_naming_it(tmp_path, method, path):
+    with Guard(f"unix://{tmp_path}/gone.sock", sandbox=True, read_only=True,
+               language="fr") as guard:
+        connection = UnixConnection(str(guard.start()))
+        connection.request(method, path, b"{}" if method == "POST" else None)
+        response = connection.getresponse()
+        message = json.loads(response.read())["message"]
+    shown = path.partition("/v1.47")[2] or path
+    assert response.status == 403
+    assert message == (f"labrunner a refusé {method} {shown.partition('?')[0]} : ce moteur "
+                       "est seulement consulté ici (lecture seule), rien ne doit y changer.")
+    assert guard.records[0]["decision"] == "refused" and guard.records[0]["status"] == 403
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_read_only_forwards_reads(tmp_path, method):
+    with Guard(f"unix://{tmp_path}/gone.sock", sandbox=False, read_only=True) as guard:
+        connection = UnixConnection(str(guard.start()))
+        connection.request(method, "/_ping")
+        response = connection.getresponse()
+        response.read()
+    assert response.status == 502  # forwarded: the (absent) engine is what failed
+    assert guard.records[0]["decision"] == "forwarded"

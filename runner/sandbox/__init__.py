@@ -66,7 +66,13 @@ class Sandbox:
                 "PATH": os.pathsep.join([info.client_dir, os.environ.get("PATH", "")])}
 
     def is_running(self) -> bool:
-        """True when `up` completed and its daemons are still the ones it started."""
+        """True when `up` completed and its daemons and its seal are still the ones it
+        started."""
+        from runner.sandbox import seal
+
+        return self._engine_running() and seal.running(self.layout, state.read(self.layout))
+
+    def _engine_running(self) -> bool:
         from runner.sandbox.flavour_engines import owned_pids
 
         record = state.read(self.layout)
@@ -96,6 +102,11 @@ class Sandbox:
             raise SandboxError(reason)
         with self._locked():
             if self.is_running():  # another `up` finished while we waited for the lock
+                return state.info(self.layout)
+            if self._engine_running():  # only the seal died: the engine's clients wait on it
+                from runner.sandbox import seal
+
+                seal.start(self.layout)
                 return state.info(self.layout)
             return self._start(progress)
 

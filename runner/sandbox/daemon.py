@@ -111,7 +111,7 @@ def _env(packages: EnginePackages | None) -> dict[str, str]:
 
 
 def wait_dockerd(layout: Layout, pid: int) -> bool:
-    return processes.wait_for(pid, lambda: api.answers(layout.socket), DOCKERD_TIMEOUT,
+    return processes.wait_for(pid, lambda: api.answers(layout.engine_socket), DOCKERD_TIMEOUT,
                               interval=0.1)
 
 
@@ -134,7 +134,7 @@ def _base_command(layout: Layout, registry: str, bridge: str) -> list[str]:
         "--data-root", str(layout.data_root),
         "--exec-root", str(layout.exec_root),
         "--pidfile", str(layout.file("dockerd.pid")),
-        "--host", f"unix://{layout.socket}",
+        "--host", f"unix://{layout.engine_socket}",  # the seal serves layout.socket
         "--containerd", str(layout.containerd_socket),
         "--registry-mirror", f"http://{registry}",
         "--insecure-registry", registry,
@@ -156,5 +156,5 @@ def cgroup_parent(layout: Layout) -> str:
 
 def docker_root(layout: Layout) -> str:
     """The engine's DockerRootDir, as `docker info` reports it."""
-    info = api.get_json(layout.socket, "/info") or {}
+    info = api.get_json(layout.engine_socket, "/info") or {}
     return info.get("DockerRootDir") or str(layout.data_root)

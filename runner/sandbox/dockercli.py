@@ -17,11 +17,12 @@ Docker = Callable[..., str]
 
 
 def env(layout: Layout, client_dir: str = "") -> dict[str, str]:
-    """The environment of a docker command aimed at this sandbox (legacy builder: offline);
+    """The environment of a docker command aimed at this sandbox's engine itself (labrunner's
+    own stand-in builds and imports need no seal; legacy builder: offline);
     `client_dir` first in PATH: the docker client that matches the engine, when it has one."""
     config = layout.file("docker-config")
     config.mkdir(exist_ok=True)
-    result = processes.daemon_env(DOCKER_HOST=f"unix://{layout.socket}", DOCKER_BUILDKIT="0",
+    result = processes.daemon_env(DOCKER_HOST=f"unix://{layout.engine_socket}", DOCKER_BUILDKIT="0",
                                   DOCKER_CONFIG=str(config))
     if client_dir:
         result["PATH"] = f"{client_dir}:{result['PATH']}"

@@ -24,7 +24,7 @@ Progress = Callable[[str, dict], None]
 def import_archive(docker: Docker, layout: Layout, registry: str, archive: Archive,
                    progress: Progress) -> list[Reference]:
     """Load, push, record and untag one archive; return the references now in the mirror."""
-    before = api.image_tags(layout.socket)
+    before = api.image_tags(layout.engine_socket)
     progress("sandbox.import_loading", {"file": str(archive.path)})
     _load(docker, archive)
     pushed = _push_all(docker, registry, archive, before)

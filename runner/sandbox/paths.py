@@ -75,7 +75,18 @@ class Layout:
 
     @property
     def socket(self) -> Path:
+        """The sandbox's public socket (DOCKER_HOST), served by its seal (see seal.py)."""
         return self.run_dir / "docker.sock"
+
+    @property
+    def engine_dir(self) -> Path:
+        """The engine's own socket's folder, closed to everyone but the engine's user (0700):
+        every client goes through the seal."""
+        return self.run_dir / "engine"
+
+    @property
+    def engine_socket(self) -> Path:
+        return self.engine_dir / "docker.sock"
 
     @property
     def exec_root(self) -> Path:

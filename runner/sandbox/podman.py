@@ -47,7 +47,7 @@ def spawn(layout: Layout, registry_address: str, bridge: str, subnet: str) -> in
     paths = PodmanPaths(layout)
     write_all(paths, registry_address, bridge, subnet)
     command = [*podman_command(paths), "system", "service", "--time=0",
-               f"unix://{layout.socket}"]
+               f"unix://{layout.engine_socket}"]  # the seal serves layout.socket
     return processes.spawn(command, log_file(layout), podman_env(paths))
 
 
@@ -58,7 +58,7 @@ def log_file(layout: Layout) -> Path:
 
 def wait(layout: Layout, pid: int) -> bool:
     """True once the Docker-compatible API answers on the sandbox's socket."""
-    return processes.wait_for(pid, lambda: api.answers(layout.socket), START_TIMEOUT,
+    return processes.wait_for(pid, lambda: api.answers(layout.engine_socket), START_TIMEOUT,
                               interval=0.1)
 
 

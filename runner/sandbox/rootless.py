@@ -92,7 +92,7 @@ def command(layout: Layout, registry: str) -> list[str]:
         "--port-driver=builtin", "--copy-up=/etc", "--copy-up=/run", "--propagation=rslave",
         "sh", "-c", CHILD, "dockerd",
         "--config-file", str(home / ".config" / "docker" / "daemon.json"),
-        "--host", f"unix://{layout.socket}",
+        "--host", f"unix://{layout.engine_socket}",  # the seal serves layout.socket
         "--registry-mirror", f"http://{registry}", "--insecure-registry", registry,
         "--iptables=false", "--ip6tables=false", "--ip-masq=false", "--ip-forward=false",
         "--ip", "127.0.0.1",  # published ports: on 127.0.0.1 of this machine (port driver)
@@ -127,11 +127,12 @@ def _prepare_home(layout: Layout, user: RootlessUser) -> Path:
 def _fill_home(folder: int, layout: Layout) -> list[str]:
     """Make HOME's folders and files inside the open folder `folder`; their relative paths."""
     config = ".config/docker"
-    for name in (".config", config, layout.run_dir.name):
+    engine = f"{layout.run_dir.name}/{layout.engine_dir.name}"  # the engine's own socket
+    for name in (".config", config, layout.run_dir.name, engine):
         os.mkdir(name, 0o700, dir_fd=folder)
     _write_new(folder, MARKER, f"labrunner rootless sandbox of {layout.state_dir}\n")
     _write_new(folder, f"{config}/daemon.json", json.dumps(daemon.CONTAINERD_STORE, indent=2))
-    return [".config", config, layout.run_dir.name, MARKER, f"{config}/daemon.json"]
+    return [".config", config, layout.run_dir.name, engine, MARKER, f"{config}/daemon.json"]
 
 
 def _write_new(folder: int, name: str, text: str) -> None:
@@ -198,7 +199,7 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def wait(layout: Layout, pid: int) -> bool:
-    return processes.wait_for(pid, lambda: api.answers(layout.socket), START_TIMEOUT,
+    return processes.wait_for(pid, lambda: api.answers(layout.engine_socket), START_TIMEOUT,
                               interval=0.1)
 
 

@@ -19,6 +19,7 @@ from runner.sandbox import (
     network,
     processes,
     registry,
+    seal,
     standins,
     state,
 )
@@ -38,6 +39,7 @@ def start(layout: Layout, progress: Progress) -> SandboxInfo:
     packages = _packages(flavour, progress)
     address, network_ = _start_registry_and_network(layout, flavour, progress)
     _start_engine(layout, address, network_, packages, progress)
+    seal.start(layout)  # the public socket: every client's requests pass the seal
     push = _start_push_registry(layout) if flavour == Flavour.ROOTLESS else address
     identity.mark_socket_folder(str(layout.socket))  # Podman's `docker info` has no labels
     _say_engine_up(flavour, layout, progress)
@@ -111,7 +113,7 @@ def _packages(flavour: Flavour, progress: Progress):
 def _storage_driver(layout: Layout, progress: Progress) -> str:
     """The engine's storage driver, and what it means (flavours.driver_message): a note for
     the driver the flavour chose, a warning when the engine fell back to vfs unasked."""
-    info = api.get_json(layout.socket, "/info") or {}
+    info = api.get_json(layout.engine_socket, "/info") or {}
     driver = str(info.get("Driver", ""))
     key = driver_message(Flavour(layout.flavour), driver)
     if key is not None:
@@ -139,7 +141,8 @@ def prepare_folders(layout: Layout) -> None:
     if folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).exists():
         raise SandboxError("sandbox.state_dir_not_ours", dir=str(folder))
     # The rootless flavour's run folder is in the user's HOME, made afresh by rootless.py.
-    for path in (folder, layout.data_root, *([] if layout.home else [layout.run_dir])):
+    mine = [] if layout.home else [layout.run_dir, layout.engine_dir]
+    for path in (folder, layout.data_root, *mine):
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
     (folder / MARKER).write_text("labrunner sandbox: `labrunner sandbox down` deletes this "
                                  "folder\n", encoding="utf-8")

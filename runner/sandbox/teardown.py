@@ -15,7 +15,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from runner.sandbox import api, daemon, flavour_engines, leftovers, network, processes, state
+from runner.sandbox import (
+    api,
+    daemon,
+    flavour_engines,
+    leftovers,
+    network,
+    processes,
+    seal,
+    state,
+)
 from runner.sandbox.flavours import Flavour, has_bridge
 from runner.sandbox.paths import Layout
 from runner.sandbox.state import MARKER
@@ -28,6 +37,7 @@ def stop(layout: Layout) -> None:
     """Stop and remove everything of this sandbox; harmless when nothing is there."""
     record = state.read(layout)
     ours = _interfaces_made(record, _bridges(layout, record.get("dockerd_pid", 0)))
+    seal.stop(layout, record)  # no request reaches the engine while it stops
     flavour_engines.stop_engine(layout, record)
     leftovers.stop_shims(layout.containerd_socket)
     _stop_own(layout, record.get("registry_pid", 0), REGISTRY_GRACE)
@@ -69,7 +79,7 @@ def _bridges(layout: Layout, pid: int) -> list[str]:
         return podman.lab_bridges(layout)
     if not (pid and processes.owned(pid, layout.daemon_folder)):
         return []
-    return [name for name in api.bridge_names(layout.socket) if name != "docker0"]
+    return [name for name in api.bridge_names(layout.engine_socket) if name != "docker0"]
 
 
 def _stop_own(layout: Layout, pid: int, grace: float) -> None:

@@ -1,0 +1,75 @@
+"""Report files from the command line: a directory stands for its *.json; each file is read
+into a `Report` or an `Unreadable` that says why, `file:line:col: message`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runner.grade.report import REPORT_FORMAT, Malformed, Report, parse_report
+from runner.i18n import t
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file that is not a format-2 labrunner report, and why."""
+
+    path: Path
+    key: str
+    params: dict = field(default_factory=dict)
+    line: int = 1
+    column: int = 1
+
+    def message(self, language: str) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.reason(language)}"
+
+    def reason(self, language: str) -> str:
+        return t(self.key, language, **self.params)
+
+
+def report_paths(arguments: Iterable[str]) -> list[Path]:
+    """Each argument, a directory replaced by its *.json files (sorted, not recursive)."""
+    paths: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        paths.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
+    return paths
+
+
+def read_report(path: Path) -> Report | Unreadable:
+    """The report in `path`, or why it cannot be graded."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Unreadable(path, "grade.unreadable_missing")
+    except UnicodeDecodeError:
+        return Unreadable(path, "grade.unreadable_encoding")
+    except OSError as error:
+        return Unreadable(path, "grade.unreadable_os", {"error": error.strerror or str(error)})
+    return _parse_text(path, text)
+
+
+def _parse_text(path: Path, text: str) -> Report | Unreadable:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Unreadable(path, "grade.unreadable_json", {"error": error.msg},
+                          error.lineno, error.colno)
+    except RecursionError:  # a hostile file of a million nested brackets
+        return Unreadable(path, "grade.unreadable_json", {"error": "nesting too deep"})
+    return _parse_data(path, data)
+
+
+def _parse_data(path: Path, data: object) -> Report | Unreadable:
+    if not isinstance(data, dict) or "format" not in data:
+        return Unreadable(path, "grade.unreadable_not_report")
+    if data["format"] != REPORT_FORMAT:
+        return Unreadable(path, "grade.unreadable_format",
+                          {"found": json.dumps(data["format"])[:20], "wanted": REPORT_FORMAT})
+    try:
+        return parse_report(data, path)
+    except Malformed as error:
+        return Unreadable(path, "grade.unreadable_shape",
+                          {"where": error.where, "expected": error.expected})

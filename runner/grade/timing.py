@@ -1,0 +1,86 @@
+"""Times that cannot be: a run that ends before it starts, an attempt outside its run, tasks
+that add up to more than the run, a task credited less than a second after it opened.
+
+Report times are UTC to the second, so comparisons allow one second of rounding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from runner.grade.flag import Flag, FlagCode
+from runner.grade.report import Attempt, Report, Task
+
+ROUNDING = 1.0  # seconds: times are written to the second
+MIN_CREDITED_SECONDS = 1.0  # opening a task, typing a command and closing it takes longer
+HUMAN_MODES = ("interactive",)  # where a person typed: automatic modes may be fast
+
+
+class BadTime(Exception):
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+def instant(value: str) -> float:
+    """Seconds since the epoch of an ISO 8601 time with its zone; BadTime otherwise."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise BadTime(str(value)[:40]) from None
+    if moment.tzinfo is None:
+        raise BadTime(value[:40])
+    return moment.timestamp()
+
+
+def _flag(key: str, **params: object) -> Flag:
+    return Flag(FlagCode.IMPOSSIBLE_TIME, key, params)
+
+
+def timing_flags(report: Report) -> Iterator[Flag]:
+    try:
+        yield from _run_flags(report)
+        for task in report.tasks:
+            yield from _task_flags(report, task)
+    except BadTime as bad:
+        yield _flag("grade.flag_time_unreadable", value=bad.value)
+
+
+def _run_flags(report: Report) -> Iterator[Flag]:
+    started, finished = instant(report.started), instant(report.finished)
+    span = finished - started
+    if span < 0 or report.duration < 0:
+        yield _flag("grade.flag_time_backwards")
+    elif abs(span - report.duration) > 2 * ROUNDING:
+        yield _flag("grade.flag_time_duration", duration=round(report.duration, 1),
+                    span=round(span))
+    spent = sum(_length(attempt) for task in report.tasks for attempt in task.attempts)
+    if spent > report.duration + 2 * ROUNDING:
+        yield _flag("grade.flag_time_sum", spent=round(spent), duration=round(report.duration))
+
+
+def _length(attempt: Attempt) -> float:
+    return max(0.0, instant(attempt.closed) - instant(attempt.opened))
+
+
+def _task_flags(report: Report, task: Task) -> Iterator[Flag]:
+    started, finished = instant(report.started), instant(report.finished)
+    for attempt in task.attempts:
+        opened, closed = instant(attempt.opened), instant(attempt.closed)
+        if closed < opened:
+            yield _flag("grade.flag_time_attempt_backwards", task=task.id, number=attempt.number)
+        elif opened < started - ROUNDING or closed > finished + ROUNDING:
+            yield _flag("grade.flag_time_outside_run", task=task.id, number=attempt.number)
+        elif _stray_command(attempt, opened, closed):
+            yield _flag("grade.flag_time_command", task=task.id, number=attempt.number)
+    if task.credited and task.attempts and report.mode in HUMAN_MODES:
+        last = task.attempts[-1]
+        if 0 <= _length(last) < MIN_CREDITED_SECONDS:
+            yield _flag("grade.flag_time_too_fast", task=task.id,
+                        seconds=round(_length(last), 1))
+
+
+def _stray_command(attempt: Attempt, opened: float, closed: float) -> bool:
+    """A command typed outside the attempt it is recorded in."""
+    times = [instant(command.get("at", "")) for command in attempt.commands]
+    return any(at < opened - ROUNDING or at > closed + ROUNDING for at in times)

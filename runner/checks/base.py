@@ -110,8 +110,9 @@ class CheckContext:
     typed: Sequence[str] | None = None  # what the student typed (tasks); None: the commands run
     environ: Mapping[str, str] = field(default_factory=dict)  # for probes: the lab's engine
     # The guard's records (runner/guard/record.py Call.as_dict) of the shell that did the work:
-    # the student's during this task attempt, the lab's during this step's commands.
-    engine_calls: Sequence[dict] = ()
+    # the student's during this task attempt, the lab's during this step's commands. None: no
+    # guard ran (an engine it cannot guard), so there is no record to read.
+    engine_calls: Sequence[dict] | None = ()
     _docker: Any = field(default=None, init=False)
 
     @property

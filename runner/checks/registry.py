@@ -11,7 +11,7 @@ from types import ModuleType
 
 # In the order the README presents them: what a step printed, then this machine, then the
 # Docker objects, then the storage the labs teach.
-CHECK_MODULES = ("output", "probe", "http", "typed", "path", "image", "container",
+CHECK_MODULES = ("output", "probe", "http", "typed", "engine_call", "path", "image", "container",
                  "container_layer", "layer_store", "image_archive", "volume", "network",
                  "engine_empty")
 

@@ -18,6 +18,9 @@ OPTIONS = (("--roster", "FILE", "grade.help_roster"), ("--lab", "LAB_FILE", "gra
            ("--junit", "FILE", "grade.help_junit"))
 
 
+FILE_WIDTH = 160
+
+
 def add_parser(subparsers, language: str) -> None:
     parser = subparsers.add_parser("grade", help=t("grade.help", language),
                                    description=t("grade.help_description", language))
@@ -70,11 +73,13 @@ def _lab_sha256(path: str | None) -> str | None:
 
 
 def _print(classroom, summaries, language: str) -> None:
+    """On a terminal, its width; into a file or a pipe, room for a column per task."""
     from rich.console import Console
 
     from runner.grade.terminal import print_classroom
 
-    print_classroom(Console(highlight=False), classroom, summaries, language)
+    width = None if sys.stdout.isatty() else FILE_WIDTH
+    print_classroom(Console(highlight=False, width=width), classroom, summaries, language)
 
 
 def _write_files(args: argparse.Namespace, classroom, summaries, language: str) -> None:

@@ -134,7 +134,11 @@ def _flag_shared_engines(rows: list[Row]) -> None:
         for row in sharing if len(sharing) > 1 else ():
             others = ", ".join(other.student for other in sharing if other is not row)
             row.flags.append(Flag(FlagCode.SHARED_ENGINE, "grade.flag_shared_engine",
-                                  {"engine": engine[:12], "others": others}))
+                                  {"engine": _short(engine), "others": others}))
+
+
+def _short(engine_id: str) -> str:
+    return engine_id if len(engine_id) <= 16 else engine_id[:12] + "…"
 
 
 def _roster_order(rows: dict[str, Row], roster: Sequence[Member] | None) -> list[Row]:

@@ -42,7 +42,8 @@ def _percent_flags(report: Report) -> Iterator[Flag]:
         return
     percent = 100 * grade.earned / grade.total
     if grade.percent is None or abs(grade.percent - percent) > PERCENT_ROUNDING:
-        yield _flag("grade.flag_percent", claimed=grade.percent, actual=round(percent, 1))
+        yield _flag("grade.flag_percent", claimed=_number(grade.percent) if grade.percent
+                    is not None else "null", actual=round(percent, 1))
     elif grade.passed != (percent >= grade.pass_mark):
         yield _flag("grade.flag_passed", percent=round(percent, 1),
                     pass_mark=_number(grade.pass_mark))

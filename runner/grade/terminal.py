@@ -43,19 +43,18 @@ def _heading(classroom: Classroom, language: str) -> str:
 
 def student_table(classroom: Classroom, language: str) -> Table:
     """Tasks are numbered columns (the task table names them): ids are too wide for a row."""
-    from rich.table import Table
     from rich.text import Text
 
     named = any(row.name for row in classroom.rows)
-    table = Table(title=t("grade.students_title", language), title_justify="left")
-    table.add_column(t("grade.col_student", language), overflow="fold")
+    table = _table(t("grade.students_title", language))
+    table.add_column(t("grade.col_student", language), no_wrap=True, max_width=24)
     if named:
         table.add_column(t("grade.col_name", language), overflow="fold")
     for index in range(1, len(classroom.tasks) + 1):
         table.add_column(str(index), justify="center", no_wrap=True)
     for key in ("grade.col_total", "grade.col_percent", "grade.col_result"):
         table.add_column(t(key, language), no_wrap=True)
-    table.add_column(t("grade.col_flags", language))
+    table.add_column(t("grade.col_flags", language), min_width=10)
     for row in classroom.rows:
         cells = [cell(row, column, language) for column in classroom.tasks]
         table.add_row(Text(row.student), *([Text(row.name)] if named else []),
@@ -66,15 +65,24 @@ def student_table(classroom: Classroom, language: str) -> Table:
     return table
 
 
-def task_table(summaries: list[TaskSummary], language: str) -> Table:
+def _table(title: str) -> Table:
+    """A light frame: the class's table must fit a terminal with a column per task."""
+    from rich import box
     from rich.table import Table
+
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                 collapse_padding=True, title_style="bold")
+
+
+def task_table(summaries: list[TaskSummary], language: str) -> Table:
     from rich.text import Text
 
-    table = Table(title=t("grade.tasks_title", language), title_justify="left")
-    for key in ("grade.col_task", "grade.col_title", "grade.col_points", "grade.col_credited",
-                "grade.col_solution", "grade.col_skipped", "grade.col_attempts",
-                "grade.col_hints"):
-        table.add_column(t(key, language))
+    table = _table(t("grade.tasks_title", language))
+    table.add_column(t("grade.col_task", language), no_wrap=True)
+    table.add_column(t("grade.col_title", language))
+    for key in ("grade.col_points", "grade.col_credited", "grade.col_solution",
+                "grade.col_skipped", "grade.col_attempts", "grade.col_hints"):
+        table.add_column(t(key, language), justify="right")
     for index, item in enumerate(summaries, start=1):
         table.add_row(Text(f"{index} {item.task.id}"), Text(item.task.title),
                       number(item.task.points),

@@ -39,9 +39,10 @@ def _flag(key: str, **params: object) -> Flag:
 
 def timing_flags(report: Report) -> Iterator[Flag]:
     try:
-        yield from _run_flags(report)
-        for task in report.tasks:
-            yield from _task_flags(report, task)
+        run_flags = list(_run_flags(report))
+        yield from run_flags
+        for task in report.tasks:  # a run that ends before it starts holds no attempt
+            yield from _task_flags(report, task, check_bounds=not run_flags)
     except BadTime as bad:
         yield _flag("grade.flag_time_unreadable", value=bad.value)
 
@@ -63,13 +64,13 @@ def _length(attempt: Attempt) -> float:
     return max(0.0, instant(attempt.closed) - instant(attempt.opened))
 
 
-def _task_flags(report: Report, task: Task) -> Iterator[Flag]:
+def _task_flags(report: Report, task: Task, check_bounds: bool) -> Iterator[Flag]:
     started, finished = instant(report.started), instant(report.finished)
     for attempt in task.attempts:
         opened, closed = instant(attempt.opened), instant(attempt.closed)
         if closed < opened:
             yield _flag("grade.flag_time_attempt_backwards", task=task.id, number=attempt.number)
-        elif opened < started - ROUNDING or closed > finished + ROUNDING:
+        elif check_bounds and (opened < started - ROUNDING or closed > finished + ROUNDING):
             yield _flag("grade.flag_time_outside_run", task=task.id, number=attempt.number)
         elif _stray_command(attempt, opened, closed):
             yield _flag("grade.flag_time_command", task=task.id, number=attempt.number)

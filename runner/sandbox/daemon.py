@@ -89,6 +89,7 @@ def spawn_dockerd(layout: Layout, registry: str, bridge: str,
     if packages is not None:  # dockerd 28 makes no identity key: nothing to move
         config = dict(CONTAINERD_STORE)
     layout.file("daemon.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    layout.engine_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     env = _env(packages) | {"HTTP_PROXY": DEAD_PROXY, "HTTPS_PROXY": DEAD_PROXY,
                             "NO_PROXY": "127.0.0.1,localhost"}
     command = dockerd_command(layout, registry, bridge)

@@ -46,6 +46,7 @@ def spawn(layout: Layout, registry_address: str, bridge: str, subnet: str) -> in
     """Write the configuration and start the service; return its pid at once (see wait)."""
     paths = PodmanPaths(layout)
     write_all(paths, registry_address, bridge, subnet)
+    layout.engine_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     command = [*podman_command(paths), "system", "service", "--time=0",
                f"unix://{layout.engine_socket}"]  # the seal serves layout.socket
     return processes.spawn(command, log_file(layout), podman_env(paths))

@@ -12,8 +12,9 @@ from runner.commands.common import add_lang_option, notice_printer
 from runner.i18n import t
 from runner.run.status import LabStatus
 
+# incomplete: no step failed, but a graded task earned no credit (skipped, solution used…)
 EXIT_BY_STATUS = {LabStatus.PASSED: 0, LabStatus.FAILED: 1, LabStatus.ABORTED: 1,
-                  LabStatus.INTERRUPTED: 130}
+                  LabStatus.INCOMPLETE: 3, LabStatus.INTERRUPTED: 130}
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: labrunner itself failed, not the lab nor the student
 
 
@@ -33,6 +34,7 @@ def add_parser(subparsers, language: str) -> None:
     parser.add_argument("--yes-destructive", action="store_true",
                         help=help_("cli.help_yes_destructive"))
     parser.add_argument("--report", type=Path, metavar="FILE.json", help=help_("cli.help_report"))
+    parser.add_argument("--student", metavar="NAME", help=help_("report.help_student"))
     parser.add_argument("--host-helper", action="store_true", help=help_("cli.help_host_helper"))
 
 
@@ -112,7 +114,7 @@ def _run_lab(args: argparse.Namespace):
         from runner.report.json_report import JsonReport
 
         # The report first: whatever the screen reporter does, the file gets written.
-        listener = Fanout(JsonReport(args.report, language), reporter)
+        listener = Fanout(JsonReport(args.report, language, args.student), reporter)
     work_dir = args.workdir or Path(tempfile.mkdtemp(prefix=f"labrunner-{lab.id}-"))
     folder = records.runs_folder(os.environ)
     earlier = tuple(records.killed_runs(folder, lab.id, profile.endpoint))

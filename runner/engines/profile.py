@@ -32,6 +32,8 @@ class EngineProfile:
     sandbox: bool = False  # labrunner's private engine: nothing of the user's is on it
     containerd_store: bool = False  # images and layers in containerd (snapshots), on any kind
     rootless: bool = False  # the engine runs as a user: its data is under that user's home
+    engine_id: str = ""  # `docker info` ID: names this engine in a report
+    name: str = ""  # `docker info` Name: the engine's host name
 
 
 def detect_profile(info: Mapping[str, Any], endpoint: str) -> EngineProfile:
@@ -50,6 +52,8 @@ def detect_profile(info: Mapping[str, Any], endpoint: str) -> EngineProfile:
         sandbox=is_sandbox_info(info) or is_sandbox_endpoint(endpoint),
         containerd_store=uses_containerd_store(info),
         rootless=is_rootless(info),
+        engine_id=str(info.get("ID", "")),
+        name=str(info.get("Name", "")),
     )
 
 

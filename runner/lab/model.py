@@ -177,9 +177,9 @@ class Lab(Strict):
         Keeps(), description="Objects the lab leaves on the engine on purpose (pulled images).")
     selftest: SelfTest = Field(SelfTest(), description="Only for `labrunner test`.")
     grading: Grading = Field(
-        Grading(), description="Labs with tasks: `pass_mark` (the percent of the points that passes, "
-        "default 50) and `solution_points` (what a task done by its solution earns: `none`, "
-        "the default, or `full`).")
+        Grading(), description="Labs with tasks: `pass_mark` (the percent of the points "
+        "that passes, default 50) and `solution_points` (what a task done by its solution "
+        "earns: `none`, the default, or `full`).")
 
 
 def json_schema() -> dict:

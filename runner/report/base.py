@@ -59,7 +59,9 @@ class ScreenReporter(Reporter):
         ev.CommandOutput: "on_command_output", ev.CommandFinished: "on_command_finished",
         ev.CheckEvaluated: "on_check_evaluated", ev.StepRetried: "on_step_retried",
         ev.DestructivePreview: "on_destructive_preview", ev.TaskOpened: "on_task_opened",
-        ev.TaskTyped: "on_task_typed", ev.PhaseFinished: "on_phase_finished",
+        ev.TaskTyped: "on_task_typed", ev.HintShown: "on_hint_shown",
+        ev.SolutionShown: "on_solution_shown", ev.SolutionRun: "on_solution_run",
+        ev.TaskGraded: "on_task_graded", ev.PhaseFinished: "on_phase_finished",
         ev.LabFinished: "on_lab_finished",
     }
     # A step's end shows in its checks; setup and cleanup run quietly (only failures are

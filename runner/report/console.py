@@ -16,8 +16,10 @@ from runner.report.text import (
     destructive_lines,
     engine_line,
     grade_line,
+    hint_line,
     retried_line,
     summary_line,
+    task_result_line,
 )
 from runner.run import events as ev
 from runner.run.status import CheckStatus, LabStatus, StepStatus
@@ -115,6 +117,22 @@ class RichReporter(ScreenReporter):
         self.console.print(Text(self.t("report.task_typed", count=len(event.commands)),
                                 style="dim"))
 
+    def on_hint_shown(self, event: ev.HintShown) -> None:
+        self.console.print(Panel(Markdown(hint_line(event, self.language)),
+                                 border_style="cyan"))
+
+    def on_solution_shown(self, event: ev.SolutionShown) -> None:
+        lines = "\n".join(f"$ {command}" for command in event.commands)
+        self.console.print(Panel(Text(lines), title=self.t("report.solution_shown"),
+                                 border_style="magenta"))
+
+    def on_solution_run(self, event: ev.SolutionRun) -> None:
+        self.console.print(Text(self.t("report.solution_run"), style="bold magenta"))
+
+    def on_task_graded(self, event: ev.TaskGraded) -> None:
+        style = "green" if event.result.credited else "yellow"
+        self.console.print(Text(task_result_line(event, self.language), style=style))
+
     def on_lab_finished(self, event: ev.LabFinished) -> None:
         table = Table(title=self.t("report.summary_title"), show_lines=False)
         for column in ("report.col_step", "report.col_status", "report.col_checks"):
@@ -125,7 +143,8 @@ class RichReporter(ScreenReporter):
                           Text(self.t("report.status_" + step.status),
                                style=STATUS_STYLE[step.status]), checks)
         self.console.print(table)
-        style = "bold green" if event.status == LabStatus.PASSED else "bold red"
+        style = {LabStatus.PASSED: "bold green", LabStatus.INCOMPLETE: "bold yellow"}.get(
+            event.status, "bold red")
         self.console.print(Text(summary_line(event, status_counts(event.steps), self.language),
                                 style=style))
         grade = grade_line(event, self.language)

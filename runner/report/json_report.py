@@ -1,72 +1,95 @@
-"""A JSON report of one run, for a teacher or a CI: every step, every check, the grade.
+"""A JSON report of one run (format 2, schema/report.schema.json), for a teacher or a CI: who,
+where, when, on which lab file and engine; every step and check; every attempt at every task
+(commands with exit codes and times, the guard's record of the engine calls, the checks when
+the task opened and closed); how each task was done and what it earned; the grade; a digest.
 
-It listens like any reporter and writes the file when the lab finishes. Messages are kept in
-the run's language; check types and statuses are stable words a program can read.
+It listens like any reporter and writes the file when the lab finishes, however it finishes.
+Messages are kept in the run's language; types and statuses are stable words.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
+import socket
+import time
 from pathlib import Path
 from typing import Any
 
+from runner import __version__
 from runner.report.base import Reporter
-from runner.report.text import percent
+from runner.report.digest import report_digest
+from runner.report.report_parts import check_dict, engine_dict, iso, lab_dict, result_dict
 from runner.run import events as ev
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class JsonReport(Reporter):
-    def __init__(self, path: Path, language: str) -> None:
+    def __init__(self, path: Path, language: str, student: str | None = None) -> None:
         super().__init__(language)
         self.path = path
-        self.data: dict[str, Any] = {"format": FORMAT_VERSION, "steps": []}
+        self.student = student or _os_user()
+        self.started = time.time()
+        self.data: dict[str, Any] = {}
         self.checks: dict[str, list[dict]] = {}
-        self.typed: dict[str, list[str]] = {}
 
     def on_lab_started(self, event: ev.LabStarted) -> None:
-        self.data |= {"lab": event.lab.id, "title": event.lab.title.get(self.language),
-                      "language": self.language, "engine": event.profile.kind,
-                      "docker_version": event.profile.server_version}
+        self.started = time.time()
+        self.data = {"lab": lab_dict(event.lab, event.lab_file, self.language),
+                     "engine": engine_dict(event.profile)}
 
     def on_check_evaluated(self, event: ev.CheckEvaluated) -> None:
-        outcome = event.outcome
-        self.checks.setdefault(event.step.id, []).append({
-            "type": event.check.type, "status": outcome.status, "summary": self.text(
-                outcome.summary), "attempts": outcome.attempts,
-            "problems": [{"what": self.text(p.what), "expected": p.expected,
-                          "actual": p.actual} for p in outcome.problems]})
+        self.checks.setdefault(event.step.id, []).append(
+            check_dict(event.check, event.outcome, self.language))
 
     def on_task_opened(self, event: ev.TaskOpened) -> None:
-        # A task tried again keeps only its last verdicts: they are the ones that count.
+        # A task tried again keeps only its last verdicts here (every attempt's are in result).
         self.checks[event.step.id] = []
 
-    def on_task_typed(self, event: ev.TaskTyped) -> None:
-        self.typed[event.step.id] = list(event.commands)
-
     def on_lab_finished(self, event: ev.LabFinished) -> None:
-        steps = [{"id": s.step_id, "title": s.title, "status": s.status, "task": s.task,
-                  "attempts": s.attempts, "checks": self.checks.get(s.step_id, []),
-                  "applies": s.applies, **({"variant": s.variant} if s.variant else {}),
-                  **({"typed": self.typed[s.step_id]} if s.step_id in self.typed else {})}
-                 for s in event.steps]
-        done, total = event.grade
-        self.data |= {"status": event.status, "duration": round(event.duration, 2),
-                      "steps": steps, "grade": {"passed": done, "total": total,
-                                                "percent": percent(done, total)}}
-        self.data["engine_calls"] = list(event.engine_calls)  # what the shells asked the engine
-        if event.error:  # an internal error ended the run: what it was, where its traceback is
-            self.data["error"] = {"message": event.error, "log": event.error_log}
-        self.path.write_text(json.dumps(self.data, indent=2, ensure_ascii=False) + "\n",
+        data = self.report(event)
+        self.path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
                              encoding="utf-8")
 
+    def report(self, event: ev.LabFinished) -> dict[str, Any]:
+        """The whole report, its digest last."""
+        data = {"format": FORMAT_VERSION, "labrunner": __version__, "student": self.student,
+                "host": socket.gethostname(), "started": iso(self.started),
+                "finished": iso(time.time()), "duration": round(event.duration, 2),
+                "mode": event.mode, "graded": event.graded, "language": self.language,
+                **self.data, "status": event.status,
+                "steps": [self._step(step) for step in event.steps],
+                "grade": event.grade.as_dict(), "engine_calls": list(event.engine_calls)}
+        if event.error:  # an internal error ended the run: what it was, where its traceback is
+            data["error"] = {"message": event.error, "log": event.error_log}
+        data["digest"] = report_digest(data)
+        return data
+
+    def _step(self, step: ev.StepSummary) -> dict[str, Any]:
+        data = {"id": step.step_id, "title": step.title, "status": step.status,
+                "task": step.task, "applies": step.applies,
+                **({"variant": step.variant} if step.variant else {}),
+                "checks": self.checks.get(step.step_id, [])}
+        if step.result is not None:
+            data["result"] = result_dict(step.result, self.language)
+        return data
+
     handles = {ev.LabStarted: on_lab_started, ev.CheckEvaluated: on_check_evaluated,
-               ev.TaskOpened: on_task_opened, ev.TaskTyped: on_task_typed,
-               ev.LabFinished: on_lab_finished}
+               ev.TaskOpened: on_task_opened, ev.LabFinished: on_lab_finished}
     # The report is the run's result, not its transcript: what was shown on the way (live
-    # output, notices, prompts) or is summed up at the end (StepSummary) is left out.
+    # output, notices, prompts, hints) or is summed up at the end (StepSummary, TaskResult)
+    # is left out.
     ignores = frozenset({
         ev.Notice, ev.PromptShown, ev.StepStarted, ev.StepSkipped, ev.CommandStarted,
         ev.CommandOutput, ev.CommandFinished, ev.PreCheckEvaluated, ev.StepRetried,
-        ev.DestructivePreview, ev.StepFinished, ev.PhaseStarted, ev.PhaseFinished})
+        ev.DestructivePreview, ev.TaskTyped, ev.HintShown, ev.SolutionShown, ev.SolutionRun,
+        ev.TaskGraded, ev.StepFinished, ev.PhaseStarted, ev.PhaseFinished})
+
+
+def _os_user() -> str:
+    """The OS user running labrunner (what `--student` defaults to)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return ""

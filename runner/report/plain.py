@@ -11,8 +11,10 @@ from runner.report.text import (
     destructive_lines,
     engine_line,
     grade_line,
+    hint_line,
     retried_line,
     summary_line,
+    task_result_line,
 )
 from runner.run import events as ev
 from runner.run.status import CheckStatus
@@ -151,6 +153,20 @@ class PlainReporter(ScreenReporter):
 
     def on_task_typed(self, event: ev.TaskTyped) -> None:
         self.write(self.t("report.task_typed", count=len(event.commands)))
+
+    def on_hint_shown(self, event: ev.HintShown) -> None:
+        self.write(hint_line(event, self.language))
+
+    def on_solution_shown(self, event: ev.SolutionShown) -> None:
+        self.write(self.t("report.solution_shown"))
+        for command in event.commands:
+            self.write(f"  $ {command}")
+
+    def on_solution_run(self, event: ev.SolutionRun) -> None:
+        self.write(self.t("report.solution_run"))
+
+    def on_task_graded(self, event: ev.TaskGraded) -> None:
+        self.write(task_result_line(event, self.language))
 
     def on_lab_finished(self, event: ev.LabFinished) -> None:
         self.write()

@@ -8,7 +8,7 @@ from runner.checks.base import CheckOutcome
 from runner.engines.inventory import KIND_WORDS
 from runner.engines.profile import EngineProfile
 from runner.i18n import t
-from runner.run.events import DestructivePreview, LabFinished, StepRetried
+from runner.run.events import DestructivePreview, HintShown, LabFinished, StepRetried, TaskGraded
 from runner.run.status import CheckStatus, LabStatus, StepStatus
 
 
@@ -40,7 +40,9 @@ def summary_line(event: LabFinished, counts: Mapping[str, int], language: str) -
     key = f"report.final_{event.status}"
     if event.status == LabStatus.PASSED and skipped:
         key = "report.final_passed_with_skips"
-    return t(key, language, steps=len(event.steps), skipped=skipped,
+    results = [step.result for step in event.steps if step.applies and step.result is not None]
+    return t(key, language, steps=len(event.steps), skipped=skipped, tasks=len(results),
+             uncredited=sum(1 for result in results if not result.credited),
              passed=counts.get(StepStatus.PASSED, 0), failed=counts.get(StepStatus.FAILED, 0),
              checks_passed=sum(s.checks_passed for s in event.steps),
              checks_failed=sum(s.checks_failed for s in event.steps),
@@ -68,13 +70,29 @@ def retried_line(event: StepRetried, language: str) -> str:
 
 
 def grade_line(event: LabFinished, language: str) -> str | None:
-    """For labs with tasks: how many the student completed (the grade), else None."""
+    """For labs with tasks: the points earned and the pass mark, "not graded" for an
+    unattended run; None for a lab without tasks."""
     if not any(step.task for step in event.steps):
         return None
-    done, total = event.grade
-    return t("report.grade", language, done=done, total=total, percent=percent(done, total))
+    grade = event.grade
+    if not event.graded:
+        return t("report.not_graded", language, earned=grade.earned, total=grade.total)
+    if grade.percent is None:
+        return t("report.grade_no_points", language)
+    verdict = t("report.grade_passed" if grade.passed else "report.grade_not_passed", language)
+    return t("report.grade", language, earned=grade.earned, total=grade.total,
+             percent=f"{grade.percent:g}", pass_mark=grade.pass_mark, verdict=verdict)
 
 
-def percent(done: int, total: int) -> int:
-    """Nothing to do (every task was for another engine) is not a failure: 100."""
-    return round(100 * done / total) if total else 100
+def task_result_line(event: TaskGraded, language: str) -> str:
+    """After a task: the points the student earned, or why the task earns nothing."""
+    result = event.result
+    if result.credited:
+        return t("report.task_credited", language, earned=result.earned, points=result.points)
+    reason = result.reason.text(language) if result.reason else ""
+    return t("report.task_not_credited", language, reason=reason)
+
+
+def hint_line(event: HintShown, language: str) -> str:
+    return t("report.hint", language, number=event.number, total=event.total,
+             text=event.text.get(language).strip())

@@ -15,7 +15,9 @@ from runner.checks.base import CheckOutcome
 from runner.engines.profile import EngineProfile
 from runner.lab.model import Lab, LocalizedText, Step
 from runner.messages import Message
-from runner.run.status import LabStatus, StepStatus
+from runner.run.credit import TaskResult
+from runner.run.grade import Grade, grade_of
+from runner.run.status import LabStatus, RunMode, StepStatus
 from runner.shell.session import CommandResult
 
 
@@ -33,6 +35,8 @@ class LabStarted(Event):
     language: str
     profile: EngineProfile
     work_dir: str
+    lab_file: str = ""  # the lab's YAML file, as given (the report hashes it)
+    mode: RunMode = RunMode.UNATTENDED
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,42 @@ class TaskTyped(Event):
 
 
 @dataclass(frozen=True)
+class HintShown(Event):
+    """The student asked for a hint: the task's hint `number` of `total` (the last one again
+    once all were shown)."""
+
+    step: Step
+    number: int
+    total: int
+    text: LocalizedText
+
+
+@dataclass(frozen=True)
+class SolutionShown(Event):
+    """The student asked to see the task's solution (the task then earns the solution's
+    points, not the student's)."""
+
+    step: Step
+    commands: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SolutionRun(Event):
+    """The student asked labrunner to run the task's solution in the lab's shell: its
+    commands follow as CommandStarted / CommandFinished."""
+
+    step: Step
+
+
+@dataclass(frozen=True)
+class TaskGraded(Event):
+    """A task is over: how it was done, whether it earns credit, and why not."""
+
+    step: Step
+    result: TaskResult
+
+
+@dataclass(frozen=True)
 class StepFinished(Event):
     step: Step
     passed: bool
@@ -168,6 +208,7 @@ class StepSummary:
     attempts: int = 1  # tasks: how many tries the student took
     applies: bool = True  # False: skipped because it is not for this kind of engine
     variant: str = ""  # the lab's variant for this engine that ran, e.g. "overlayfs"
+    result: TaskResult | None = None  # tasks: how it was done and what it earned
 
 
 @dataclass(frozen=True)
@@ -182,14 +223,18 @@ class LabFinished(Event):
     # Every call the lab's and the student's shells made to the engine, through the guard:
     # {time, shell, method, endpoint, object, decision, status…} (runner/guard/record.py).
     engine_calls: tuple[dict, ...] = ()
+    mode: RunMode = RunMode.UNATTENDED
+    pass_mark: int = 50  # the lab's grading.pass_mark
 
     @property
-    def grade(self) -> tuple[int, int]:
-        """(done, out of): the tasks, or every step of a lab without tasks. A step that does
-        not apply to this engine is not counted; one skipped or not reached is not done."""
-        graded = [step for step in self.steps if step.task] or list(self.steps)
-        counted = [step for step in graded if step.applies]
-        return sum(1 for step in counted if step.status == StepStatus.PASSED), len(counted)
+    def graded(self) -> bool:
+        """An unattended run is a demonstration: its grade is computed, not given."""
+        return self.mode == RunMode.INTERACTIVE
+
+    @property
+    def grade(self) -> Grade:
+        """Points earned over the points of every task that applies (runner/run/grade.py)."""
+        return grade_of(self.steps, self.pass_mark, self.status)
 
 
 def _events_defined_here() -> tuple[type[Event], ...]:

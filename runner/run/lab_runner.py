@@ -21,9 +21,11 @@ from runner.lab.model import Lab, LocalizedText, Step
 from runner.lab.variables import substitute
 from runner.messages import msg
 from runner.run import events as ev
+from runner.run.credit import TaskProgress, TaskResult, not_reached, task_result
 from runner.run.engine_guard import shell_environment, start_guard
+from runner.run.grade import final_status
 from runner.run.records import RunRecord, forget
-from runner.run.status import CheckStatus, Decision, LabStatus, StepStatus
+from runner.run.status import CheckStatus, Decision, LabStatus, RunMode, StepStatus
 from runner.run.step_runner import StepContext, StepRunner
 from runner.shell.session import ShellSession
 from runner.shell.student import StudentWork
@@ -45,7 +47,8 @@ class Pacer(Protocol):
         """Let the student do the task; None: run its solution unattended instead."""
 
     def after_failed_task(self, step: Step) -> str:
-        """A task's checks failed: RETRY, CONTINUE or QUIT."""
+        """A task's checks failed: RETRY, CONTINUE, QUIT, HINT, SHOW_SOLUTION or
+        RUN_SOLUTION (HINT and SHOW_SOLUTION: shown, then asked again)."""
 
 
 class AutoPacer:
@@ -109,6 +112,14 @@ class LabRun:
     pre_checks: bool = False  # labrunner test: evaluate each step's checks before it too
     # Runs of this lab killed before their cleanup (runner/run/records.py): cleaned up first
     earlier_runs: tuple[RunRecord, ...] = ()
+    # Who is at the keyboard; None: unattended with AutoPacer, else interactive
+    mode: RunMode | None = None
+
+    @property
+    def run_mode(self) -> RunMode:
+        if self.mode is not None:
+            return self.mode
+        return RunMode.UNATTENDED if isinstance(self.pacer, AutoPacer) else RunMode.INTERACTIVE
 
 
 class LabRunner:
@@ -123,6 +134,7 @@ class LabRunner:
         self._docker: Any = None
         self.guard: Any = None  # runner/guard: between the shells and the engine
         self.declined: list[RunRecord] = []  # earlier runs whose cleanup the person declined
+        self.progress: dict[str, TaskProgress] = {}  # tasks begun, by step id (for a stop)
 
     def run(self) -> ev.LabFinished:
         """Run the whole lab; returns (and emits) the final LabFinished event.
@@ -130,8 +142,9 @@ class LabRunner:
         Whatever ends the steps (Ctrl-C, SIGTERM, an internal error), the cleanup runs and
         LabFinished is emitted, so the report is written."""
         started = time.monotonic()
+        mode = self.run_.run_mode
         self.emit(ev.LabStarted(self.lab, self.run_.language, self.run_.profile,
-                                 str(self.run_.work_dir)))
+                                str(self.run_.work_dir), str(self.run_.lab_path), mode))
         self.crash: BaseException | None = None
         try:
             self.guard = self._start_guard()
@@ -146,9 +159,11 @@ class LabRunner:
                 if self.guard is not None:
                     self.guard.stop()
         calls = tuple(self.guard.records) if self.guard is not None else ()
+        status = final_status(status, self.summaries, mode == RunMode.INTERACTIVE)
         finished = ev.LabFinished(self.lab, status, tuple(self.summaries),
                                   time.monotonic() - started, str(self.run_.work_dir),
-                                  *self._crash_details(), engine_calls=calls)
+                                  *self._crash_details(), engine_calls=calls, mode=mode,
+                                  pass_mark=self.lab.grading.pass_mark)
         self._emit_despite_interrupts(finished)
         return finished
 
@@ -237,12 +252,14 @@ class LabRunner:
         self._tell_pacer("next_step")  # the guard asks afresh
         self.emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
         commands = [substitute(command, self.values, quote=True) for command in step.commands]
-        choice = self.run_.pacer.before_step(step, commands)
+        runner = StepRunner(self._step_context(), step, commands)
+        if step.is_task:
+            self.progress[step.id] = runner.progress
+        choice = self._before_step(step, commands, runner)
         if choice == Decision.QUIT:
             return None
         if choice == Decision.SKIP:
             return self._skip(step, index, total, msg("engine.step_skipped_by_user"))
-        runner = StepRunner(self._step_context(), step, commands)
         if step.destructive:
             if not runner.destructive_allowed():
                 return self._skip(step, index, total, msg("engine.destructive_declined"))
@@ -257,14 +274,34 @@ class LabRunner:
         self.emit(ev.StepFinished(step, passed))
         status = StepStatus.PASSED if passed else StepStatus.FAILED
         summary = _summary(step, self.run_.language, status, outcomes, runner.attempts)
-        return replace(summary, variant=variant or "")
+        return replace(summary, variant=variant or "", result=self._graded(step, runner.progress))
+
+    def _before_step(self, step: Step, commands: list[str], runner: StepRunner) -> str:
+        """RUN, SKIP or QUIT; a hint asked for before a task is shown, then asked again."""
+        while (choice := self.run_.pacer.before_step(step, commands)) == Decision.HINT:
+            runner.task_flow().show_hint()
+        return choice
+
+    def _graded(self, step: Step, progress: TaskProgress | None,
+                skipped: bool = False) -> TaskResult | None:
+        """A task's result (emitted: TaskGraded); None for a step that is not a task."""
+        if step.task is None:
+            return None
+        result = task_result(progress or TaskProgress(), step.task.points,
+                             self.lab.grading.solution_points, skipped)
+        self.emit(ev.TaskGraded(step, result))
+        return result
 
     def _step_context(self) -> StepContext:
         return StepContext(shell=self.shell, values=self.values, profile=self.run_.profile,
                            docker=self.docker, emit=self.emit, pacer=self.run_.pacer,
                            environ=self.shell_environment(), timeout=self.lab.timeout,
                            follow_directory=self.follow_directory,
-                           student_environ=self.shell_environment("student"))
+                           student_environ=self.shell_environment("student"),
+                           engine_records=self._engine_records)
+
+    def _engine_records(self) -> list[dict]:
+        return self.guard.records if self.guard is not None else []
 
     def _localized(self, text: LocalizedText) -> LocalizedText:
         """Explanations and titles may name variables, e.g. `{docker_root}`."""
@@ -274,15 +311,25 @@ class LabRunner:
     def _skip(self, step: Step, index: int, total: int, reason, notes: tuple = (),
               applies: bool = True) -> ev.StepSummary:
         self.emit(ev.StepSkipped(step, index, total, reason, notes))
-        return replace(_summary(step, self.run_.language, StepStatus.SKIPPED, []), applies=applies)
+        result = self._graded(step, self.progress.get(step.id), skipped=True) if applies else None
+        return replace(_summary(step, self.run_.language, StepStatus.SKIPPED, []),
+                       applies=applies, result=result)
 
     def _resolved(self, step: Step) -> Step:
         """The step with its title's variables filled in: every event and summary carry it."""
         return step.model_copy(update={"title": self._localized(step.title)})
 
     def _mark_not_run(self, first_index: int) -> None:
+        """The steps the run did not reach (or stopped in); their tasks count in the total."""
+        names = engine_tags(self.run_.profile)
         for step in map(self._resolved, self.lab.steps[first_index - 1:]):
-            self.summaries.append(_summary(step, self.run_.language, StepStatus.NOT_RUN, []))
+            step = step.variant_for(names)[0]
+            applies = not (step.only_on and names.isdisjoint(step.only_on))
+            result = not_reached(step.task.points, self.progress.get(step.id)) \
+                if step.task is not None and applies else None
+            self.summaries.append(replace(
+                _summary(step, self.run_.language, StepStatus.NOT_RUN, []), applies=applies,
+                result=result))
 
     def _run_phase(self, phase: str, commands: list[str]) -> bool:
         """Run setup or cleanup quietly; report the commands that failed."""

@@ -20,7 +20,9 @@ from runner.shell.student import StudentWork, open_student_shell
 
 # Each lettered answer: its key, and the catalog word the prompt shows beside it (accepted too).
 KEYS = {Decision.SKIP: ("s", "report.answer_skip"), Decision.QUIT: ("q", "report.answer_quit"),
-        Decision.RETRY: ("r", "report.answer_retry")}
+        Decision.RETRY: ("r", "report.answer_retry"), Decision.HINT: ("h", "report.answer_hint"),
+        Decision.SHOW_SOLUTION: ("v", "report.answer_show_solution"),
+        Decision.RUN_SOLUTION: ("x", "report.answer_run_solution")}
 YES = ("yes", "oui")
 Answer = TypeVar("Answer")
 # The earlier run's cleanup, in either language: Enter means yes (it removes only what the
@@ -46,6 +48,10 @@ class KeyboardPacer:
     def before_step(self, step: Step, commands: list[str]) -> Decision:
         answers = self._answers(Decision.RUN, Decision.SKIP, Decision.QUIT)
         if step.is_task:  # the solution is not shown: the student works it out
+            if _has_hints(step):  # h: a hint, then this question again
+                answers |= self._answers(Decision.RUN, Decision.HINT)
+                return self._ask_until(self._t("report.prompt_task_hints"),
+                                       "report.reask_task_hints", answers, Decision.QUIT)
             return self._ask_until(self._t("report.prompt_task"), "report.reask_task", answers,
                                Decision.QUIT)
         lines = "\n".join(f"  $ {command}" for command in commands)
@@ -120,9 +126,17 @@ class KeyboardPacer:
         return open_student_shell(env, cwd, label, language=self.language)
 
     def after_failed_task(self, step: Step) -> Decision:
-        answers = self._answers(Decision.CONTINUE, Decision.RETRY, Decision.QUIT)
-        return self._ask_until(self._t("report.prompt_task_failed"),
-                               "report.reask_task_failed", answers, Decision.QUIT)
+        """r retry, h hint (a task with hints), v see the solution, x run it, Enter or s go
+        on (the task left undone), q quit; end of input quits."""
+        lettered = (Decision.RETRY, Decision.SHOW_SOLUTION, Decision.RUN_SOLUTION, Decision.QUIT)
+        lettered += (Decision.HINT,) if _has_hints(step) else ()
+        answers = self._answers(Decision.CONTINUE, *lettered)
+        letter, word = KEYS[Decision.SKIP]  # s: go on, leaving the task (it is skipped)
+        answers[letter] = answers[self._t(word).casefold()] = Decision.CONTINUE
+        prompt, reask = (("report.prompt_task_failed_hints", "report.reask_task_failed_hints")
+                         if _has_hints(step) else
+                         ("report.prompt_task_failed", "report.reask_task_failed"))
+        return self._ask_until(self._t(prompt), reask, answers, Decision.QUIT)
 
     def _ask_until(self, prompt: str, reask: str, answers: Mapping[str, Answer],
                    at_end: Answer, intro: str = "") -> Answer:
@@ -146,3 +160,7 @@ class KeyboardPacer:
 
     def _t(self, key: str, **params: object) -> str:
         return t(key, self.language, **params)
+
+
+def _has_hints(step: Step) -> bool:
+    return step.task is not None and bool(step.task.hints)

@@ -126,7 +126,8 @@ class Recorder(Reporter):
     ignores = frozenset({
         ev.LabStarted, ev.Notice, ev.PromptShown, ev.StepStarted, ev.StepSkipped,
         ev.CommandStarted, ev.CommandOutput, ev.CommandFinished, ev.DestructivePreview,
-        ev.TaskOpened, ev.TaskTyped, ev.StepFinished, ev.PhaseStarted})
+        ev.TaskOpened, ev.TaskTyped, ev.HintShown, ev.SolutionShown, ev.SolutionRun,
+        ev.TaskGraded, ev.StepFinished, ev.PhaseStarted})
 
 
 @dataclass

@@ -19,11 +19,19 @@ class StepStatus(StrEnum):
     NOT_RUN = "not_run"  # the run stopped before this step
 
 
+class RunMode(StrEnum):
+    """Who was at the keyboard (the report's `mode`)."""
+
+    INTERACTIVE = "interactive"
+    UNATTENDED = "unattended"  # --auto, or no terminal: a demonstration, not graded
+
+
 class LabStatus(StrEnum):
     """How the whole run ended (LabFinished.status); the CLI maps it to an exit code."""
 
     PASSED = "passed"
     FAILED = "failed"
+    INCOMPLETE = "incomplete"  # no step failed, but a graded task earned no credit
     INTERRUPTED = "interrupted"  # Ctrl-C, or the person quit
     ABORTED = "aborted"  # setup failed or the shell died
 
@@ -44,3 +52,6 @@ class Decision(StrEnum):
     QUIT = "quit"
     RETRY = "retry"
     CONTINUE = "continue"
+    HINT = "hint"  # show the task's next hint, then ask again
+    SHOW_SOLUTION = "show_solution"  # show the task's solution, then ask again
+    RUN_SOLUTION = "run_solution"  # run the task's solution in the lab's shell

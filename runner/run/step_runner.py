@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from runner.lab.variables import substitute
 from runner.run import destructive
 from runner.run import events as ev
 from runner.run.command_verdicts import unexpected_ends
-from runner.run.status import CheckStatus, Decision
+from runner.run.credit import TaskProgress
 from runner.shell.session import Answer, CommandResult, ShellSession
 
 Outcomes = list[CheckOutcome]
@@ -44,6 +44,8 @@ class StepContext:
     timeout: float  # the lab's default seconds per command
     follow_directory: Callable[[str], None]  # the lab shell goes where the student ended
     student_environ: Mapping[str, str] | None = None  # the task shell's; None: environ
+    # The guard's records so far (runner/guard/record.py), oldest first: sliced per attempt.
+    engine_records: Callable[[], Sequence[dict]] = lambda: ()
 
 
 class StepRunner:
@@ -52,6 +54,7 @@ class StepRunner:
         self.step = step
         self.commands = commands
         self.attempts = 1
+        self.progress = TaskProgress()  # a task's attempts, hints and solution
 
     def destructive_allowed(self) -> bool:
         """May this destructive step run here (runner/run/destructive.py decides)?"""
@@ -67,36 +70,26 @@ class StepRunner:
         for check in self.step.checks:
             if check.pre == "skip" or isinstance(check, OutputCheck):
                 continue
-            result = evaluate(check, self._check_context([], typed=[]), once=True)
+            result = evaluate(check, self.check_context([], typed=[]), once=True)
             self.context.emit(ev.PreCheckEvaluated(self.step, check, result))
 
     def run(self) -> Outcomes | None:
         """Commands (or the student's task), then the checks; None when the student quits."""
         if self.step.is_task:
-            return self._task()
-        return self._check_all(self._run_commands())
+            return self.task_flow().run()
+        mark = len(self.context.engine_records())
+        results = self.run_commands()
+        calls = tuple(call for call in self.context.engine_records()[mark:]
+                      if call.get("shell") == "lab")
+        return self.check_all(results, engine_calls=calls)[0]
 
-    def _task(self) -> Outcomes | None:
-        context = self.context
-        while True:
-            context.emit(ev.TaskOpened(self.step, self.attempts))
-            environ = context.student_environ or context.environ
-            work = context.pacer.student_task(self.step, environ, context.shell.cwd)
-            if work is None:  # unattended (--auto, labrunner test): the solution runs
-                return self._check_all(self._run_commands())
-            context.emit(ev.TaskTyped(self.step, tuple(work.typed)))
-            context.follow_directory(work.cwd)
-            outcomes = self._check_all([], typed=work.typed)
-            if all(o.status != CheckStatus.FAIL for o in outcomes):
-                return outcomes
-            decision = context.pacer.after_failed_task(self.step)
-            if decision == Decision.QUIT:
-                return None
-            if decision != Decision.RETRY:
-                return outcomes
-            self.attempts += 1
+    def task_flow(self):
+        """The task's attempts, hints and solution (runner/run/task_flow.py)."""
+        from runner.run.task_flow import TaskFlow
 
-    def _run_commands(self) -> list[CommandResult]:
+        return TaskFlow(self)
+
+    def run_commands(self) -> list[CommandResult]:
         rerun = self.step.rerun
         attempts = rerun.attempts if rerun else 1
         for attempt in range(1, attempts + 1):
@@ -118,21 +111,24 @@ class StepRunner:
         context.emit(ev.CommandFinished(self.step, result))
         return result
 
-    def _check_all(self, results: list[CommandResult], typed: list[str] | None = None) -> Outcomes:
+    def check_all(self, results: list[CommandResult], typed: list[str] | None = None,
+                  engine_calls: Sequence[dict] = ()) -> tuple[Outcomes, tuple]:
         """The step's checks, then a failed outcome for each command that failed or timed
-        out where no output check expects it (runner/run/command_verdicts.py)."""
+        out where no output check expects it (runner/run/command_verdicts.py). Returns the
+        outcomes and the (check, outcome) pairs."""
         evaluated = []
         for check in self.step.checks:
-            result = evaluate(check, self._check_context(results, typed))
+            result = evaluate(check, self.check_context(results, typed, engine_calls))
             self.context.emit(ev.CheckEvaluated(self.step, check, result))
             evaluated.append((check, result))
         for check, result in unexpected_ends(results, evaluated):
             self.context.emit(ev.CheckEvaluated(self.step, check, result))
             evaluated.append((check, result))
-        return [result for _, result in evaluated]
+        return [result for _, result in evaluated], tuple(evaluated)
 
-    def _check_context(self, results: list[CommandResult], typed: list[str] | None
-                       ) -> CheckContext:
+    def check_context(self, results: list[CommandResult], typed: list[str] | None,
+                      engine_calls: Sequence[dict] = ()) -> CheckContext:
         context = self.context
         return CheckContext(results, context.profile, context.values, context.docker,
-                            cwd=context.shell.cwd, typed=typed, environ=context.environ)
+                            cwd=context.shell.cwd, typed=typed, environ=context.environ,
+                            engine_calls=tuple(engine_calls))

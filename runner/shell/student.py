@@ -3,8 +3,10 @@
 Nothing is typed for them: they use completion, history and Docker's progress display as in
 any terminal, in the lab's folder and against the lab's engine, then leave with `exit` (or
 Ctrl-D). What they typed is read back from the shell's history file, for `typed` checks and
-the report; the folder they ended in becomes the lab shell's folder. Their ~/.bashrc is read
-first and the lab's environment set after it, so it cannot point the task at another engine.
+the report, each with its exit code and the time it ended (the prompt's hook writes `$?`
+first, before anything else can change it); the folder they ended in becomes the lab shell's
+folder. Their ~/.bashrc is read first and the lab's environment set after it, so it cannot
+point the task at another engine.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from runner.shell.task_engine import (
     watch_engine,
 )
 
+# At each prompt: the last command's exit code, the time, the next history number.
+RECORD_STATUS = 'printf "%s %s %s\\n" "$__labrunner_status" "$EPOCHREALTIME" "$HISTCMD" >> {file}'
 RC = """[ -f ~/.bashrc ] && . ~/.bashrc
 {lab_environment}{watch}HISTFILE={history}
 HISTSIZE=10000
@@ -33,15 +37,26 @@ HISTCONTROL=
 unset HISTTIMEFORMAT  # set, even empty, it writes "#<time>" lines into the file
 unset HISTIGNORE
 history -c
-PROMPT_COMMAND='history -a; pwd > {cwd_file}; {watch_function}'
+PROMPT_COMMAND='__labrunner_status=$?; history -a; {record_status}; pwd > {cwd_file}; \
+{watch_function}'
 PS1={prompt}
 """
+
+
+@dataclass(frozen=True)
+class TypedCommand:
+    """One command line the student typed, how it ended and when."""
+
+    text: str
+    exit_code: int | None  # None: not known (the line that closed the shell, a cleared history)
+    at: float  # seconds since the epoch when it ended (0.0: not known)
 
 
 @dataclass(frozen=True)
 class StudentWork:
     typed: list[str]  # every command line typed, in order
     cwd: str  # the folder the shell ended in
+    commands: tuple[TypedCommand, ...] = ()  # the same lines, with exit codes and times
 
 
 def open_student_shell(env: Mapping[str, str], cwd: str, label: str,
@@ -50,23 +65,55 @@ def open_student_shell(env: Mapping[str, str], cwd: str, label: str,
     are in `language` (by default, the one the environment asks for)."""
     with tempfile.TemporaryDirectory(prefix="labrunner-task-") as folder:
         write_owner_marker(Path(folder))  # a killed run's folder is removed by the next run
-        history, cwd_file = Path(folder, "history"), Path(folder, "cwd")
-        rc = Path(folder, "rc")
-        rc.write_text(_rc_text(env, label, history, cwd_file,
-                               language or detect_language(environ=env)), encoding="utf-8")
-        subprocess.run([bash, "--rcfile", str(rc), "-i"], cwd=cwd, env=dict(env), check=False)
-        return StudentWork(_without_leaving(_lines(history)), _first_line(cwd_file) or cwd)
+        files = _ShellFiles(Path(folder))
+        files.rc.write_text(_rc_text(env, label, files, language or detect_language(environ=env)),
+                            encoding="utf-8")
+        subprocess.run([bash, "--rcfile", str(files.rc), "-i"], cwd=cwd, env=dict(env),
+                       check=False)
+        typed = _without_leaving(_lines(files.history))
+        commands = with_exit_codes(typed, _lines(files.status))
+        return StudentWork(typed, _first_line(files.cwd) or cwd, commands)
 
 
-def _rc_text(env: Mapping[str, str], label: str, history: Path, cwd_file: Path,
-             language: str) -> str:
+class _ShellFiles:
+    """The task shell's files in its private folder: rc, history, statuses, last folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.rc, self.history = folder / "rc", folder / "history"
+        self.status, self.cwd = folder / "status", folder / "cwd"
+
+
+def _rc_text(env: Mapping[str, str], label: str, files: _ShellFiles, language: str) -> str:
     """The task shell's rc file: the user's .bashrc, then the lab's environment and prompt."""
     variables = lab_variables(env)
     prompt = f"\\[\\e[1;33m\\]({label})\\[\\e[0m\\] \\w \\$ "
+    quoted = lambda path: shlex.quote(str(path))  # noqa: E731
     return RC.format(lab_environment=pin_lab_environment(variables),
                      watch=watch_engine(variables, language), watch_function=WATCH_FUNCTION,
-                     history=shlex.quote(str(history)), cwd_file=shlex.quote(str(cwd_file)),
+                     history=quoted(files.history), cwd_file=quoted(files.cwd),
+                     record_status=RECORD_STATUS.format(file=quoted(files.status)),
                      prompt=shlex.quote(prompt))
+
+
+def with_exit_codes(typed: list[str], status_lines: list[str]) -> tuple[TypedCommand, ...]:
+    """Pair each typed line with its exit code and end time. The prompt's hook writes
+    `<$?> <time> <HISTCMD>` at every prompt; a prompt whose history number went up follows a
+    new history line (an empty Enter or a continuation line does not add one)."""
+    ends, last = [], None
+    for line in status_lines:
+        parts = line.split()
+        if len(parts) != 3 or not all(_is_number(part) for part in parts):
+            continue
+        number = int(parts[2])
+        if last is not None and number > last:
+            ends.append((int(parts[0]), float(parts[1].replace(",", "."))))
+        last = number
+    ends += [(None, 0.0)] * (len(typed) - len(ends))
+    return tuple(TypedCommand(text, code, at) for text, (code, at) in zip(typed, ends, strict=True))
+
+
+def _is_number(text: str) -> bool:
+    return text.replace(".", "", 1).replace(",", "", 1).isdigit()
 
 
 def _without_leaving(typed: list[str]) -> list[str]:

@@ -143,4 +143,7 @@ def test_a_step_the_student_skips_still_counts_in_the_grade(tmp_path):
            "steps": [step("one", "true"), step("two", "true")]}
     finished, _ = run_lab(lab, tmp_path, SkipFirst())
     assert finished.steps[0].status == "skipped" and finished.steps[0].applies
-    assert finished.grade == (1, 2)
+    assert (finished.grade.total, finished.grade.passed) == (0, True)  # no task: no points
+    lab["steps"] = [dict(s, task={"solution": s.pop("run")}) for s in lab["steps"]]
+    finished, _ = run_lab(lab, tmp_path, SkipFirst())
+    assert (finished.grade.earned, finished.grade.total) == (0, 2)

@@ -13,6 +13,7 @@ from rich.console import Console
 from runner.checks.base import CheckOutcome, Problem
 from runner.engines.profile import EngineProfile
 from runner.lab.model import Lab
+from runner.lab.types import LocalizedText
 from runner.messages import msg
 from runner.report import Fanout
 from runner.report.base import Reporter, UnhandledEvent
@@ -20,6 +21,7 @@ from runner.report.console import RichReporter
 from runner.report.json_report import JsonReport
 from runner.report.plain import PlainReporter
 from runner.run import events as ev
+from runner.run.credit import How, TaskResult
 from runner.run.selftest import LabVerdict, Recorder
 from runner.run.status import LabStatus, StepStatus
 from runner.shell.session import CommandResult
@@ -58,6 +60,10 @@ SAMPLES = (
     ev.DestructivePreview(STEP, {"containers": ["www"], "images": ["nginx:latest"]}),
     ev.TaskOpened(STEP, 1),
     ev.TaskTyped(STEP, ("docker pull nginx", "docker image ls")),
+    ev.HintShown(STEP, 1, 2, LocalizedText(fr="Voyez `docker pull`", en="See `docker pull`")),
+    ev.SolutionShown(STEP, ("docker pull nginx",)),
+    ev.SolutionRun(STEP),
+    ev.TaskGraded(STEP, TaskResult(How.SKIPPED, False, 1, 0, reason=msg("report.credit_skipped"))),
     ev.StepFinished(STEP, False),
     ev.PhaseStarted("cleanup"),
     ev.PhaseFinished("cleanup", (DENIED,)),

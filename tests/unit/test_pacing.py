@@ -9,6 +9,7 @@ import pytest
 
 from runner.i18n import t
 from runner.lab.model import Lab
+from runner.lab.types import LocalizedText
 from runner.report import Fanout
 from runner.report.plain import PlainReporter
 from runner.run import events as ev
@@ -105,7 +106,10 @@ def test_end_of_input_quits(answers):
 
 @pytest.mark.parametrize(("answer", "decision"), [
     ("r", Decision.RETRY), (" R ", Decision.RETRY), ("try again", Decision.RETRY),
-    ("", Decision.CONTINUE), ("q", Decision.QUIT), ("quit", Decision.QUIT),
+    ("", Decision.CONTINUE), ("s", Decision.CONTINUE), ("skip", Decision.CONTINUE),
+    ("q", Decision.QUIT), ("quit", Decision.QUIT), ("v", Decision.SHOW_SOLUTION),
+    ("solution", Decision.SHOW_SOLUTION), ("x", Decision.RUN_SOLUTION),
+    ("run it", Decision.RUN_SOLUTION),
 ])
 def test_each_documented_answer_after_a_failed_task(answer, decision):
     keys, terminal = pacer(answer)
@@ -118,7 +122,8 @@ def test_after_a_failed_task_a_command_asks_again_listing_the_keys():
     assert keys.after_failed_task(TASK) == Decision.RETRY
     assert terminal.prompts[1] == (t("report.reask_task_failed", "fr", answer="docker pull httpd")
                                    + "\n" + t("report.prompt_task_failed", "fr"))
-    assert "r relance la tâche, Entrée passe à l'étape suivante, q quitte" in terminal.prompts[1]
+    assert "r relance la tâche, v montre la solution, x l'exécute, Entrée ou s passe à " \
+           "l'étape suivante, q quitte" in terminal.prompts[1]
 
 
 # --- the destructive confirmation: a yes/no question, asked once -------------------------------
@@ -259,3 +264,37 @@ def test_a_yes_to_all_does_not_carry_into_the_next_step():
     keyboard.next_step()
     assert consent(Question()) is False
     assert len(terminal.prompts) == 2
+
+
+# --- hints ---------------------------------------------------------------------------------------
+
+HINTED = TASK.model_copy(update={"task": TASK.task.model_copy(update={
+    "hints": [LocalizedText(fr="Indice", en="Hint")]})})
+
+
+def test_a_task_without_hints_does_not_offer_h():
+    keys, terminal = pacer("h", "")
+    assert keys.after_failed_task(TASK) == Decision.CONTINUE
+    assert "h:" not in terminal.prompts[0] and terminal.prompts[1].startswith("“h” is not")
+    keys, terminal = pacer("h", "s")
+    assert keys.before_step(TASK, COMMANDS) == Decision.SKIP and len(terminal.prompts) == 2
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_task_with_hints_offers_h_before_the_first_attempt_and_after_a_failure(language):
+    word = t("report.answer_hint", language)
+    keys, terminal = pacer("h", word, language=language)
+    assert keys.before_step(HINTED, COMMANDS) == Decision.HINT
+    assert keys.before_step(HINTED, COMMANDS) == Decision.HINT
+    assert terminal.prompts[0] == t("report.prompt_task_hints", language)
+    keys, terminal = pacer("H", "indice" if language == "fr" else "hint", language=language)
+    assert keys.after_failed_task(HINTED) == Decision.HINT
+    assert keys.after_failed_task(HINTED) == Decision.HINT
+    assert terminal.prompts[0] == t("report.prompt_task_failed_hints", language)
+
+
+def test_the_french_words_after_a_failed_task():
+    for word, decision in (("passer", Decision.CONTINUE), ("exécuter", Decision.RUN_SOLUTION),
+                           ("solution", Decision.SHOW_SOLUTION), ("réessayer", Decision.RETRY)):
+        keys, _ = pacer(word, language="fr")
+        assert keys.after_failed_task(TASK) == decision

@@ -16,10 +16,12 @@ h2 { font-size: 17px; margin: 24px 0 8px; }
 .meta { color: var(--muted); margin: 2px 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left;
-  vertical-align: top; overflow-wrap: anywhere; }
+  vertical-align: top; overflow-wrap: break-word; }
 thead th { background: #eef1f5; font-weight: 600; }
 th.task { text-align: center; }
-tbody th { font-weight: 600; }
+tbody th { font-weight: 600; overflow-wrap: anywhere; min-width: 7em; max-width: 16em; }
+td.result { white-space: nowrap; }
+table.students td:last-child { min-width: 18em; }
 td.num { text-align: right; white-space: nowrap; }
 td.cell { text-align: center; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.credited { color: var(--ok); background: var(--ok-bg); }

@@ -47,7 +47,7 @@ def student_table(classroom: Classroom, language: str) -> Table:
 
     named = any(row.name for row in classroom.rows)
     table = _table(t("grade.students_title", language))
-    table.add_column(t("grade.col_student", language), no_wrap=True, max_width=24)
+    table.add_column(t("grade.col_student", language), overflow="fold", min_width=10)
     if named:
         table.add_column(t("grade.col_name", language), overflow="fold")
     for index in range(1, len(classroom.tasks) + 1):

@@ -24,14 +24,24 @@ from runner.guard.http1 import (
     request_framing,
     response_framing,
     with_length,
+    with_target,
 )
-from runner.guard.policy import classify, normal_reference
+from runner.guard.narrowing import (
+    EMPTY_BUILD_PRUNE,
+    labelled_body,
+    labelled_build_target,
+    narrowed_target,
+)
+from runner.guard.policy import Action, Kind, classify, normal_reference
 from runner.guard.record import Call
 from runner.guard.seal import Refusal, needs_body, refuse_target
 from runner.guard.sealing import sealing_verdict
 from runner.guard.streams import copy_body, pipe_both_ways, read_head
 
 Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+REASONS = {200: b"OK", 403: b"Forbidden", 502: b"Bad Gateway"}
+# Creates whose JSON body gets the run's label on a user's engine (a build gets it in its query).
+LABELLED = (Creation.CONTAINER, Creation.VOLUME, Creation.NETWORK)
 ENDS_A_CONNECTION = (ConnectionError, OSError, asyncio.IncompleteReadError, BadHead, ValueError)
 
 
@@ -48,6 +58,7 @@ class Context:
     read_only: bool = False  # every request but GET and HEAD refused (a teacher's check)
     seal: EnginePaths | None = None  # the sandbox's seal (seal.py); None: no seal
     learns: bool = True  # record what the run creates (the long-lived seal does not)
+    label: str = ""  # the run's label (narrowing.run_label), put on what it creates
 
 
 @dataclass
@@ -95,12 +106,24 @@ class Connection:
             return False
         refused = next((question for decision, question in verdicts if not decision.allows),
                        None)
+        if refused is not None and refused.held.action is Action.PRUNE and self.context.label:
+            return await self._narrow(exchange, refused)
         if refused is not None:
             await self._refuse(exchange, 403, refused.refusal(self.context.language))
             return not exchange.head.closes
         if verdicts and self.client[0].at_eof():
             return False  # its command was killed while the question waited: nobody wants it
         return await self._forward(exchange, dict(verdicts))
+
+    async def _narrow(self, exchange: Exchange, question: Question) -> bool:
+        """A prune not allowed goes on for the run's own objects only (see narrowing.py)."""
+        exchange.call.decision = Decision.NARROWED
+        if question.held.kind is Kind.BUILD_CACHE:  # no label there: nothing is the run's
+            await self._reply(exchange, 200, EMPTY_BUILD_PRUNE)
+            return not exchange.head.closes
+        exchange.head = with_target(exchange.head, narrowed_target(exchange.head.start[1],
+                                                                   self.context.label))
+        return await self._forward(exchange, {})
 
     def _barred(self, exchange: Exchange) -> Refusal | None:
         """A refusal on the request line alone: read-only mode, or the seal's."""
@@ -134,15 +157,20 @@ class Connection:
         self.context.calls.append(call)
         return Exchange(head, target, call)
 
-    async def _refuse(self, exchange: Exchange, status: int, message: str,
-                      body_read: bool = False) -> None:
-        """Drop the request's body and answer with the message the docker CLI prints
-        ("Error response from daemon: <message>")."""
+    async def _refuse(self, exchange: Exchange, status: int, message: str) -> None:
+        """Answer with the message the docker CLI prints ("Error response from daemon: …")."""
+        await self._reply(exchange, status, message)
+
+    async def _reply(self, exchange: Exchange, status: int, answer: str | dict,
+                     body_read: bool = False) -> None:
+        """Drop the request's body (unless read already) and answer it here: a message
+        ({"message": …}) or a JSON object."""
         head = exchange.head
         if not body_read:
             await copy_body(request_framing(head), head.length, self.client[0], None)
-        body = json.dumps({"message": message}, ensure_ascii=False).encode()
-        reason = b"Forbidden" if status == 403 else b"Bad Gateway"
+        payload = {"message": answer} if isinstance(answer, str) else answer
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        reason = REASONS.get(status, b"Error")
         self.client[1].write(b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
                              b"Content-Length: %d\r\n\r\n%s" % (status, reason, len(body), body))
         await self.client[1].drain()
@@ -157,22 +185,22 @@ class Connection:
     async def _forward(self, exchange: Exchange, verdicts: dict[Decision, Question]) -> bool:
         creation = (creation_of(exchange.method, exchange.target) if self.context.learns
                     else None)
+        labelling = self._labels(creation)
+        if labelling and creation is Creation.BUILD:
+            exchange.head = with_target(exchange.head, labelled_build_target(
+                exchange.head.start[1], self.context.label))
         sealing = self.context.seal is not None and needs_body(exchange.method,
                                                                exchange.target)
-        raw, data = (await self._small_body(exchange.head)
-                     if creation is Creation.VOLUME or sealing else (None, b""))
+        reads = sealing or creation is Creation.VOLUME or (labelling and creation in LABELLED)
+        raw, data = await self._small_body(exchange.head) if reads else (None, b"")
+        body = await self._rewritten(exchange, data, sealing, labelling) if reads else None
+        if isinstance(body, Refusal):
+            exchange.call.decision = Decision.REFUSED
+            await self._reply(exchange, 403, body.message(self.context.language), True)
+            return not exchange.head.closes
         head = exchange.head.raw
-        if sealing:
-            sealed = await sealing_verdict(self.context.engine_url, self.context.seal,
-                                           exchange.target, data)
-            if sealed.refusal is not None:
-                exchange.call.decision = Decision.REFUSED
-                await self._refuse(exchange, 403, sealed.refusal.message(self.context.language),
-                                   body_read=True)
-                return not exchange.head.closes
-            if sealed.body is not None:
-                raw = json.dumps(sealed.body).encode()
-                head = with_length(exchange.head, len(raw))
+        if body is not None:
+            raw, head = body, with_length(exchange.head, len(body))
         kept_out = await self._kept_out(creation, exchange.target, verdicts, data)
         engine_side = await self._engine()
         engine_side[1].write(head + (raw or b""))
@@ -180,6 +208,27 @@ class Connection:
             framing = request_framing(exchange.head)
             await copy_body(framing, exchange.head.length, self.client[0], engine_side[1])
         return await self._answer(exchange, creation, kept_out)
+
+    def _labels(self, creation: Creation | None) -> bool:
+        """Does the run's label go on what this request creates (a user's engine only)?"""
+        return bool(self.context.label) and not self.context.gate.sandbox and (
+            creation is Creation.BUILD or creation in LABELLED)
+
+    async def _rewritten(self, exchange: Exchange, data: bytes, sealing: bool,
+                         labelling: bool) -> bytes | Refusal | None:
+        """The body to forward instead of the one sent (None: the one sent), or the seal's
+        refusal."""
+        config = None
+        if sealing:
+            sealed = await sealing_verdict(self.context.engine_url, self.context.seal,
+                                           exchange.target, data)
+            if sealed.refusal is not None:
+                return sealed.refusal
+            config = sealed.body
+        if labelling and exchange.target.path.strip("/") != "build":
+            config = config if config is not None else _json_object(data)
+            config = labelled_body(config, self.context.label) if config is not None else None
+        return json.dumps(config).encode() if config is not None else None
 
     async def _answer(self, exchange: Exchange, creation: Creation | None,
                       kept_out: frozenset[str]) -> bool:
@@ -265,6 +314,14 @@ class _Keep:
 
     async def drain(self) -> None:
         return None
+
+
+def _json_object(body: bytes) -> dict | None:
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _json_field(body: bytes, name: str) -> str:

@@ -20,6 +20,7 @@ class Decision(StrEnum):
     YES = "yes"  # the user allowed it
     NO = "no"  # the user refused it
     REFUSED = "refused"  # unattended: nobody to ask
+    NARROWED = "narrowed"  # a prune not allowed, forwarded for the run's own objects only
 
     @property
     def allows(self) -> bool:

@@ -8,6 +8,7 @@ import contextlib
 import shutil
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 
 from runner.guard.connection import Connection, Context
@@ -15,6 +16,7 @@ from runner.guard.created import Created
 from runner.guard.engine import check_engine_url
 from runner.guard.gate import Ask, Gate
 from runner.guard.http1 import MAX_HEAD
+from runner.guard.narrowing import run_label
 from runner.guard.record import Call
 
 START_TIMEOUT = 10.0
@@ -23,7 +25,8 @@ MAX_FOLDER = 80  # a unix socket's path holds at most 107 bytes: room for "<shel
 
 class Guard:
     """Forwards every API call to `engine_url`, records it, and holds the deletions, stops,
-    prunes and tag overwrites of objects the run did not create (see policy.py).
+    prunes and tag overwrites of objects the run did not create (see policy.py); a prune not
+    allowed is narrowed to the run's own objects (narrowing.py).
 
     `sandbox`: the engine is labrunner's own, nothing is held. `ask(question) -> bool` is
     called (from a worker thread) for a held request; None means unattended: refuse.
@@ -34,6 +37,9 @@ class Guard:
                  language: str = "en", read_only: bool = False) -> None:
         check_engine_url(engine_url)
         self.engine_url, self.language, self.read_only = engine_url, language, read_only
+        # On a user's engine, what the run creates carries this label; a prune not allowed
+        # then removes only what has it (see narrowing.py).
+        self.label = run_label(uuid.uuid4().hex[:12])
         self._created = Created()
         self._calls: list[Call] = []
         self._gate = Gate(engine_url, sandbox, ask, self._created)
@@ -63,7 +69,7 @@ class Guard:
         path = self._folder / f"{shell}.sock"
         gate = self._unattended_gate if unattended else self._gate
         context = Context(self.engine_url, shell, self.language, gate, self._created,
-                          self._calls, read_only=self.read_only)
+                          self._calls, read_only=self.read_only, label=self.label)
         serving = asyncio.run_coroutine_threadsafe(self._serve(context, path), self._loop)
         self._servers.append(serving.result(START_TIMEOUT))
         self.sockets[shell] = path

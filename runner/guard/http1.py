@@ -84,6 +84,14 @@ def with_length(head: Head, length: int) -> bytes:
         "latin-1")
 
 
+def with_target(head: Head, target: str) -> Head:
+    """The same request head asking for another target (a prune the guard narrowed)."""
+    first, _, rest = head.raw.partition(b"\r\n")
+    method, _, version = head.start
+    line = f"{method} {target} {version}".encode("latin-1")
+    return Head(line + b"\r\n" + rest, (method, target, version), head.headers)
+
+
 def request_framing(request: Head) -> Framing:
     """A request's body: chunked (build contexts, loads), a length, or none."""
     if "chunked" in request.header("transfer-encoding").lower():

@@ -95,12 +95,16 @@ DESTRUCTIVE = {
     ("network", "rm", "canary-net"): ("network", ""),
     ("tag", "busybox", CANARY_TAG): ("image", "busybox"),
 }
-PRUNES = [("system", "prune", "-af", "--volumes"), ("image", "prune", "-af"),
-          ("container", "prune", "-f"), ("volume", "prune", "-f"), ("network", "prune", "-f"),
-          ("builder", "prune", "-af")]
+# prune -> the run's own objects it removes, narrowed (container, volume, network, image).
+PRUNES = {("system", "prune", "-af", "--volumes"): {"container", "volume", "network", "image"},
+          ("image", "prune", "-af"): {"image"}, ("container", "prune", "-f"): {"container"},
+          ("volume", "prune", "-f"): {"volume"}, ("network", "prune", "-f"): {"network"},
+          ("builder", "prune", "-af"): set()}
+OWN = {"container": ("inspect", "mine-stopped"), "volume": ("volume", "inspect", "mine-vol"),
+       "network": ("network", "inspect", "mine-net"), "image": ("image", "inspect", "mine/app:1")}
 
 
-@pytest.mark.parametrize("command", [*DESTRUCTIVE, *PRUNES], ids=" ".join)
+@pytest.mark.parametrize("command", list(DESTRUCTIVE), ids=" ".join)
 def test_unattended_a_destructive_command_is_refused_and_the_canaries_live(
         canaries, through_guard, command):
     guard, docker = through_guard()
@@ -111,6 +115,26 @@ def test_unattended_a_destructive_command_is_refused_and_the_canaries_live(
     assert canaries.state() == canaries.ids
     assert any(call["decision"] == "refused" and call["status"] == 403
                for call in guard.records)
+
+
+@pytest.mark.parametrize("answer", [None, False], ids=["unattended", "answered no"])
+@pytest.mark.parametrize("command", list(PRUNES), ids=" ".join)
+def test_a_prune_not_allowed_removes_only_what_the_run_created(canaries, through_guard,
+                                                                tmp_path, command, answer):
+    guard, docker = through_guard(ask=None if answer is None else Answers(answer))
+    (tmp_path / "Dockerfile").write_text("FROM busybox\nRUN echo x > /x\n")
+    for args in (("create", "--name", "mine-stopped", "busybox"), ("volume", "create", "mine-vol"),
+                 ("network", "create", "mine-net"), ("build", "-t", "mine/app:1", str(tmp_path))):
+        assert docker(*args).returncode == 0, args
+    assert canaries.direct("inspect", "-f", "{{index .Config.Labels \"io.labrunner.run\"}}",
+                           "mine-stopped").stdout.strip() == guard.label.partition("=")[2]
+    result = docker(*command)
+    assert result.returncode == 0, result.stderr
+    assert canaries.state() == canaries.ids
+    gone = {kind for kind, args in OWN.items() if canaries.direct(*args).returncode != 0}
+    assert gone == PRUNES[command]
+    prunes = [call for call in guard.records if call["endpoint"].endswith("/prune")]
+    assert prunes and all(call["decision"] == "narrowed" for call in prunes)
 
 
 @pytest.mark.parametrize("request_line", [

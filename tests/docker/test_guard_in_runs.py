@@ -147,3 +147,18 @@ def test_the_runs_own_objects_go_without_a_question(sandbox_engine, canaries, tm
     assert finished.status == "passed", heard.output
     assert docker(canaries, "inspect", "lr-own").returncode != 0
     assert intact(canaries) == ALL_INTACT
+
+
+def test_prunes_in_an_auto_run_remove_only_the_runs_own_objects(sandbox_engine, canaries,
+                                                                 tmp_path):
+    docker(canaries, "pull", "nginx")  # an image nothing uses: what `image prune -a` takes
+    finished, heard = run(sandbox_engine, tmp_path, [
+        ["docker create --name lr-own busybox", "docker volume create lr-own-vol"],
+        ["docker container prune -f", "docker volume prune -f"],
+        ["docker image prune -af", "docker system prune -af --volumes"]],
+        AutoPacer(allow_destructive=False))
+    assert finished.status == "passed", heard.output
+    assert intact(canaries) == ALL_INTACT
+    assert docker(canaries, "image", "inspect", "nginx").returncode == 0
+    assert docker(canaries, "inspect", "lr-own").returncode != 0
+    assert docker(canaries, "volume", "inspect", "lr-own-vol").returncode != 0

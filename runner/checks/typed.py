@@ -1,7 +1,12 @@
-"""typed: a command matching a pattern was typed (by the student in a task, else by the lab).
+"""typed: a command matching a pattern was run (typed by the student in a task, else the
+step's own commands).
 
-For what leaves no state behind (`docker system df`, `docker image ls`), the commands
-themselves are the only evidence. Passes when one command typed matches `regex`."""
+For teaching feedback on what leaves no state behind (`docker system df`, `docker image
+ls`); the proof that the engine was asked is an `engine_call` check. Each line is read as
+bash reads it (runner/checks/shell_words.py): only what runs as a command is matched, so a
+comment, `echo docker images`, `: docker images` or quoted text never matches. `regex` is
+matched from the start of each command, its words rejoined by single spaces (`sudo`, `env`,
+`VAR=x` before it skipped). Passes when one command matches."""
 
 from __future__ import annotations
 
@@ -10,16 +15,18 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, StrictStr
 
-from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome, searches
+from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, outcome
+from runner.checks.shell_words import command_text, commands
 from runner.messages import msg
 
 
 class TypedCheck(CheckBase):
-    """The student typed a command matching `regex` (in a task: what they typed; elsewhere:
-    the step's own commands). Proves a step that leaves no state behind, e.g. `system df`."""
+    """A command matching `regex` was run (in a task: what the student typed; elsewhere: the
+    step's own commands). Feedback on a step that leaves no state behind, e.g. `system df`."""
 
     type: Literal["typed"]
-    regex: StrictStr = Field(description="Python regex searched in each command typed.")
+    regex: StrictStr = Field(description="Python regex matched from the start of each "
+                             "command run, e.g. docker\\s+system\\s+df.")
     ignore_case: StrictBool = Field(False, description="Match letters in either case.")
 
 
@@ -28,7 +35,16 @@ def evaluate(check: TypedCheck, ctx: CheckContext) -> CheckOutcome:
     flags = re.IGNORECASE if check.ignore_case else 0
     summary = msg("check.typed", regex=pattern)
     typed = list(ctx.commands_typed)
-    if any(searches(pattern, command, flags) for command in typed):
+    if any(_matches(pattern, command_text(words), flags)
+           for line in typed for words in commands(line)):
         return outcome(summary, [])
     return outcome(summary, [Problem(msg("check.typed_none"), pattern,
                                      "\n".join(typed[-10:]) or "-")])
+
+
+def _matches(pattern: str, command: str, flags: int) -> bool:
+    """re.match, where a pattern that does not compile matches nothing (see base.searches)."""
+    try:
+        return re.match(pattern, command, flags) is not None
+    except re.error:
+        return False

@@ -53,14 +53,14 @@ def lab_flags(report: Report, lab_sha256: str | None) -> Iterator[Flag]:
 
 
 def evidence_flags(report: Report) -> Iterator[Flag]:
-    """A task credited on the engine's state while the student's shell never called the
+    """Tasks credited on the engine's state while the student's shell never called the
     engine: the state came from somewhere else (another shell, another tool, a hand edit)."""
     if report.mode == "check":  # the teacher's own reading of the engine: no student shell
         return
-    for task in report.tasks:
-        needs_engine = ENGINE_CHECKS.intersection(task.check_types)
-        if task.credited and needs_engine and not _student_called(task):
-            yield Flag(FlagCode.NO_EVIDENCE, "grade.flag_no_evidence", {"task": task.id})
+    silent = [task.id for task in report.tasks if task.credited and not _student_called(task)
+              and ENGINE_CHECKS.intersection(task.check_types)]
+    if silent:
+        yield Flag(FlagCode.NO_EVIDENCE, "grade.flag_no_evidence", {"tasks": ", ".join(silent)})
 
 
 def _student_called(task: Task) -> bool:

@@ -43,6 +43,7 @@ def timing_flags(report: Report) -> Iterator[Flag]:
         yield from run_flags
         for task in report.tasks:  # a run that ends before it starts holds no attempt
             yield from _task_flags(report, task, check_bounds=not run_flags)
+        yield from _too_fast_flags(report)
     except BadTime as bad:
         yield _flag("grade.flag_time_unreadable", value=bad.value)
 
@@ -74,11 +75,17 @@ def _task_flags(report: Report, task: Task, check_bounds: bool) -> Iterator[Flag
             yield _flag("grade.flag_time_outside_run", task=task.id, number=attempt.number)
         elif _stray_command(attempt, opened, closed):
             yield _flag("grade.flag_time_command", task=task.id, number=attempt.number)
-    if task.credited and task.attempts and report.mode in HUMAN_MODES:
-        last = task.attempts[-1]
-        if 0 <= _length(last) < MIN_CREDITED_SECONDS:
-            yield _flag("grade.flag_time_too_fast", task=task.id,
-                        seconds=round(_length(last), 1))
+
+
+def _too_fast_flags(report: Report) -> Iterator[Flag]:
+    """Credited tasks whose crediting attempt closed less than a second after it opened."""
+    if report.mode not in HUMAN_MODES:
+        return
+    fast = [task.id for task in report.tasks if task.credited and task.attempts
+            and 0 <= _length(task.attempts[-1]) < MIN_CREDITED_SECONDS]
+    if fast:
+        yield _flag("grade.flag_time_too_fast", tasks=", ".join(fast),
+                    seconds=f"{MIN_CREDITED_SECONDS:g}")
 
 
 def _stray_command(attempt: Attempt, opened: float, closed: float) -> bool:

@@ -393,7 +393,7 @@ def failed_checks(heard: list) -> dict[str, list[tuple[str, list]]]:
 
 def test_answers_wrong_in_config_only_fail_their_grade(sandbox_engine, clean_engine, tmp_path):
     finished, heard = run_graded_lab(sandbox_engine, tmp_path / "wrong", WRONG)
-    assert finished.grade == (0, 3)
+    assert (finished.grade.earned, finished.grade.total) == (0, 3)
     assert finished.status == LabStatus.FAILED
     assert [step.status for step in finished.steps] == [StepStatus.FAILED] * 3
     failed = failed_checks(heard)
@@ -410,6 +410,6 @@ def test_answers_wrong_in_config_only_fail_their_grade(sandbox_engine, clean_eng
 def test_the_same_lab_answered_right_gets_full_marks(sandbox_engine, clean_engine, tmp_path):
     finished, heard = run_graded_lab(sandbox_engine, tmp_path / "right", None)
     assert failed_checks(heard) == {}
-    assert finished.grade == (3, 3)
+    assert (finished.grade.earned, finished.grade.total) == (3, 3)
     assert finished.status == LabStatus.PASSED
     assert [step.status for step in finished.steps] == [StepStatus.PASSED] * 3

@@ -9,6 +9,11 @@ is in the docker CLI's words: `image pull`, `image ls`, `image rm`, `system df`,
 exec`… (a list: any of them). `name` is the object as the student names it: `memcached`
 stands for `memcached:latest` and `docker.io/library/memcached:latest`. Without the guard's
 record (an engine labrunner cannot guard) the check fails, even under `not: true`.
+
+`container run` is a create and a start, `system prune` the three prunes the CLI sends
+(containers, networks, images); `docker run` of a missing image is also an `image pull`.
+`image build` is the classic builder's request: a build through buildx (BuildKit's own
+protocol) is not recognised as one.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ class EngineCallCheck(CheckBase):
 
     type: Literal["engine_call"]
     action: ActionName | Annotated[list[ActionName], Field(min_length=1)] = Field(
-        description="What was asked, in the docker CLI's words (a list: any of them).")
+        description="What was asked, in the docker CLI's words (a list: any of them): "
+        + ", ".join(f"`{action}`" for action in ACTIONS) + ".")
     name: StrictStr | None = Field(
         None, description="The object it was about, as the student names it (an image "
         "without a tag is its `latest`).")

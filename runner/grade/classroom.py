@@ -159,5 +159,7 @@ def _task_columns(rows: list[Row]) -> list[TaskColumn]:
     columns: dict[str, TaskColumn] = {}
     for row in rows:
         for task in row.report.tasks if row.report else ():
-            columns.setdefault(task.id, TaskColumn(task.id, task.title, task.points))
+            known = columns.get(task.id)
+            if known is None or (task.applies and not known.points):  # its points, if any
+                columns[task.id] = TaskColumn(task.id, task.title, task.points)
     return list(columns.values())

@@ -84,7 +84,7 @@ def _how_agrees(task: Task) -> bool:
              How.HINTS: not shown and task.hints > 0,
              How.SOLUTION: shown and not task.credited,
              How.SKIPPED: not task.credited,
-             How.NOT_REACHED: not task.credited and not task.attempts}
+             How.NOT_REACHED: not task.credited}  # a task interrupted may have attempts
     return rules[task.how]
 
 

@@ -112,6 +112,9 @@ class Fields:
         return f"{self.where}.{key}" if self.where else key
 
     def text(self, key: str, default: Any = None) -> str:
+        """A string; with a default, a missing key or a null gives the default."""
+        if default is not None and self.value.get(key) is None:
+            return default
         return self._get(key, (str,), "string", _REQUIRED if default is None else default)
 
     def number(self, key: str) -> float:
@@ -138,13 +141,14 @@ _REQUIRED = object()
 def parse_report(data: Any, path: Path) -> Report:
     """The typed report; raises Malformed naming the first value that does not fit."""
     top = Fields(data, "")
-    lab, engine = top.sub("lab"), top.sub("engine", {})
+    lab, engine = top.sub("lab", {}), top.sub("engine", {})  # none if the run never started
     steps = top.objects("steps")
     return Report(
         path=path, data=data, student=top.text("student"), host=top.text("host", ""),
         started=top.text("started"), finished=top.text("finished"),
         duration=top.number("duration"), mode=top.text("mode"), graded=top.flag("graded"),
-        lab_id=lab.text("id"), lab_title=lab.text("title", ""), lab_sha256=lab.text("sha256"),
+        lab_id=lab.text("id", ""), lab_title=lab.text("title", ""),
+        lab_sha256=lab.text("sha256", ""),
         engine_id=engine.text("id", ""), status=top.text("status"),
         steps_failed=sum(step.text("status") == "failed" for step in steps),
         tasks=tuple(_task(step) for step in steps if step.flag("task", False)),
@@ -154,18 +158,35 @@ def parse_report(data: Any, path: Path) -> Report:
 
 
 def _task(step: Fields) -> Task:
+    applies = step.flag("applies", True)
+    if not applies and step.value.get("result") is None:  # a task for another engine
+        return _not_applicable(step)
     result = step.sub("result")
     how = result.text("how")
     if how not in set(How):
         raise Malformed(f"{result.where}.how", " | ".join(How))
+    attempts = tuple(_attempt(item) for item in result.objects("attempts"))
     return Task(
         id=step.text("id"), title=step.text("title", ""), status=step.text("status"),
-        applies=step.flag("applies", True),
-        check_types=tuple(check.text("type") for check in step.objects("checks", [])),
-        how=How(how), credited=result.flag("credited"), points=result.number("points"),
+        applies=applies, check_types=_check_types(step, attempts), how=How(how),
+        credited=result.flag("credited"), points=result.number("points"),
         earned=result.number("earned"), hints=int(result.number("hints")),
         solution=result.text("solution"), reason=result.text("reason", ""),
-        attempts=tuple(_attempt(item) for item in result.objects("attempts")))
+        attempts=attempts)
+
+
+def _not_applicable(step: Fields) -> Task:
+    return Task(id=step.text("id"), title=step.text("title", ""), status=step.text("status"),
+                applies=False, check_types=_check_types(step, ()), how=How.NOT_REACHED,
+                credited=False, points=0, earned=0, hints=0, solution="none", reason="",
+                attempts=())
+
+
+def _check_types(step: Fields, attempts: tuple[Attempt, ...]) -> tuple[str, ...]:
+    """The types of the task's checks: the step's last verdicts and every attempt's."""
+    types = [check.text("type") for check in step.objects("checks", [])]
+    types += [str(check.get("type")) for attempt in attempts for check in attempt.checks]
+    return tuple(dict.fromkeys(types))
 
 
 def _attempt(attempt: Fields) -> Attempt:

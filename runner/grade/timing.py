@@ -89,6 +89,7 @@ def _too_fast_flags(report: Report) -> Iterator[Flag]:
 
 
 def _stray_command(attempt: Attempt, opened: float, closed: float) -> bool:
-    """A command typed outside the attempt it is recorded in."""
-    times = [instant(command.get("at", "")) for command in attempt.commands]
+    """A command typed outside the attempt it is recorded in (one with no time proves none)."""
+    times = [instant(command["at"]) for command in attempt.commands
+             if command.get("at") is not None]
     return any(at < opened - ROUNDING or at > closed + ROUNDING for at in times)

@@ -108,13 +108,15 @@ def _step(task: tuple, how: str, clock: datetime, tries: int,
                      hints=2 if how == "hints" else 0,
                      solution="shown" if how == "solution" else "none")
     status = {"student": "passed", "hints": "passed", "solution": "passed"}.get(how, "skipped")
-    return ({"id": task_id, "title": title, "status": status if how != "not_reached" else
-             "not_run", "task": True, "applies": how != "not_applies",
-             "checks": attempts[-1]["checks"] if attempts else [], "result": result}, clock)
+    step = {"id": task_id, "title": title, "status": status if how != "not_reached" else
+            "not_run", "task": True, "applies": how != "not_applies",
+            "checks": attempts[-1]["checks"] if attempts else []}
+    return (step if how == "not_applies" else step | {"result": result}), clock
 
 
 def _with_grade(data: dict) -> dict:
     tasks = [step["result"] for step in data["steps"] if step["task"] and step["applies"]]
+    # (a task for another engine has no result: the writer leaves it out)
     earned, total = sum(task["earned"] for task in tasks), sum(task["points"] for task in tasks)
     percent = round(100 * earned / total, 1) if total else None
     data["grade"] = {"earned": earned, "total": total, "percent": percent, "pass_mark": 50,

@@ -74,6 +74,19 @@ def test_an_honest_report_earns_no_flag(tmp_path):
     assert flags_of(tmp_path, report("alice", 0, tries=3)) == []
 
 
+def test_an_interrupted_task_and_a_command_without_a_time_are_honest(tmp_path):
+    def interrupted(data: dict) -> None:
+        result = _result(data, 4)
+        result.update(how="not_reached", credited=False, earned=0, reason="not reached",
+                      hints=1)
+        result["attempts"][0]["commands"].append({"text": "docker rmi x", "exit_code": None,
+                                                  "at": None})
+        data["grade"].update(earned=4, percent=80.0)
+        data["status"] = "interrupted"
+
+    assert flags_of(tmp_path, tampered(report("alice", 0), interrupted, True)) == []
+
+
 def test_no_evidence_names_only_tasks_checked_on_the_engine(tmp_path):
     def silent(data: dict) -> None:
         data["engine_calls"] = []

@@ -44,12 +44,13 @@ def _call(at: datetime, shell: str, call: tuple[str, str, str]) -> dict:
             "query": "", "action": "", "object": name, "decision": "forwarded", "status": 200}
 
 
-def _attempt(number: int, opened: datetime, seconds: int, task: tuple, passed: bool) -> dict:
+def _attempt(number: int, opened: datetime, seconds: int, task: tuple, passed: bool,
+             by: str = "student") -> dict:
     _, _, types, call = task
     closed = opened + timedelta(seconds=seconds)
     command_at = opened + timedelta(seconds=seconds // 2)
     calls = [_call(command_at, "student", call)] if call and passed else []
-    return {"number": number, "opened": iso(opened), "closed": iso(closed),
+    return {"number": number, "by": by, "opened": iso(opened), "closed": iso(closed),
             "commands": [{"text": "docker something", "exit_code": 0, "at": iso(command_at)}],
             "engine_calls": calls,
             "before": [{"type": kind, "status": "fail"} for kind in types],
@@ -99,7 +100,8 @@ def _step(task: tuple, how: str, clock: datetime, tries: int,
     if how not in ("not_reached", "not_applies"):
         for number in range(1, tries + 1):
             last = number == tries and how in ("student", "hints")
-            attempts.append(_attempt(number, clock, 40 + 10 * number, task, last))
+            attempts.append(_attempt(number, clock, 40 + 10 * number, task, last,
+                                     "solution" if how == "solution" else "student"))
             clock += timedelta(seconds=45 + 10 * number)
     for attempt in attempts:
         calls.extend(attempt["engine_calls"])

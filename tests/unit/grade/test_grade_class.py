@@ -209,3 +209,22 @@ def test_thirty_reports_are_graded_well_under_a_second(class_folder):
     elapsed = time.perf_counter() - start
     assert all(outputs) and len(classroom.rows) == 29
     assert elapsed < 0.5, f"{elapsed:.3f} s"
+
+
+def test_the_factory_writes_what_the_published_schema_describes():
+    """Its honest reports are ones the run could write (schema/report.schema.json); a task
+    for another engine is left out: the schema wants a result the writer leaves out."""
+    import json
+
+    import jsonschema
+
+    from runner.resources import data_dir
+
+    schema = json.loads((data_dir("schema") / "report.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    kinds = [kind for kind in HONEST_KINDS if "not_applies" not in kind.values()]
+    reports = [report(f"s{index}", index, kind, tries=2) for index, kind in enumerate(kinds)]
+    reports += [unattended("bot", 20), report("shared", 21, engine_id="SAME-ENGINE")]
+    errors = [f"{data['student']}: {error.json_path} {error.message}"
+              for data in reports for error in validator.iter_errors(data)]
+    assert errors == []

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from runner.grade.consistency import inconsistency_flags
-from runner.grade.digest import report_digest
 from runner.grade.flag import Flag, FlagCode
 from runner.grade.report import Report, Task
 from runner.grade.timing import timing_flags
+from runner.report.digest import report_digest
 
 # The check types whose verdict is the engine's state: passing them needs an engine call.
 ENGINE_CHECKS = frozenset({"image", "container", "container_layer", "layer_store",

@@ -74,7 +74,7 @@ def build_classroom(readings: Sequence[Report | Unreadable], roster: Sequence[Me
     reports = [item for item in readings if isinstance(item, Report)]
     kept = _latest_per_student(reports)
     reference = lab_sha256 or _common_lab(list(kept.values()))
-    rows = {key: Row(report.student, report=report,
+    rows = {key: Row(report.student or report.path.name, report=report,
                      flags=report_flags(report, reference) + duplicates)
             for key, (report, duplicates) in _with_duplicates(reports, kept).items()}
     _flag_shared_engines(list(rows.values()))
@@ -94,10 +94,15 @@ def _finished(report: Report) -> float:
         return float("-inf")
 
 
+def _key(report: Report) -> str:
+    """Whose report: a report with no student (no OS user name) stands alone, by its file."""
+    return student_key(report.student) or f"\0{report.path}"
+
+
 def _latest_per_student(reports: list[Report]) -> dict[str, Report]:
     latest: dict[str, Report] = {}
     for report in sorted(reports, key=lambda item: (_finished(item), str(item.path))):
-        latest[student_key(report.student)] = report
+        latest[_key(report)] = report
     return latest
 
 
@@ -106,7 +111,7 @@ def _with_duplicates(reports: list[Report],
     """Each kept report with a `duplicate` flag naming the student's other reports."""
     others: dict[str, list[str]] = defaultdict(list)
     for report in reports:
-        key = student_key(report.student)
+        key = _key(report)
         if report is not kept[key]:
             others[key].append(report.path.name)
     return {key: (report, [Flag(FlagCode.DUPLICATE, "grade.flag_duplicate",

@@ -167,3 +167,11 @@ def test_grade_imports_no_heavy_module_before_it_runs():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "rich" not in out
+
+
+def test_reports_without_a_student_are_not_taken_for_one_student(tmp_path):
+    from runner.grade.classroom import build_classroom
+
+    paths = [write(tmp_path, name, report("", index)) for index, name in enumerate("ab")]
+    rows = build_classroom([read_report(path) for path in paths], None, None).rows
+    assert [(row.student, row.codes()) for row in rows] == [("a.json", []), ("b.json", [])]

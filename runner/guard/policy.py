@@ -1,5 +1,6 @@
 """What a Docker API request would do to existing objects: the one place that says which
-requests are held (delete, stop, kill, restart, prune, overwrite a tag, load), and on what.
+requests are held (delete, stop, kill, restart, pause, rename, update, exec into, copy into,
+prune, overwrite a tag, load), and on what.
 
 Pure: (method, path, query) in, `Held` requests out; no engine, no I/O. Whether the object
 is the run's is decided by `decision.py` with the facts the engine gives.
@@ -26,6 +27,11 @@ class Action(StrEnum):
     STOP = "stop"
     KILL = "kill"
     RESTART = "restart"
+    PAUSE = "pause"
+    RENAME = "rename"
+    UPDATE = "update"  # change a container's resources or restart policy
+    EXEC = "exec"  # run a command in a container
+    COPY_INTO = "copy_into"  # docker cp into a container (PUT .../archive)
     PRUNE = "prune"
     OVERWRITE = "overwrite"  # move an existing tag onto another image
     LOAD = "load"  # load an archive, whose tags (unknown before it is read) move onto it
@@ -42,7 +48,9 @@ class Held:
     source: str = ""
 
 
-_CONTAINER_VERBS = {"stop": Action.STOP, "kill": Action.KILL, "restart": Action.RESTART}
+_CONTAINER_VERBS = {"stop": Action.STOP, "kill": Action.KILL, "restart": Action.RESTART,
+                    "pause": Action.PAUSE, "rename": Action.RENAME, "update": Action.UPDATE,
+                    "exec": Action.EXEC}
 _PRUNABLE = {"containers": Kind.CONTAINER, "images": Kind.IMAGE, "volumes": Kind.VOLUME,
              "networks": Kind.NETWORK, "build": Kind.BUILD_CACHE}
 _REMOVABLE = {"containers": Kind.CONTAINER, "images": Kind.IMAGE, "volumes": Kind.VOLUME,
@@ -54,6 +62,8 @@ def classify(method: str, target: Target) -> tuple[Held, ...]:
     first, _, rest = target.path.strip("/").partition("/")
     if method == "DELETE" and first in _REMOVABLE and rest:
         return (Held(Action.REMOVE, _REMOVABLE[first], rest),)
+    if method == "PUT" and first == "containers" and rest.endswith("/archive"):
+        return (Held(Action.COPY_INTO, Kind.CONTAINER, rest.removesuffix("/archive")),)
     if method != "POST":
         return ()
     if rest == "prune" and first in _PRUNABLE:
@@ -64,7 +74,7 @@ def classify(method: str, target: Target) -> tuple[Held, ...]:
 
 
 def _posted(first: str, rest: str, target: Target) -> tuple[Held, ...]:
-    """POSTs that stop a container or put a tag where one may already be."""
+    """POSTs that stop or change a container or put a tag where one may already be."""
     name, _, verb = rest.rpartition("/")
     if first == "containers" and verb in _CONTAINER_VERBS and name:
         return (Held(_CONTAINER_VERBS[verb], Kind.CONTAINER, name),)

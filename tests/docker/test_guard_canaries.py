@@ -94,6 +94,11 @@ DESTRUCTIVE = {
     ("volume", "rm", "canary-vol"): ("volume", ""),
     ("network", "rm", "canary-net"): ("network", ""),
     ("tag", "busybox", CANARY_TAG): ("image", "busybox"),
+    ("exec", "canary", "true"): ("container", "same"),
+    ("cp", "/etc/hostname", "canary:/copied"): ("container", "same"),
+    ("rename", "canary", "renamed"): ("container", ""),
+    ("update", "--restart", "always", "canary"): ("container", "same"),
+    ("pause", "canary"): ("container", "same"),
 }
 # prune -> the run's own objects it removes, narrowed (container, volume, network, image).
 PRUNES = {("system", "prune", "-af", "--volumes"): {"container", "volume", "network", "image"},
@@ -188,6 +193,8 @@ def test_answered_yes_exactly_that_object_is_affected(canaries, through_guard, c
 def _after(canaries: Canaries, target: str, after: str) -> str:
     if after == "stopped":
         return canaries.ids[target].replace(" true", " false")
+    if after == "same":
+        return canaries.ids[target]
     if after == "busybox":
         return canaries.direct("image", "inspect", "-f", "{{.Id}}", "busybox").stdout.strip()
     return after
@@ -254,3 +261,14 @@ def test_an_unattended_socket_refuses_where_the_other_asks(canaries, through_gua
     assert result.returncode != 0 and "labrunner refused" in result.stderr
     assert answers.asked == [] and canaries.state() == canaries.ids
     assert guard.records[-1]["shell"] == "student"
+
+
+def test_an_image_a_builds_from_pulled_is_not_the_runs(canaries, through_guard, tmp_path):
+    canaries.direct("rmi", "-f", "memcached")
+    guard, docker = through_guard()
+    (tmp_path / "Dockerfile").write_text("FROM memcached\nRUN echo x > /x\n")
+    assert docker("build", "-t", "mine/cache:1", str(tmp_path)).returncode == 0
+    assert docker("rmi", "mine/cache:1").returncode == 0  # the built tag is the run's
+    refused = docker("rmi", "memcached")
+    assert refused.returncode != 0 and "labrunner refused to" in refused.stderr
+    assert canaries.direct("image", "inspect", "memcached").returncode == 0

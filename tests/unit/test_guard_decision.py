@@ -87,8 +87,9 @@ def test_every_held_action_has_a_message():
 
     expected = {(Action.PRUNE, kind) for kind in _PRUNABLE.values()}
     expected |= {(Action.REMOVE, kind) for kind in _REMOVABLE.values()}
-    expected |= {(action, Kind.CONTAINER) for action in (Action.STOP, Action.KILL,
-                                                         Action.RESTART)}
+    expected |= {(action, Kind.CONTAINER) for action in (
+        Action.STOP, Action.KILL, Action.RESTART, Action.PAUSE, Action.RENAME, Action.UPDATE,
+        Action.EXEC, Action.COPY_INTO)}
     assert set(WHAT) == expected | {(Action.OVERWRITE, Kind.IMAGE), (Action.LOAD, Kind.IMAGE)}
 
 

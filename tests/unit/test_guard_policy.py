@@ -18,6 +18,12 @@ def held(method: str, target: str) -> tuple[Held, ...]:
     ("POST", "/v1.41/containers/web/stop?t=1", Held(Action.STOP, Kind.CONTAINER, "web")),
     ("POST", "/containers/web/kill?signal=KILL", Held(Action.KILL, Kind.CONTAINER, "web")),
     ("POST", "/containers/web/restart", Held(Action.RESTART, Kind.CONTAINER, "web")),
+    ("POST", "/v1.41/containers/web/pause", Held(Action.PAUSE, Kind.CONTAINER, "web")),
+    ("POST", "/containers/web/rename?name=x", Held(Action.RENAME, Kind.CONTAINER, "web")),
+    ("POST", "/containers/web/update", Held(Action.UPDATE, Kind.CONTAINER, "web")),
+    ("POST", "/v1.41/containers/web/exec", Held(Action.EXEC, Kind.CONTAINER, "web")),
+    ("PUT", "/v1.41/containers/web/archive?path=%2Ftmp",
+     Held(Action.COPY_INTO, Kind.CONTAINER, "web")),
     ("DELETE", "/v1.47/images/registry:5000/team/app:1.0?force=1",
      Held(Action.REMOVE, Kind.IMAGE, "registry:5000/team/app:1.0")),
     ("DELETE", "/images/sha256:abc", Held(Action.REMOVE, Kind.IMAGE, "sha256:abc")),
@@ -53,7 +59,8 @@ def test_a_build_holds_each_of_its_tags():
     ("POST", "/images/create?fromImage=nginx&tag=latest"), ("POST", "/build"),
     ("POST", "/commit?container=web"), ("POST", "/volumes/create"), ("GET", "/images/load"),
     ("GET", "/images/get?names=busybox"), ("DELETE", "/containers/"),
-    ("GET", "/containers/web/stop"),
+    ("GET", "/containers/web/stop"), ("GET", "/containers/web/archive?path=/"),
+    ("HEAD", "/containers/web/archive?path=/"), ("POST", "/containers/web/unpause"),
 ])
 def test_other_requests_go_straight_through(method, target):
     assert held(method, target) == ()

@@ -6,7 +6,7 @@ Renderers read the `Classroom` only; every judgement is made here or in the rule
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -82,9 +82,16 @@ def build_classroom(readings: Sequence[Report | Unreadable], roster: Sequence[Me
         Row(item.path.name, unreadable=item, flags=[Flag(FlagCode.UNREADABLE, item.key,
                                                          item.params)])
         for item in readings if isinstance(item, Unreadable)]
-    first = next((row.report for row in ordered if row.report), None)
-    return Classroom(ordered, _task_columns(ordered), first.lab_id if first else "",
-                     first.lab_title if first else "", reference or "", bool(lab_sha256))
+    named = _naming_report(kept.values(), reference)
+    return Classroom(ordered, _task_columns(ordered), named.lab_id if named else "",
+                     named.lab_title if named else "", reference or "", bool(lab_sha256))
+
+
+def _naming_report(reports: Iterable[Report], reference: str | None) -> Report | None:
+    """The report whose lab names the page: one run on the reference lab file if any."""
+    reports = sorted(reports, key=lambda report: str(report.path))
+    matching = [report for report in reports if report.lab_sha256.lower() == reference]
+    return next(iter(matching or reports), None)
 
 
 def _finished(report: Report) -> float:

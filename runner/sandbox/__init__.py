@@ -103,7 +103,9 @@ class Sandbox:
         with self._locked():
             if self.is_running():  # another `up` finished while we waited for the lock
                 return state.info(self.layout)
-            if self._engine_running():  # only the seal died: the engine's clients wait on it
+            # Only the seal died: the engine's clients wait on it. (An engine started before
+            # the seal existed serves the public socket itself: it is started afresh.)
+            if self._engine_running() and self.layout.engine_socket.is_socket():
                 from runner.sandbox import seal
 
                 seal.start(self.layout)

@@ -10,7 +10,7 @@ import pytest
 
 from runner.checks.registry import CHECK_MODULES, check_model
 from runner.lab.model import Lab, Step
-from runner.lab.reference import BEGIN, END, format_reference, replace_section
+from runner.lab.reference import BEGIN, END, SHARED, format_reference, replace_section
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 STALE = (
@@ -36,7 +36,7 @@ def test_replacing_the_section_keeps_the_rest_of_the_readme():
 def test_every_check_type_has_its_section_with_every_key(reference, name):
     section = reference.split(f"#### `{name}`\n", 1)[1].split("\n#### ", 1)[0]
     model = check_model(name)
-    shared = ("description", "retry", "only_on", "negate", "pre", "pre_reason", "type")
+    shared = (*SHARED, "negate", "type")  # `not` is the alias of the field `negate`
     for field, info in model.model_fields.items():
         if field not in shared:
             assert f"| `{info.alias or field}` |" in section, (name, field)

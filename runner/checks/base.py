@@ -52,6 +52,11 @@ class CheckBase(Strict):
         description="In a task: must pass when the task closes but need not fail when it "
         "opens (a state the task relies on, not the change it grades). Not pre-checked.",
     )
+    end_state: StrictBool = Field(
+        False,
+        description="Still true once the lab is over: part of the exercise's end state, which "
+        "`labrunner check LAB --engine URL` verifies on a student's engine afterwards.",
+    )
 
 
 class TextMatch(Strict):

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from runner.guard import engine
+from runner.guard.bodies import json_object, read_whole
 from runner.guard.created import Collector, Created, Creation, creation_of, references_written
 from runner.guard.decision import Decision, Question
 from runner.guard.engine_paths import EnginePaths
@@ -26,13 +27,14 @@ from runner.guard.http1 import (
     with_length,
     with_target,
 )
+from runner.guard.kept_out import kept_out_of
 from runner.guard.narrowing import (
     EMPTY_BUILD_PRUNE,
     labelled_body,
     labelled_build_target,
     narrowed_target,
 )
-from runner.guard.policy import Action, Kind, classify, normal_reference
+from runner.guard.policy import Action, Kind, classify
 from runner.guard.record import Call
 from runner.guard.seal import Refusal, needs_body, refuse_target
 from runner.guard.sealing import sealing_verdict
@@ -192,7 +194,7 @@ class Connection:
         sealing = self.context.seal is not None and needs_body(exchange.method,
                                                                exchange.target)
         reads = sealing or creation is Creation.VOLUME or (labelling and creation in LABELLED)
-        raw, data = await self._small_body(exchange.head) if reads else (None, b"")
+        raw, data = await read_whole(exchange.head, self.client[0]) if reads else (None, b"")
         body = await self._rewritten(exchange, data, sealing, labelling) if reads else None
         if isinstance(body, Refusal):
             exchange.call.decision = Decision.REFUSED
@@ -201,7 +203,8 @@ class Connection:
         head = exchange.head.raw
         if body is not None:
             raw, head = body, with_length(exchange.head, len(body))
-        kept_out = await self._kept_out(creation, exchange.target, verdicts, data)
+        kept_out = await kept_out_of(self.context.engine_url, creation, exchange.target,
+                                    verdicts, data)
         engine_side = await self._engine()
         engine_side[1].write(head + (raw or b""))
         if raw is None:
@@ -226,7 +229,7 @@ class Connection:
                 return sealed.refusal
             config = sealed.body
         if labelling and exchange.target.path.strip("/") != "build":
-            config = config if config is not None else _json_object(data)
+            config = config if config is not None else json_object(data)
             config = labelled_body(config, self.context.label) if config is not None else None
         return json.dumps(config).encode() if config is not None else None
 
@@ -263,36 +266,6 @@ class Connection:
             self.engine = await engine.connect(self.context.engine_url)
         return self.engine
 
-    async def _small_body(self, head: Head) -> tuple[bytes, bytes]:
-        """A volume create's body read whole, to learn the name before forwarding it:
-        (its bytes as sent, its data)."""
-        raw: list[bytes] = []
-        data: list[bytes] = []
-        await copy_body(request_framing(head), head.length, self.client[0], _Keep(raw),
-                        data.append)
-        return b"".join(raw), b"".join(data)
-
-    async def _kept_out(self, creation: Creation | None, target: Target,
-                        verdicts: dict[Decision, Question], body: bytes) -> frozenset[str]:
-        """Objects a creation names that existed before it and stay the user's."""
-        url = self.context.engine_url
-        if creation is Creation.LOAD:
-            return await engine.all_references(url) or frozenset()
-        if creation is Creation.PULL:
-            refs = references_written(creation, target)
-            return frozenset([ref for ref in refs if await _may_exist(url, "image", ref)])
-        if creation is Creation.VOLUME:
-            name = _json_field(body, "Name")
-            exists = bool(name) and await _may_exist(url, "volume", name)
-            return frozenset([name]) if exists else frozenset()
-        unchanged = verdicts.get(Decision.UNCHANGED)
-        return frozenset([normal_reference(unchanged.held.ref)]) if unchanged else frozenset()
-
-
-async def _may_exist(url: str, kind: str, ref: str) -> bool:
-    """Unless the engine says 404, the object may be the user's: keep it out of the run's."""
-    status, _ = await engine.inspect(url, kind, ref)
-    return status != engine.NOT_FOUND
 
 
 def _note_verdicts(call: Call, verdicts: list[tuple[Decision, Question]]) -> None:
@@ -301,33 +274,3 @@ def _note_verdicts(call: Call, verdicts: list[tuple[Decision, Question]]) -> Non
         return
     decision, question = next(((d, q) for d, q in verdicts if not d.allows), verdicts[0])
     call.action, call.object, call.decision = question.held.action, question.name, decision
-
-
-class _Keep:
-    """A writer that keeps what it is given (a small body read before it is forwarded)."""
-
-    def __init__(self, parts: list[bytes]) -> None:
-        self.parts = parts
-
-    def write(self, data: bytes) -> None:
-        self.parts.append(data)
-
-    async def drain(self) -> None:
-        return None
-
-
-def _json_object(body: bytes) -> dict | None:
-    try:
-        value = json.loads(body)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _json_field(body: bytes, name: str) -> str:
-    try:
-        value = json.loads(body)
-    except ValueError:
-        return ""
-    return str(value.get(name) or "") if isinstance(value, dict) else ""
-

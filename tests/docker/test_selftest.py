@@ -173,8 +173,9 @@ def test_run_writes_a_json_report_with_the_grade(sandbox_engine, clean_engine, t
     out = capsys.readouterr().out
     assert code == 0, out
     data = json.loads(report.read_text())
-    assert data["lab"] == "mini" and data["status"] == "passed"
-    assert data["grade"] == {"passed": 1, "total": 1, "percent": 100}  # tasks only
+    assert data["lab"]["id"] == "mini" and data["status"] == "passed"
+    assert data["graded"] is False and data["mode"] == "unattended"  # --auto: a demonstration
+    assert (data["grade"]["earned"], data["grade"]["total"]) == (0, 1)  # the solution: 0
     assert [s["id"] for s in data["steps"]] == ["pull-task", "run"]
     assert [c["status"] for c in data["steps"][0]["checks"]] == ["pass", "pass"]
-    assert "Grade: 1 of 1 tasks done (100 %)." in out
+    assert "Not graded: an unattended run" in out

@@ -10,6 +10,7 @@ asked of `touches_engine` (runner/guard/engine_paths.py looks at the file system
   folder holding one, is refused: a container could drive that engine;
 - every published port is bound to 127.0.0.1, whatever address was asked (PublishAllPorts is
   turned into explicit bindings, because Podman would bind those on every address);
+- swarm mode is refused (its manager and routing mesh listen on every address);
 - the Podman-only API (/libpod/...) is read-only: only the Docker API is sealed.
 Privileged containers stay allowed: the sandbox seals against mistakes, not attacks.
 """
@@ -49,11 +50,13 @@ class Sealed:
 
 
 def refuse_target(method: str, target: Target) -> Refusal | None:
-    """Requests refused on their target alone: a build on the host's network, and any change
-    through Podman's own API."""
+    """Requests refused on their target alone: a build on the host's network, swarm mode,
+    and any change through Podman's own API."""
     path = target.path.strip("/")
     if method == "POST" and path == "build" and target.first("networkmode") == "host":
         return Refusal("guard.seal_host_network_build")
+    if method == "POST" and path in ("swarm/init", "swarm/join"):
+        return Refusal("guard.seal_swarm")
     if path.startswith("libpod/") and method not in ("GET", "HEAD"):
         return Refusal("guard.seal_libpod", {"request": f"{method} /{path}"})
     return None

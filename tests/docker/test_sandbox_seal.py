@@ -81,6 +81,12 @@ def test_a_build_on_the_host_network_is_refused(docker, tmp_path):
     assert "refuses a build on the host's network" in refused.stderr
 
 
+def test_swarm_mode_is_refused(docker):
+    refused = docker("swarm", "init", "--advertise-addr", "127.0.0.1")
+    assert refused.returncode != 0 and "refuses swarm mode" in refused.stderr
+    assert docker("info", "-f", "{{.Swarm.LocalNodeState}}").stdout.strip() == "inactive"
+
+
 @pytest.mark.parametrize("mount", ["-v", "--mount"])
 def test_the_machines_docker_socket_is_never_mounted(docker, mount):
     spec = ("/var/run/docker.sock:/var/run/docker.sock" if mount == "-v"

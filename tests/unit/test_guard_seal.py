@@ -106,6 +106,8 @@ def test_publish_all_becomes_explicit_bindings_on_loopback():
     ("POST", "/v1.41/build?t=x&networkmode=host", "guard.seal_host_network_build"),
     ("POST", "/v4.0.0/libpod/containers/create", "guard.seal_libpod"),
     ("DELETE", "/libpod/images/nginx", "guard.seal_libpod"),
+    ("POST", "/v1.41/swarm/init", "guard.seal_swarm"), ("POST", "/swarm/join", "guard.seal_swarm"),
+    ("GET", "/swarm", None),
     ("POST", "/build?t=x&networkmode=default", None), ("GET", "/libpod/_ping", None),
     ("POST", "/containers/create", None),
 ])

@@ -6,7 +6,9 @@ it is (or holds, at any depth) one of the known engine paths, or when it lies in
 the known engine folders. Known: /run/docker.sock (also as /var/run/docker.sock), /run/docker,
 /run/containerd, /run/podman, /run/user/*/docker.sock and /run/user/*/podman, every labrunner
 sandbox's folders (its state and run folders, /run/labrunner-*, the rootless sandboxes'
-homes, labrunner's state folder) and the per-run guards' socket folders.
+homes, labrunner's state folder) and the per-run guards' socket folders. A sandbox elsewhere
+(LABRUNNER_SANDBOX_DIR) is known by the marks it leaves: a source inside a folder marked as
+a sandbox's, or whose direct subfolder is, is refused too.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ SOCKETS = ("/run/docker.sock", "/var/run/docker.sock", "/run/user/*/docker.sock"
 FOLDERS = ("/run/docker", "/run/containerd", "/run/podman", "/run/user/*/podman",
            "/run/labrunner-*", "/var/lib/labrunner-rootless")
 GUARD_FOLDERS = ("labrunner-guard-*",)  # in the temp folder and /tmp (see guard.py)
+# Files a sandbox leaves in its state folder (state.MARKER) and beside its socket
+# (identity.SOCKET_MARK).
+SANDBOX_MARKS = (".labrunner-sandbox", "io.labrunner.sandbox")
 
 
 class EnginePaths:
@@ -33,7 +38,7 @@ class EnginePaths:
     def touches_engine(self, source: str) -> bool:
         """True when mounting `source` would hand a container an engine's socket."""
         path = os.path.realpath(source)
-        if _is_socket(path):
+        if _is_socket(path) or _marked_near(Path(path)):
             return True
         return any(_holds(path, known) or (folder and _holds(known, path))
                    for known, folder in self.known())
@@ -46,6 +51,22 @@ class EnginePaths:
             folders += [os.path.join(base, pattern) for pattern in GUARD_FOLDERS]
         found += [(path, True) for pattern in folders for path in _expand(pattern)]
         return [(os.path.realpath(path), folder) for path, folder in found]
+
+
+def _marked_near(path: Path) -> bool:
+    """`path` or a folder above it is a sandbox's, or a folder right below it is."""
+    if any(_marked(folder) for folder in (path, *path.parents)):
+        return True
+    try:
+        with os.scandir(path) as entries:
+            return any(entry.is_dir(follow_symlinks=False) and _marked(Path(entry.path))
+                       for entry in entries)
+    except OSError:
+        return False
+
+
+def _marked(folder: Path) -> bool:
+    return any(os.path.lexists(folder / mark) for mark in SANDBOX_MARKS)
 
 
 def _holds(folder: str, path: str) -> bool:

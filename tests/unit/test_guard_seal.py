@@ -152,6 +152,14 @@ def test_a_sandbox_folder_its_parents_and_its_insides_are_refused(sandbox_folder
     assert paths.touches_engine(str(tmp_path / relative))
 
 
+@pytest.mark.parametrize("relative", ["state", "state/data/deep", "."])
+def test_a_sandbox_known_by_its_mark_is_refused(tmp_path, relative):
+    (tmp_path / "state" / "data" / "deep").mkdir(parents=True)
+    (tmp_path / "state" / ".labrunner-sandbox").write_text("a sandbox\n")
+    assert EnginePaths().touches_engine(str(tmp_path / relative))
+    assert not EnginePaths().touches_engine(str(tmp_path.parent))  # two levels up: unknown
+
+
 def test_a_sibling_folder_is_not_refused(sandbox_folder, tmp_path):
     (tmp_path / "site").mkdir()
     (tmp_path / "sandbox-other").mkdir()

@@ -43,8 +43,9 @@ class JsonReport(Reporter):
         self.checks.setdefault(event.step.id, []).append(
             check_dict(event.check, event.outcome, self.language))
 
-    def on_task_opened(self, event: ev.TaskOpened) -> None:
-        # A task tried again keeps only its last verdicts here (every attempt's are in result).
+    def on_task_opened(self, event: ev.TaskOpened | ev.SolutionRun) -> None:
+        # A task tried again (or done by its solution) keeps only its last verdicts here;
+        # every attempt's are in its result.
         self.checks[event.step.id] = []
 
     def on_lab_finished(self, event: ev.LabFinished) -> None:
@@ -76,15 +77,16 @@ class JsonReport(Reporter):
         return data
 
     handles = {ev.LabStarted: on_lab_started, ev.CheckEvaluated: on_check_evaluated,
-               ev.TaskOpened: on_task_opened, ev.LabFinished: on_lab_finished}
+               ev.TaskOpened: on_task_opened, ev.SolutionRun: on_task_opened,
+               ev.LabFinished: on_lab_finished}
     # The report is the run's result, not its transcript: what was shown on the way (live
     # output, notices, prompts, hints) or is summed up at the end (StepSummary, TaskResult)
     # is left out.
     ignores = frozenset({
         ev.Notice, ev.PromptShown, ev.StepStarted, ev.StepSkipped, ev.CommandStarted,
         ev.CommandOutput, ev.CommandFinished, ev.PreCheckEvaluated, ev.StepRetried,
-        ev.DestructivePreview, ev.TaskTyped, ev.HintShown, ev.SolutionShown, ev.SolutionRun,
-        ev.TaskGraded, ev.StepFinished, ev.PhaseStarted, ev.PhaseFinished})
+        ev.DestructivePreview, ev.TaskTyped, ev.HintShown, ev.SolutionShown, ev.TaskGraded,
+        ev.StepFinished, ev.PhaseStarted, ev.PhaseFinished})
 
 
 def _os_user() -> str:

@@ -284,12 +284,14 @@ class LabRunner:
 
     def _graded(self, step: Step, progress: TaskProgress | None,
                 skipped: bool = False) -> TaskResult | None:
-        """A task's result (emitted: TaskGraded); None for a step that is not a task."""
+        """A task's result (said to the student: TaskGraded, unless unattended, where the
+        solutions run and nothing is graded); None for a step that is not a task."""
         if step.task is None:
             return None
         result = task_result(progress or TaskProgress(), step.task.points,
                              self.lab.grading.solution_points, skipped)
-        self.emit(ev.TaskGraded(step, result))
+        if self.run_.run_mode == RunMode.INTERACTIVE:
+            self.emit(ev.TaskGraded(step, result))
         return result
 
     def _step_context(self) -> StepContext:

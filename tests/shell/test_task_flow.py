@@ -150,6 +150,7 @@ def test_running_the_solution_is_an_attempt_by_the_solution(tmp_path):
     assert [(t["by"], [c["text"] for c in t["commands"]]) for t in a["attempts"]] == [
         ("student", []), ("solution", ["touch a"])]
     assert data["steps"][0]["status"] == "passed" and data["status"] == LabStatus.INCOMPLETE
+    assert [c["status"] for c in data["steps"][0]["checks"]] == ["pass"], "the solution's"
 
 
 def test_quitting_after_the_first_task_is_graded_over_every_task(tmp_path):

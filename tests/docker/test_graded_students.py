@@ -93,7 +93,7 @@ def test_leaving_every_task_at_once_earns_nothing(sandbox_engine, clean_engine, 
         # The images were never there: "remove"'s state checks pass at once and prove
         # nothing (a lab that also asks for the engine's evidence fails it instead).
         if student.child.expect_exact(["Not yet. r: try again",
-                                       "No credit for this task: nothing to prove"]) == 0:
+                                       "No credit for this task — nothing to prove"]) == 0:
             student.child.sendline("")  # Enter: go on
     code, data = student.finish()
     remove = results(data)["remove"]
@@ -116,7 +116,7 @@ def test_running_the_solution_of_one_task_earns_its_solution_points(
     student.child.sendline("x")
     student.child.expect_exact("Running the solution in the lab's shell")
     student.child.expect_exact("$ docker pull memcached")
-    student.child.expect_exact("No credit for this task: done by the solution (0 point(s))")
+    student.child.expect_exact("No credit for this task — done by the solution (0 point(s))")
     for task, commands in list(HONEST.items())[1:]:
         student.do(task, commands)
     student.child.expect_exact("Grade: 5 of 6 points (83.3 %)")

@@ -11,7 +11,8 @@ asked of `touches_engine` (runner/guard/engine_paths.py looks at the file system
 - every published port is bound to 127.0.0.1, whatever address was asked (PublishAllPorts is
   turned into explicit bindings, because Podman would bind those on every address);
 - swarm mode is refused (its manager and routing mesh listen on every address);
-- the Podman-only API (/libpod/...) is read-only: only the Docker API is sealed.
+- Podman's own API (/libpod/..., what `podman --url` speaks) gets the same rules
+  (seal_libpod.py).
 Privileged containers stay allowed: the sandbox seals against mistakes, not attacks.
 """
 
@@ -51,21 +52,25 @@ class Sealed:
 
 def refuse_target(method: str, target: Target) -> Refusal | None:
     """Requests refused on their target alone: a build on the host's network, swarm mode,
-    and any change through Podman's own API."""
+    Kubernetes YAML through Podman's API."""
+    from runner.guard.seal_libpod import refuse_libpod_target
+
     path = target.path.strip("/")
-    if method == "POST" and path == "build" and target.first("networkmode") == "host":
+    host_network = target.first("networkmode") == "host"
+    if method == "POST" and path in ("build", "libpod/build") and host_network:
         return Refusal("guard.seal_host_network_build")
     if method == "POST" and path in ("swarm/init", "swarm/join"):
         return Refusal("guard.seal_swarm")
-    if path.startswith("libpod/") and method not in ("GET", "HEAD"):
-        return Refusal("guard.seal_libpod", {"request": f"{method} /{path}"})
-    return None
+    return refuse_libpod_target(method, path)
+
+
+BODIES = ("containers/create", "volumes/create", "libpod/containers/create",
+          "libpod/pods/create", "libpod/volumes/create")
 
 
 def needs_body(method: str, target: Target) -> bool:
-    """Does the seal read this request's body (a container or a volume create)?"""
-    return method == "POST" and target.path.strip("/") in ("containers/create",
-                                                            "volumes/create")
+    """Does the seal read this request's body (a container, pod or volume create)?"""
+    return method == "POST" and target.path.strip("/") in BODIES
 
 
 def seal_container(config: dict, touches_engine: TouchesEngine,
@@ -86,8 +91,10 @@ def seal_container(config: dict, touches_engine: TouchesEngine,
 
 
 def seal_volume(config: dict, touches_engine: TouchesEngine) -> Sealed:
-    """A volume create: a local volume bound (`o=bind`) to an engine's socket is refused."""
-    source = volume_bind_source(config.get("DriverOpts"))
+    """A volume create: a local volume bound (`o=bind`) to an engine's socket is refused
+    (DriverOpts on the Docker API, Options on Podman's)."""
+    source = (volume_bind_source(config.get("DriverOpts"))
+              or volume_bind_source(config.get("Options")))
     if source and touches_engine(source):
         return Sealed(Refusal("guard.seal_engine_mount", {"source": source}))
     return Sealed()

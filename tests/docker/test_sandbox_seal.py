@@ -188,6 +188,13 @@ def test_the_podman_flavour_is_sealed(flavour_engines):
         docker("rm", "-f", "sealed-web")
 
 
+def test_podmans_own_api_is_sealed_too(flavour_engines):
+    host = flavour_engines("podman").docker_host
+    refused = subprocess.run(["podman", "--url", host, "run", "--rm", "--network", "host",
+                              "busybox", "true"], capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and HOST_NETWORK in refused.stderr
+
+
 def test_the_rootless_flavour_is_sealed(flavour_engines):
     docker = docker_on(flavour_engines("rootless").docker_host)
     refused = docker("run", "--rm", "--network", "host", "busybox", "true")

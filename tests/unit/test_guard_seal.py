@@ -19,12 +19,14 @@ from runner.guard.guard import Guard
 from runner.guard.http1 import parse_target
 from runner.guard.seal import (
     LOOPBACK,
+    Sealed,
     bind_sources,
     is_loopback,
     refuse_target,
     seal_container,
     seal_volume,
 )
+from runner.guard.seal_libpod import seal_spec
 from runner.guard.seal_server import context
 
 
@@ -104,8 +106,11 @@ def test_publish_all_becomes_explicit_bindings_on_loopback():
 
 @pytest.mark.parametrize(("method", "target", "key"), [
     ("POST", "/v1.41/build?t=x&networkmode=host", "guard.seal_host_network_build"),
-    ("POST", "/v4.0.0/libpod/containers/create", "guard.seal_libpod"),
-    ("DELETE", "/libpod/images/nginx", "guard.seal_libpod"),
+    ("POST", "/v4.0.0/libpod/build?networkmode=host", "guard.seal_host_network_build"),
+    ("POST", "/v4.0.0/libpod/play/kube", "guard.seal_kube"),
+    ("POST", "/v4.0.0/libpod/kube/play", "guard.seal_kube"),
+    ("POST", "/v4.0.0/libpod/containers/create", None), ("POST", "/libpod/commit", None),
+    ("DELETE", "/libpod/images/nginx", None),
     ("POST", "/v1.41/swarm/init", "guard.seal_swarm"), ("POST", "/swarm/join", "guard.seal_swarm"),
     ("GET", "/swarm", None),
     ("POST", "/build?t=x&networkmode=default", None), ("GET", "/libpod/_ping", None),
@@ -114,6 +119,33 @@ def test_publish_all_becomes_explicit_bindings_on_loopback():
 def test_refused_on_the_target_alone(method, target, key):
     refusal = refuse_target(method, parse_target(target))
     assert (refusal.key if refusal else None) == key
+
+
+def test_podmans_api_host_network_and_engine_mounts_are_refused():
+    assert seal_spec({"netns": {"nsmode": "host"}}, touches).refusal.key == \
+        "guard.seal_host_network"
+    mounted = seal_spec({"mounts": [{"type": "bind", "source": "/run/podman/podman.sock",
+                                     "destination": "/s"}]}, touches)
+    assert mounted.refusal.params == {"source": "/run/podman/podman.sock"}
+    assert seal_spec({"netns": {"nsmode": "bridge"}, "mounts": [
+        {"type": "bind", "source": "/home/me", "destination": "/s"}]}, touches) == Sealed()
+
+
+def test_podmans_api_port_mappings_land_on_loopback():
+    spec = {"image": "nginx", "portmappings": [{"container_port": 80, "host_port": 8080,
+                                                "host_ip": "0.0.0.0"}],
+            "publish_image_ports": True, "expose": {9000: "tcp"}}
+    sealed = seal_spec(spec, touches, exposed={"81/tcp": {}})
+    assert sealed.body is not None and sealed.body["publish_image_ports"] is False
+    assert sealed.body["portmappings"] == [
+        {"container_port": 80, "host_port": 8080, "host_ip": LOOPBACK},
+        {"container_port": 81, "host_port": 0, "host_ip": LOOPBACK, "protocol": "tcp"},
+        {"container_port": 9000, "host_port": 0, "host_ip": LOOPBACK, "protocol": "tcp"}]
+
+
+def test_podmans_volume_options_are_read_too():
+    opts = {"type": "none", "o": "bind", "device": "/run"}
+    assert seal_volume({"Name": "v", "Options": opts}, touches).refusal is not None
 
 
 @pytest.mark.parametrize(("address", "loopback"), [

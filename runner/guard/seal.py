@@ -140,15 +140,13 @@ def _ports_on_loopback(host: dict) -> bool:
 def _publish_all_explicitly(config: dict, exposed: dict) -> bool:
     """PublishAllPorts -> one explicit binding per exposed port (the image's and the
     container's own) on 127.0.0.1 and a port the engine chooses."""
-    host = config.get("HostConfig") or {}
-    if not host.get("PublishAllPorts"):
+    host = config.get("HostConfig")
+    if not isinstance(host, dict) or not host.get("PublishAllPorts"):
         return False
-    bindings = host.setdefault("PortBindings", {}) if isinstance(host, dict) else {}
-    if bindings is None:
-        bindings = host["PortBindings"] = {}
+    bindings = host.get("PortBindings") or {}
     for port in {**exposed, **(config.get("ExposedPorts") or {})}:
         bindings.setdefault(port, [{"HostIp": LOOPBACK, "HostPort": ""}])
-    host["PublishAllPorts"] = False
+    host["PortBindings"], host["PublishAllPorts"] = bindings, False
     return True
 
 

@@ -37,7 +37,7 @@ class Podman:
         return PodmanPaths(self.layout)
 
     def client(self) -> docker.DockerClient:
-        return docker.DockerClient(base_url=f"unix://{self.layout.socket}", timeout=60)
+        return docker.DockerClient(base_url=f"unix://{self.layout.engine_socket}", timeout=60)
 
     def stop(self) -> None:
         """What `down` does for this flavour: stop the service by pid, clean, drop the bridge."""

@@ -24,7 +24,7 @@ from runner.lab.variables import substitute
 from runner.run import destructive
 from runner.run import events as ev
 from runner.run.command_verdicts import unexpected_ends
-from runner.run.credit import TaskProgress
+from runner.run.credit import TaskProgress, is_precondition
 from runner.shell.session import Answer, CommandResult, ShellSession
 
 Outcomes = list[CheckOutcome]
@@ -65,10 +65,11 @@ class StepRunner:
     def pre_check(self) -> None:
         """Evaluate the checks before the step (`labrunner test`): each must not pass yet.
 
-        Output checks look at the step's own output, which does not exist yet: not evaluated.
-        One attempt each: a check that is expected to fail is not retried."""
+        Output checks look at the step's own output, which does not exist yet, and a task's
+        preconditions (`precondition: true`) may hold already: neither is evaluated. One
+        attempt each: a check that is expected to fail is not retried."""
         for check in self.step.checks:
-            if check.pre == "skip" or isinstance(check, OutputCheck):
+            if is_precondition(check) or isinstance(check, OutputCheck):
                 continue
             result = evaluate(check, self.check_context([], typed=[]), once=True)
             self.context.emit(ev.PreCheckEvaluated(self.step, check, result))

@@ -166,3 +166,17 @@ def test_skipping_a_task_and_leaving_one_undone(tmp_path):
     assert [r["how"] for r in results(data).values()] == ["skipped", "skipped"]
     assert data["status"] == LabStatus.FAILED  # make-b was left failing
     assert data["grade"]["earned"] == 0
+
+
+def test_labrunner_test_does_not_pre_check_a_precondition(tmp_path):
+    lab = dict(LAB, steps=[dict(LAB["steps"][0], checks=[
+        {"type": "path", "path": "a", "state": "present"},
+        {"type": "path", "path": "base", "state": "present", "precondition": True}])])
+    heard: list = []
+    spec = LabRun(lab=Lab.model_validate({**lab, "setup": ["touch base"]}),
+                  lab_path=tmp_path / "lab.yaml", profile=PROFILE,
+                  listener=type("Heard", (), {"on_event": lambda s, e: heard.append(e)})(),
+                  language="en", work_dir=tmp_path / "work", docker_factory=lambda: None,
+                  environ={"PATH": "/usr/bin:/bin"}, pre_checks=True)
+    LabRunner(spec).run()
+    assert [e.check.path for e in heard if isinstance(e, ev.PreCheckEvaluated)] == ["a"]

@@ -1,7 +1,9 @@
 """Walks a lab: setup, then each step (commands in one shell, then checks), then cleanup.
 
 The engine reports everything as events to a listener and asks a pacer before each step
-(Enter to run, or nothing at all with --auto); it never prints and never reads the keyboard.
+(Enter to run, or nothing at all with --auto; runner/run/auto_pacer.py); it never prints
+and never reads the keyboard. Each task's result comes from runner/run/credit.py, the run's
+final status from runner/run/grade.py.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from runner.checks.base import CheckOutcome
 from runner.engines.profile import EngineProfile
@@ -21,6 +23,7 @@ from runner.lab.model import Lab, LocalizedText, Step
 from runner.lab.variables import substitute
 from runner.messages import msg
 from runner.run import events as ev
+from runner.run.auto_pacer import AutoPacer, Pacer
 from runner.run.credit import TaskProgress, TaskResult, not_reached, task_result
 from runner.run.engine_guard import shell_environment, start_guard
 from runner.run.grade import final_status
@@ -28,71 +31,6 @@ from runner.run.records import RunRecord, forget
 from runner.run.status import CheckStatus, Decision, LabStatus, RunMode, StepStatus
 from runner.run.step_runner import StepContext, StepRunner
 from runner.shell.session import ShellSession
-from runner.shell.student import StudentWork
-
-
-class Pacer(Protocol):
-    """Every decision a person may take during a run; AutoPacer takes them unattended."""
-
-    def before_step(self, step: Step, commands: list[str]) -> str:
-        """RUN, SKIP or QUIT; `commands` are what will run, variables substituted."""
-
-    def confirm_destructive(self, step: Step) -> bool:
-        """May this step delete the objects just listed (DestructivePreview)?"""
-
-    def confirm_earlier_cleanup(self, pid: int) -> bool:
-        """Run the lab's cleanup for an earlier run (pid) killed before its own cleanup?"""
-
-    def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> StudentWork | None:
-        """Let the student do the task; None: run its solution unattended instead."""
-
-    def after_failed_task(self, step: Step) -> str:
-        """A task's checks failed: RETRY, CONTINUE, QUIT, HINT, SHOW_SOLUTION or
-        RUN_SOLUTION (HINT and SHOW_SOLUTION: shown, then asked again)."""
-
-
-class AutoPacer:
-    """--auto: run every step without waiting; tasks run their solution.
-
-    Destructive steps outside the sandbox run only with --yes-destructive."""
-
-    def __init__(self, allow_destructive: bool = False) -> None:
-        self.allow_destructive = allow_destructive
-
-    def before_step(self, step: Step, commands: list[str]) -> str:
-        return Decision.RUN
-
-    def confirm_destructive(self, step: Step) -> bool:
-        return self.allow_destructive
-
-    def confirm_earlier_cleanup(self, pid: int) -> bool:
-        return True  # the lab's cleanup removes only what the lab creates
-
-    def engine_consent(self):
-        """The guard's `ask`: yes with --yes-destructive, else no (refused, saying how) —
-        unless a destructive step, or an earlier run's cleanup, was allowed (step_confirmed)."""
-        from runner.guard.consent import Answer, StepConsent
-
-        answer = Answer.YES if self.allow_destructive else Answer.NO
-        self._consent = StepConsent(lambda question: answer)
-        return self._consent
-
-    def next_step(self) -> None:
-        if getattr(self, "_consent", None) is not None:
-            self._consent.next_step()
-
-    def step_confirmed(self) -> None:
-        if getattr(self, "_consent", None) is not None:
-            self._consent.allow_rest_of_step()
-
-    def stop_asking(self) -> None:
-        self.next_step()
-
-    def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> None:
-        return None
-
-    def after_failed_task(self, step: Step) -> str:
-        return Decision.CONTINUE
 
 
 @dataclass

@@ -57,7 +57,7 @@ def test_a_student_does_a_task_fails_one_retries_and_gets_a_graded_report(
     assert [(c["text"], c["exit_code"]) for c in first["commands"]] == [
         ("docker pull -q memcached", 0)]
     assert len(steps["pull-web"]["result"]["attempts"]) == 2
-    assert [c["status"] for c in steps["pull-web"]["checks"]] == ["pass"], "last try counts"
+    assert {c["status"] for c in steps["pull-web"]["checks"]} == {"pass"}, "last try counts"
     assert steps["list"]["status"] == "not_run"
     assert data["grade"] == {"earned": 2, "total": 6, "percent": 33.3, "pass_mark": 50,
                              "passed": False}

@@ -188,3 +188,11 @@ def test_the_json_grade_is_the_same_rule(tmp_path):
                              "passed": False}
     assert data["graded"] is True and data["steps"][1]["result"]["how"] == "not_reached"
     assert [s["status"] for s in data["steps"]] == [StepStatus.PASSED, StepStatus.NOT_RUN]
+
+
+def test_every_status_has_its_exit_code_and_incomplete_is_distinct_from_passed_and_failed():
+    from runner.commands.run import EXIT_BY_STATUS
+
+    assert set(EXIT_BY_STATUS) == set(LabStatus)
+    assert EXIT_BY_STATUS[LabStatus.INCOMPLETE] not in (EXIT_BY_STATUS[LabStatus.PASSED],
+                                                       EXIT_BY_STATUS[LabStatus.FAILED])

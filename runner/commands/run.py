@@ -14,7 +14,7 @@ from runner.run.status import LabStatus
 
 # incomplete: no step failed, but a graded task earned no credit (skipped, solution used…)
 EXIT_BY_STATUS = {LabStatus.PASSED: 0, LabStatus.FAILED: 1, LabStatus.ABORTED: 1,
-                  LabStatus.INCOMPLETE: 3, LabStatus.INTERRUPTED: 130}
+                  LabStatus.INCOMPLETE: 4, LabStatus.INTERRUPTED: 130}
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: labrunner itself failed, not the lab nor the student
 
 

@@ -2,7 +2,7 @@
 the sandbox engine: the grade credits only a change the student made. An honest student gets
 full marks; one who leaves every task at once earns nothing (the "remove both images" task
 has nothing to prove: the images were never there); one who runs a task's solution gets the
-lab's solution points for it and the status `incomplete` (exit 3); one interrupted after the
+lab's solution points for it and the status `incomplete` (exit 4); one interrupted after the
 first task is graded over every task. Every report validates against its schema."""
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def test_running_the_solution_of_one_task_earns_its_solution_points(
     assert [a["by"] for a in pull["attempts"]] == ["student", "solution"]
     assert all(call["shell"] == "lab" for call in pull["attempts"][1]["engine_calls"])
     assert (data["grade"]["earned"], data["grade"]["total"]) == (5, 6)
-    assert code == 3 and data["status"] == "incomplete"
+    assert code == 4 and data["status"] == "incomplete"
 
 
 def test_interrupted_after_the_first_task_is_graded_over_every_task(

@@ -196,3 +196,8 @@ def test_every_status_has_its_exit_code_and_incomplete_is_distinct_from_passed_a
     assert set(EXIT_BY_STATUS) == set(LabStatus)
     assert EXIT_BY_STATUS[LabStatus.INCOMPLETE] not in (EXIT_BY_STATUS[LabStatus.PASSED],
                                                        EXIT_BY_STATUS[LabStatus.FAILED])
+    from runner.errors import EngineUnreachable, UsageError
+
+    # Nor may it be taken for bad input (2) or an engine that does not answer (3).
+    assert EXIT_BY_STATUS[LabStatus.INCOMPLETE] not in (UsageError.exit_code,
+                                                       EngineUnreachable.exit_code)

@@ -18,6 +18,11 @@ dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 for package in podman uidmap slirp4netns fuse-overlayfs catatonit rootlesskit chromium; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+# CI only: the test of `labrunner check --engine ssh://` runs an sshd of its own on
+# 127.0.0.1. Never installed on a user's machine, where the package would start a server.
+if [ -n "${CI:-}" ] && [ "${CI}" != "false" ] && [ "${CI}" != "0" ] && [ ! -x /usr/sbin/sshd ]; then
+  missing+=(openssh-server)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "labrunner: installing ${missing[*]} (apt-get)" >&2

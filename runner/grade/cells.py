@@ -65,6 +65,8 @@ def _kind(task: Task) -> Kind:
         return Kind.SKIPPED
     if task.how is How.NOT_REACHED:
         return Kind.NOT_REACHED
+    if task.how is How.NOT_CHECKED:
+        return Kind.NOT_APPLICABLE
     if not task.credited:
         return Kind.NOT_CREDITED
     return Kind.HINTS if task.how is How.HINTS else Kind.CREDITED

@@ -53,7 +53,8 @@ def _status_flags(report: Report) -> Iterator[Flag]:
     """`passed` means every step passed and every task that applies was credited."""
     if report.status != "passed":
         return
-    uncredited = [task.id for task in report.tasks if task.applies and not task.credited]
+    uncredited = [task.id for task in report.tasks
+                  if task.applies and not task.credited and task.how is not How.NOT_CHECKED]
     if (uncredited and report.graded) or report.steps_failed:
         yield _flag("grade.flag_status_passed", tasks=", ".join(uncredited) or "-")
 
@@ -84,7 +85,9 @@ def _how_agrees(task: Task) -> bool:
              How.HINTS: not shown and task.hints > 0,
              How.SOLUTION: shown and not task.credited,
              How.SKIPPED: not task.credited,
-             How.NOT_REACHED: not task.credited}  # a task interrupted may have attempts
+             How.NOT_REACHED: not task.credited,  # a task interrupted may have attempts
+             How.CHECKED: not shown and task.hints == 0,
+             How.NOT_CHECKED: not task.credited and task.points == 0}
     return rules[task.how]
 
 

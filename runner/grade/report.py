@@ -21,6 +21,8 @@ class How(StrEnum):
     SOLUTION = "solution"
     SKIPPED = "skipped"
     NOT_REACHED = "not_reached"
+    CHECKED = "checked"  # a teacher's `labrunner check`: seen on the engine, how not known
+    NOT_CHECKED = "not_checked"  # `check`: the lab gives the task no end-state check
 
 
 class Malformed(Exception):

@@ -24,7 +24,7 @@ def format_reference() -> str:
 
     lab, step = dict(_fields(Lab)), dict(_fields(Step))
     return ("#### The lab\n\n" + _model_table(Lab) + "\n"
-            + _nested_table("keeps", lab["keeps"]) + _nested_table("selftest", lab["selftest"])
+            + "".join(_nested_table(key, lab[key]) for key in ("keeps", "selftest", "grading"))
             + "\n#### A step\n\n" + _model_table(Step) + "\n"
             + "".join(_nested_table(key, step[key]) for key in ("task", "rerun", "answers"))
             + _engine_names() + _nested_table("variants", step["variants"], deep=False)

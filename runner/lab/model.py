@@ -97,6 +97,9 @@ class Step(Strict):
         None, description="`{fr, en}`: why this step's commands talk to another Docker engine "
         "than the lab's (`-H`, `--context`, `DOCKER_HOST=`, a socket path): `validate` refuses "
         "them otherwise.")
+    notes: LocalizedText | None = Field(
+        None, description="`{fr, en}` Markdown: presenter notes for the trainer, shown only by "
+        "`labrunner present --notes`.")
     variants: dict[EngineTag, StepVariant] = Field(
         {}, description="The step as it is on another engine (a kind or a storage driver): "
         "the first key, in file order, that names the engine replaces the keys it gives.")

@@ -100,6 +100,10 @@ class Step(Strict):
     notes: LocalizedText | None = Field(
         None, description="`{fr, en}` Markdown: presenter notes for the trainer, shown only by "
         "`labrunner present --notes`.")
+    hints: list[LocalizedText] = Field(
+        [], description="A `run` step's `{fr, en}` hints for `labrunner run --practice`, where "
+        "the student types the step's commands (a task's hints are under `task`); without "
+        "them, practice generates two from the commands.")
     variants: dict[EngineTag, StepVariant] = Field(
         {}, description="The step as it is on another engine (a kind or a storage driver): "
         "the first key, in file order, that names the engine replaces the keys it gives.")

@@ -20,7 +20,8 @@ import sys
 from runner import __version__
 from runner.i18n import LANGUAGES, detect_language, t
 
-COMMANDS = ("list", "validate", "run", "test", "sandbox", "upgrade", "where", "grade", "check")
+COMMANDS = ("list", "validate", "run", "test", "sandbox", "upgrade", "where", "grade", "check",
+            "grade-answers")
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in labrunner, never a bare traceback
@@ -86,7 +87,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
 
 
 def _command_module(name: str):
-    return importlib.import_module(f"runner.commands.{name}")
+    return importlib.import_module(f"runner.commands.{name.replace('-', '_')}")
 
 
 def _early_lang(argv: list[str]) -> str | None:

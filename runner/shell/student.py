@@ -5,8 +5,11 @@ any terminal, in the lab's folder and against the lab's engine, then leave with 
 Ctrl-D). What they typed is read back from the shell's history file, for `typed` checks and
 the report, each with its exit code and the time it ended (the prompt's hook writes `$?`
 first, before anything else can change it); the folder they ended in becomes the lab shell's
-folder. Their ~/.bashrc is read first and the lab's environment set after it, so it cannot
-point the task at another engine.
+folder. A task's attempts share one history file, so the up arrow recalls the earlier ones;
+a practice step's shell runs on a terminal of its own whose output is captured
+(runner/shell/pty_tee.py) and cut per command (runner/shell/transcript.py). Their ~/.bashrc
+is read first and the lab's environment set after it, so it cannot point the task at another
+engine.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from pathlib import Path
 
 from runner.i18n import detect_language
 from runner.shell.owner import write_owner_marker
+from runner.shell.pty_tee import CappedCapture, run_teed
 from runner.shell.task_engine import (
     WATCH_FUNCTION,
     lab_variables,
     pin_lab_environment,
     watch_engine,
 )
+from runner.shell.transcript import command_outputs
 
 # At each prompt: the last command's exit code, the time, the next history number.
 RECORD_STATUS = 'printf "%s %s %s\\n" "$__labrunner_status" "$EPOCHREALTIME" "$HISTCMD" >> {file}'
@@ -57,36 +62,74 @@ class StudentWork:
     typed: list[str]  # every command line typed, in order
     cwd: str  # the folder the shell ended in
     commands: tuple[TypedCommand, ...] = ()  # the same lines, with exit codes and times
+    outputs: tuple[str, ...] = ()  # each line's output, when the terminal was captured
+
+
+@dataclass(frozen=True)
+class TaskShell:
+    """How a task's shell opens: its history file, kept across the task's attempts so the up
+    arrow recalls them (None: a private one), and whether its output is captured (for the
+    output checks of a practice step)."""
+
+    history: Path | None = None
+    capture: bool = False
 
 
 def open_student_shell(env: Mapping[str, str], cwd: str, label: str,
-                       bash: str = "bash", language: str | None = None) -> StudentWork:
+                       bash: str = "bash", language: str | None = None,
+                       shell: TaskShell | None = None) -> StudentWork:
     """Run an interactive bash on this terminal until the student leaves it; its notices
     are in `language` (by default, the one the environment asks for)."""
+    shell = shell or TaskShell()
     with tempfile.TemporaryDirectory(prefix="labrunner-task-") as folder:
         write_owner_marker(Path(folder))  # a killed run's folder is removed by the next run
-        files = _ShellFiles(Path(folder))
-        files.rc.write_text(_rc_text(env, label, files, language or detect_language(environ=env)),
+        files = _ShellFiles(Path(folder), shell.history)
+        earlier = _lines(files.history)  # the task's earlier attempts: the up arrow's
+        language = language or detect_language(environ=env)
+        files.rc.write_text(_rc_text(env, label, files, language, shell.capture),
                             encoding="utf-8")
-        subprocess.run([bash, "--rcfile", str(files.rc), "-i"], cwd=cwd, env=dict(env),
-                       check=False)
-        typed = _without_leaving(_lines(files.history))
-        commands = with_exit_codes(typed, _lines(files.status))
-        return StudentWork(typed, _first_line(files.cwd) or cwd, commands)
+        capture = _run_shell([bash, "--rcfile", str(files.rc), "-i"], cwd, env, shell.capture)
+        typed = _without_leaving(_lines(files.history)[len(earlier):])
+        _keep_for_next_attempt(files.history, earlier + typed)
+        status = _lines(files.status)
+        outputs = command_outputs(capture, status, len(typed)) if capture else ()
+        return StudentWork(typed, _first_line(files.cwd) or cwd,
+                           with_exit_codes(typed, status), outputs)
+
+
+def _run_shell(argv: list[str], cwd: str, env: Mapping[str, str], capture: bool
+               ) -> CappedCapture | None:
+    """The shell on this terminal, or (`capture`) on a terminal of its own, teed."""
+    if not capture:
+        subprocess.run(argv, cwd=cwd, env=dict(env), check=False)
+        return None
+    captured = CappedCapture()
+    run_teed(argv, cwd, env, captured)
+    return captured
+
+
+def _keep_for_next_attempt(history: Path, lines: list[str]) -> None:
+    """The history the next attempt starts with: this one's lines, without its `exit`."""
+    if lines:
+        history.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
 
 
 class _ShellFiles:
     """The task shell's files in its private folder: rc, history, statuses, last folder."""
 
-    def __init__(self, folder: Path) -> None:
-        self.rc, self.history = folder / "rc", folder / "history"
+    def __init__(self, folder: Path, history: Path | None = None) -> None:
+        self.rc, self.history = folder / "rc", history or folder / "history"
         self.status, self.cwd = folder / "status", folder / "cwd"
 
 
-def _rc_text(env: Mapping[str, str], label: str, files: _ShellFiles, language: str) -> str:
-    """The task shell's rc file: the user's .bashrc, then the lab's environment and prompt."""
+def _rc_text(env: Mapping[str, str], label: str, files: _ShellFiles, language: str,
+             mark: bool = False) -> str:
+    """The task shell's rc file: the user's .bashrc, then the lab's environment and prompt
+    (`mark`: the prompt starts with the mark the captured output is cut at)."""
     variables = lab_variables(env)
     prompt = f"\\[\\e[1;33m\\]({label})\\[\\e[0m\\] \\w \\$ "
+    if mark:
+        prompt = "\\[\\e]133;A\\a\\]" + prompt
     quoted = lambda path: shlex.quote(str(path))  # noqa: E731
     return RC.format(lab_environment=pin_lab_environment(variables),
                      watch=watch_engine(variables, language), watch_function=WATCH_FUNCTION,

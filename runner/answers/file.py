@@ -117,10 +117,11 @@ class _Reader:
                 return ()
         return tuple(item for item in items if item.strip())
 
-    def fail(self, path: tuple, key: str, **params: Any) -> None:
-        self.errors.append(LabFileError(key, pos=self.document.position(path), **params))
+    def fail(self, path: tuple, message_key: str, /, **params: Any) -> None:
+        self.errors.append(LabFileError(message_key, pos=self.document.position(path),
+                                        **params))
 
-    def fail_key(self, path: tuple, key: str, **params: Any) -> None:
+    def fail_key(self, path: tuple, message_key: str, /, **params: Any) -> None:
         """An error about a key itself: placed at the key, not at its value."""
         pos = self.document.keys.get(path) or SourcePos(self.document.file, 1, 1)
-        self.errors.append(LabFileError(key, pos=pos, **params))
+        self.errors.append(LabFileError(message_key, pos=pos, **params))

@@ -16,7 +16,7 @@ from runner.i18n import t
 from runner.lab.model import Step
 from runner.run.status import Decision
 from runner.run.terminal import Terminal
-from runner.shell.student import StudentWork, open_student_shell
+from runner.shell.student import StudentWork, TaskShell, open_student_shell
 
 # Each lettered answer: its key, and the catalog word the prompt shows beside it (accepted too).
 KEYS = {Decision.SKIP: ("s", "report.answer_skip"), Decision.QUIT: ("q", "report.answer_quit"),
@@ -121,9 +121,11 @@ class KeyboardPacer:
         return self._ask_until(f"{question}\n{self._t('report.prompt_host_helper')}",
                                "report.reask_host_helper", HELPER_ANSWERS, False)
 
-    def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> StudentWork:
+    def student_task(self, step: Step, env: Mapping[str, str], cwd: str,
+                     shell: TaskShell | None = None) -> StudentWork:
+        """The student's own shell; `shell`: the task's history file, and the capture."""
         label = self._t("report.task_prompt_label", id=step.id)
-        return open_student_shell(env, cwd, label, language=self.language)
+        return open_student_shell(env, cwd, label, language=self.language, shell=shell)
 
     def after_failed_task(self, step: Step) -> Decision:
         """r retry, h hint (a task with hints), v see the solution, x run it, Enter or s go

@@ -90,11 +90,13 @@ class StepRunner:
 
         return TaskFlow(self)
 
-    def run_commands(self) -> list[CommandResult]:
+    def run_commands(self, commands: list[str] | None = None) -> list[CommandResult]:
+        """The step's commands (or these), run again as its `rerun` says when one fails."""
+        commands = self.commands if commands is None else commands
         rerun = self.step.rerun
         attempts = rerun.attempts if rerun else 1
         for attempt in range(1, attempts + 1):
-            results = [self._run_command(command) for command in self.commands]
+            results = [self.run_command(command) for command in commands]
             failed = next((r for r in results if r.exit_code != 0), None)
             if failed is None or attempt == attempts:
                 return results
@@ -102,7 +104,8 @@ class StepRunner:
             time.sleep(rerun.delay)
         raise AssertionError("unreachable")
 
-    def _run_command(self, text: str) -> CommandResult:
+    def run_command(self, text: str) -> CommandResult:
+        """One command in the lab's shell, shown (events) and answered as the step says."""
         context = self.context
         context.emit(ev.CommandStarted(self.step, text))
         answers = [Answer(substitute(a.expect, context.values, escape=re.escape),

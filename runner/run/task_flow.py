@@ -2,20 +2,34 @@
 checks when it closes; after a failure the student retries, asks for a hint, sees or runs
 the solution, goes on or quits. Every attempt is recorded (runner/run/credit.py Attempt) for
 the credit rule and the report. Unattended, the solution runs instead of the shell.
+
+A practice step (runner/lab/practice.py) is a task too: its preparation commands run, shown,
+as it first opens; its shell's output is captured, and its `output` checks read the commands
+typed last, one for each of the solution's commands after the preparation (the last typed
+stands for the solution's last), with their exit codes. The attempts share one history file,
+removed when the task ends.
 """
 
 from __future__ import annotations
 
+import inspect
 import itertools
+import shutil
+import tempfile
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runner.checks import evaluate
 from runner.checks.base import CheckOutcome
+from runner.checks.output import OutputCheck
+from runner.lab.practice import preparation
 from runner.run import events as ev
 from runner.run.credit import ATTEMPT_CHECKS, Attempt, SolutionUse, TaskProgress
 from runner.run.status import CheckStatus, Decision
-from runner.shell.student import TypedCommand
+from runner.shell.owner import write_owner_marker
+from runner.shell.session import CommandResult
+from runner.shell.student import StudentWork, TaskShell, TypedCommand
 
 if TYPE_CHECKING:
     from runner.run.step_runner import StepRunner
@@ -29,9 +43,18 @@ class TaskFlow:
         self.context = runner.context
         self.step = runner.step
         self.progress: TaskProgress = runner.progress
+        self.prepared: list[CommandResult] | None = None  # None: preparation not run yet
+        self._history: Path | None = None  # the folder of the attempts' history file
 
     def run(self) -> Outcomes | None:
         """The task's final verdicts; None when the student quits."""
+        try:
+            return self._attempts()
+        finally:
+            if self._history is not None:
+                shutil.rmtree(self._history, ignore_errors=True)
+
+    def _attempts(self) -> Outcomes | None:
         while True:
             outcomes = self._attempt()
             if outcomes is None or _passed(outcomes):
@@ -58,10 +81,10 @@ class TaskFlow:
         """One opening of the student's shell, recorded; unattended: the solution runs."""
         context = self.context
         before = self._before()
+        self._prepare()
         context.emit(ev.TaskOpened(self.step, self.runner.attempts))
         opened, mark = time.time(), len(context.engine_records())
-        environ = context.student_environ or context.environ
-        work = context.pacer.student_task(self.step, environ, context.shell.cwd)
+        work = self._student_work()
         if work is None:
             self.progress.solution = SolutionUse.RUN
             return self._run_solution(before, opened)
@@ -69,21 +92,60 @@ class TaskFlow:
         context.emit(ev.TaskTyped(self.step, tuple(work.typed)))
         context.follow_directory(work.cwd)
         calls = self._calls_since(mark, "student")
-        outcomes, checks = self.runner.check_all([], typed=work.typed, engine_calls=calls)
+        outcomes, checks = self.runner.check_all(self._typed_results(work), typed=work.typed,
+                                                 engine_calls=calls)
         self._record(Attempt(self.runner.attempts, opened, closed, "student",
                              tuple(work.commands), calls, before, checks))
         return outcomes
 
+    def _prepare(self) -> None:
+        """A practice step's preparation commands, shown, once (runner/lab/practice.py)."""
+        if self.prepared is None:
+            count = preparation(self.step)
+            self.prepared = [self.runner.run_command(c) for c in self.runner.commands[:count]]
+
+    def _student_work(self) -> StudentWork | None:
+        """The student's shell (None: the pacer runs the solution instead). A pacer that
+        takes `shell` gets the task's history file and, for output checks, the capture."""
+        context = self.context
+        environ = context.student_environ or context.environ
+        student_task = context.pacer.student_task
+        if "shell" not in inspect.signature(student_task).parameters:
+            return student_task(self.step, environ, context.shell.cwd)
+        capture = any(isinstance(check, OutputCheck) for check in self.step.checks)
+        shell = TaskShell(self._history_file(), capture)
+        return student_task(self.step, environ, context.shell.cwd, shell=shell)
+
+    def _history_file(self) -> Path:
+        """One history file for all the task's attempts, in a folder a later run removes if
+        this one is killed."""
+        if self._history is None:
+            self._history = Path(tempfile.mkdtemp(prefix="labrunner-task-"))
+            write_owner_marker(self._history)
+        return self._history / "history"
+
+    def _typed_results(self, work: StudentWork) -> list[CommandResult]:
+        """What output checks read: the preparation's results, then the commands typed last,
+        one for each of the solution's remaining commands ([] without a capture)."""
+        if not work.outputs:
+            return []
+        wanted = len(self.runner.commands) - len(self.prepared or [])
+        pairs = list(zip(work.commands, work.outputs, strict=True))[-wanted:] if wanted else []
+        return [*(self.prepared or []), *(CommandResult(c.text, c.exit_code, output, False, 0.0)
+                                         for c, output in pairs)]
+
     def _run_solution(self, before, opened: float | None = None) -> Outcomes:
-        """The solution's commands in the lab's shell, recorded as an attempt by the solution."""
+        """The solution's commands in the lab's shell, recorded as an attempt by the solution
+        (after a practice step's preparation, only the commands that follow it)."""
         if opened is None:  # asked for after a failure: a new attempt, announced
             self.progress.solution = SolutionUse.RUN
             self.runner.attempts += 1
             self.context.emit(ev.SolutionRun(self.step))
         opened, mark = opened or time.time(), len(self.context.engine_records())
-        results = self.runner.run_commands()
+        prepared = self.prepared or []
+        results = self.runner.run_commands(self.runner.commands[len(prepared):])
         calls = self._calls_since(mark, "lab")
-        outcomes, checks = self.runner.check_all(results, engine_calls=calls)
+        outcomes, checks = self.runner.check_all(prepared + results, engine_calls=calls)
         ends = itertools.accumulate((r.duration for r in results), initial=opened)
         commands = tuple(TypedCommand(r.command, r.exit_code, round(end, 3))
                          for r, end in zip(results, list(ends)[1:], strict=True))

@@ -36,6 +36,7 @@ def add_parser(subparsers, language: str) -> None:
     parser.add_argument("--report", type=Path, metavar="FILE.json", help=help_("cli.help_report"))
     parser.add_argument("--student", metavar="NAME", help=help_("report.help_student"))
     parser.add_argument("--host-helper", action="store_true", help=help_("cli.help_host_helper"))
+    parser.add_argument("--practice", action="store_true", help=help_("practice.help_practice"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,6 +102,10 @@ def _run_lab(args: argparse.Namespace):
     path = resolve_lab(args.lab)
     # bad input: exit 2 before Docker is touched; a lab that validated before comes from the cache
     lab = load_lab(path, notice_printer(language), cached=True)
+    if getattr(args, "practice", False):  # the student types the commands (runner/lab/practice.py)
+        from runner.lab.practice import practice_lab
+
+        lab = practice_lab(lab)
     reporter = ScreenUntilGone(make_reporter(args.reporter, sys.stdout, language))
     notify = lambda message: reporter.on_event(Notice(message))  # noqa: E731
     profile = connect(args.engine, os.environ, notify)

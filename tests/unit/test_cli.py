@@ -87,7 +87,7 @@ def test_lang_before_the_subcommand_gives_french_errors(tmp_path):
     done = cli("--lang", "fr", "validate", str(bad))
     assert done.returncode == 2
     assert f"{bad}:5:5: clé inconnue 'titel'" in done.stderr
-    assert "1 fichier(s) de lab sur 1 contiennent des erreurs" in done.stderr
+    assert "1 fichier de lab sur 1 contient des erreurs" in done.stderr
 
 
 def test_labrunner_lang_gives_french_errors_and_the_option_beats_it(tmp_path):

@@ -173,10 +173,10 @@ def test_the_text_says_points_and_pass_mark_or_not_graded():
         "Grade: 2 of 3 points (66.7 %), pass mark 60 %: passed.")
     assert grade_line(finished("passed", *steps, mode=RunMode.UNATTENDED), "en").startswith(
         "Not graded: an unattended run")
-    assert "2 point(s) sur 3" in grade_line(finished("incomplete", *steps), "fr")
+    assert "2 points sur 3" in grade_line(finished("incomplete", *steps), "fr")
     assert grade_line(finished("passed", summary("a", "passed")), "en") is None
     closing = summary_line(finished("incomplete", *steps), {}, "en")
-    assert closing.startswith("No step failed, but 1 of 2 task(s) earned no credit")
+    assert closing.startswith("No step failed, but 1 of 2 tasks earned no credit")
 
 
 def test_the_json_grade_is_the_same_rule(tmp_path):

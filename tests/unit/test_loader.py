@@ -174,7 +174,7 @@ CASES = [
              command: 3
          """),
      "semantic.bad_command_index", 10, 18,
-     "command 3 does not exist: this step has 1 command(s)"),
+     "command 3 does not exist: this step has 1 command"),
     ("no step at all", "id: demo\ntitle: {fr: Démo, en: Demo}\nsteps: []\n",
      "schema.too_short", 3, 1, "'steps' must not be empty"),
 ]
@@ -203,7 +203,7 @@ FRENCH = [
     ("duplicate key", "id: a\nid: b\n",
      "2:1: la clé 'id' apparaît deux fois dans le même bloc (la première ligne 1)"),
     ("command index", lab("run: x\nchecks:\n  - type: output\n    command: 2\n"),
-     "10:18: la commande 2 n'existe pas : cette étape a 1 commande(s)"),
+     "10:18: la commande 2 n'existe pas : cette étape a 1 commande"),
     ("unsupported tag", lab("run: !shell x\n"),
      "7:10: la balise YAML !shell n'est pas prise en charge dans un fichier de lab"),
     ("bad tagged value", lab("run: x\ntimeout: !!int dix\n"),

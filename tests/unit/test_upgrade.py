@@ -271,7 +271,7 @@ def test_the_command_keeps_comments_next_to_their_renamed_keys(every_rule):
     done = labrunner("upgrade", str(every_rule))
     assert done.returncode == 0, done.stderr
     assert done.stdout == (f"{every_rule}: upgraded to format 2"
-                           " (23 key(s) renamed, moved or rewritten)\n")
+                           " (23 keys renamed, moved or rewritten)\n")
     lines = every_rule.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("# yaml-language-server: $schema=")
     assert lines[2] == "format: 2"

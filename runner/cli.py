@@ -20,8 +20,8 @@ import sys
 from runner import __version__
 from runner.i18n import LANGUAGES, detect_language, t
 
-COMMANDS = ("list", "validate", "run", "test", "sandbox", "upgrade", "where", "grade", "check",
-            "grade-answers")
+COMMANDS = ("list", "validate", "run", "present", "test", "sandbox", "upgrade", "where", "grade",
+            "check", "grade-answers")
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in labrunner, never a bare traceback

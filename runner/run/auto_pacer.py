@@ -8,15 +8,26 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from runner.lab.model import Step
-from runner.run.status import Decision
+from runner.run.status import Decision, Jump
 from runner.shell.student import StudentWork
 
 
 class Pacer(Protocol):
     """Every decision a person may take during a run; AutoPacer takes them unattended."""
 
-    def before_step(self, step: Step, commands: list[str]) -> str:
-        """RUN, SKIP or QUIT; `commands` are what will run, variables substituted."""
+    def before_step(self, step: Step, commands: list[str]) -> Decision | Jump:
+        """RUN, SKIP or QUIT; BACK (rewind, then the previous step), Jump(n), IMPROVISE
+        (`improvise`, then asked again), HINT before a task (shown, then asked again).
+        `commands` are what will run, variables substituted."""
+
+    def after_step(self, step: Step, passed: bool) -> Decision | Jump:
+        """Once the step ran: CONTINUE, RERUN (again, the engine as it is now), BACK
+        (rewind to the state before this step, then show it again), Jump(n), IMPROVISE
+        (then asked again) or QUIT. Optional: a pacer without it always continues."""
+
+    def improvise(self, env: Mapping[str, str], cwd: str) -> str:
+        """The person's own interactive shell on the lab's engine (`env`: the lab shell's,
+        through the guard), started in `cwd`; returns the folder it ended in."""
 
     def confirm_destructive(self, step: Step) -> bool:
         """May this step delete the objects just listed (DestructivePreview)?"""
@@ -40,8 +51,11 @@ class AutoPacer:
     def __init__(self, allow_destructive: bool = False) -> None:
         self.allow_destructive = allow_destructive
 
-    def before_step(self, step: Step, commands: list[str]) -> str:
+    def before_step(self, step: Step, commands: list[str]) -> Decision:
         return Decision.RUN
+
+    def after_step(self, step: Step, passed: bool) -> Decision:
+        return Decision.CONTINUE
 
     def confirm_destructive(self, step: Step) -> bool:
         return self.allow_destructive

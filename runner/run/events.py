@@ -75,6 +75,16 @@ class StepSkipped(Event):
 
 
 @dataclass(frozen=True)
+class StepReplayed(Event):
+    """A step's commands (a task's solution) ran again quietly, to rebuild the engine's state
+    for a jump or a rewind (runner/run/replay.py): one line on screen, no checks."""
+
+    step: Step
+    index: int
+    total: int
+
+
+@dataclass(frozen=True)
 class CommandStarted(Event):
     step: Step
     command: str  # as it will run, variables substituted
@@ -209,6 +219,7 @@ class StepSummary:
     applies: bool = True  # False: skipped because it is not for this kind of engine
     variant: str = ""  # the lab's variant for this engine that ran, e.g. "overlayfs"
     result: TaskResult | None = None  # tasks: how it was done and what it earned
+    replayed: bool = False  # its commands (a task's solution) were only replayed quietly
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """Walks a lab: setup, then each step (commands in one shell, then checks), then cleanup.
 
-The engine reports everything as events to a listener and asks a pacer before each step
-(Enter to run, or nothing at all with --auto; runner/run/auto_pacer.py); it never prints
-and never reads the keyboard. Each task's result comes from runner/run/credit.py, the run's
-final status from runner/run/grade.py.
+The engine reports everything as events to a listener and asks a pacer before and after
+each step (Enter to run, or nothing at all with --auto; runner/run/auto_pacer.py); it never
+prints and never reads the keyboard. The pacer may also go back, re-run a step, jump to
+another or open the person's own shell: jumps and rewinds replay steps quietly
+(runner/run/replay.py), and each step's latest outcome counts (runner/run/step_outcomes.py).
+Each task's result comes from runner/run/credit.py, the run's final status from
+runner/run/grade.py.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from runner.checks.base import CheckOutcome
 from runner.engines.profile import EngineProfile
 from runner.engines.tags import described, engine_tags
 from runner.errors import ShellError
@@ -24,13 +26,19 @@ from runner.lab.variables import substitute
 from runner.messages import msg
 from runner.run import events as ev
 from runner.run.auto_pacer import AutoPacer, Pacer
-from runner.run.credit import TaskProgress, TaskResult, not_reached, task_result
+from runner.run.credit import TaskProgress, TaskResult, task_result
 from runner.run.engine_guard import shell_environment, start_guard
 from runner.run.grade import final_status
 from runner.run.records import RunRecord, forget
-from runner.run.status import CheckStatus, Decision, LabStatus, RunMode, StepStatus
+from runner.run.replay import replay_commands, route, target_of
+from runner.run.status import CheckStatus, Decision, Jump, LabStatus, RunMode, StepStatus
+from runner.run.step_outcomes import StepOutcomes, summary_of
 from runner.run.step_runner import StepContext, StepRunner
 from runner.shell.session import ShellSession
+
+
+class _SetupFailed(Exception):
+    """The lab's setup failed during a rewind: the run cannot go on."""
 
 
 @dataclass
@@ -52,6 +60,7 @@ class LabRun:
     earlier_runs: tuple[RunRecord, ...] = ()
     # Who is at the keyboard; None: unattended with AutoPacer, else interactive
     mode: RunMode | None = None
+    start_at: int = 1  # run --from, or a resumed run: the steps before replay quietly
 
     @property
     def run_mode(self) -> RunMode:
@@ -66,7 +75,7 @@ class LabRunner:
         self.lab = run.lab
         builtins = builtin_values(run)  # once: on a helper each storage question is an exec
         self.values = builtins | _lab_values(run.lab, builtins)
-        self.summaries: list[ev.StepSummary] = []
+        self.outcomes = StepOutcomes(run.language)
         self.shell: ShellSession | None = None
         self.quiet = False  # setup and cleanup output is kept in results, not shown live
         self._docker: Any = None
@@ -97,8 +106,9 @@ class LabRunner:
                 if self.guard is not None:
                     self.guard.stop()
         calls = tuple(self.guard.records) if self.guard is not None else ()
-        status = final_status(status, self.summaries, mode == RunMode.INTERACTIVE)
-        finished = ev.LabFinished(self.lab, status, tuple(self.summaries),
+        summaries = self.summaries()
+        status = final_status(status, summaries, mode == RunMode.INTERACTIVE)
+        finished = ev.LabFinished(self.lab, status, summaries,
                                   time.monotonic() - started, str(self.run_.work_dir),
                                   *self._crash_details(), engine_calls=calls, mode=mode,
                                   pass_mark=self.lab.grading.pass_mark)
@@ -124,7 +134,6 @@ class LabRunner:
         try:
             self._clean_after_earlier_runs()
             if not self._run_phase("setup", self.lab.setup):
-                self._mark_not_run(1)
                 return LabStatus.ABORTED, False
             return self._run_steps(), True
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM / SIGHUP (runner/run/signals.py)
@@ -136,7 +145,6 @@ class LabRunner:
             self.crash = error
             status = LabStatus.ABORTED
         self._interrupt_shell()  # the command running then may still be running
-        self._mark_not_run(len(self.summaries) + 1)
         return status, True
 
     def _clean_after_earlier_runs(self) -> None:
@@ -165,39 +173,46 @@ class LabRunner:
         return f"{type(self.crash).__name__}: {self.crash}"[:500], str(log or "")
 
     def _run_steps(self) -> str:
+        """Each step in turn, wherever the pacer sends the run (back, again, a jump)."""
         total = len(self.lab.steps)
-        failed = False
-        for index, step in enumerate(self.lab.steps, start=1):
-            summary = self._run_step(step, index, total)
-            if summary is None:
-                self._mark_not_run(index)
-                return LabStatus.INTERRUPTED
-            self.summaries.append(summary)
-            failed = failed or summary.status == StepStatus.FAILED
-        return LabStatus.FAILED if failed else LabStatus.PASSED
+        try:
+            index, ask = self._go(1, self.run_.start_at), True
+            while index <= total:
+                move = self._run_step(index, total, ask)
+                if move is None:
+                    return LabStatus.INTERRUPTED
+                index, ask = move
+        except _SetupFailed:  # in a rewind
+            return LabStatus.ABORTED
+        return LabStatus.FAILED if self.outcomes.any_failed() else LabStatus.PASSED
 
-    def _run_step(self, step: Step, index: int, total: int) -> ev.StepSummary | None:
-        names = engine_tags(self.run_.profile)
-        step, variant = step.variant_for(names)
-        step = self._resolved(step)
-        notes = tuple(msg("engine.note", text=text.en, text_fr=text.fr)
-                      for engine, note in step.engine_notes.items() if engine in names
-                      for text in [self._localized(note)])
-        if step.only_on and names.isdisjoint(step.only_on):
+    def _run_step(self, index: int, total: int, ask: bool) -> tuple[int, bool] | None:
+        """Show and run step `index` (`ask`: the pacer decides first); where to go next (a
+        step, and whether to ask before it), or None when the person quits."""
+        step, variant, notes, applies = self._prepared(self.lab.steps[index - 1])
+        if not applies:
             reason = msg("engine.step_only_on", kinds=", ".join(step.only_on),
                          kind=described(self.run_.profile))
-            return self._skip(step, index, total, reason, notes, applies=False)
+            self.outcomes.record(index, self._skip(step, index, total, reason, notes, False))
+            return index + 1, True
         self._tell_pacer("next_step")  # the guard asks afresh
         self.emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
-        commands = [substitute(command, self.values, quote=True) for command in step.commands]
+        commands = self._commands(step)
         runner = StepRunner(self._step_context(), step, commands)
-        if step.is_task:
-            self.progress[step.id] = runner.progress
-        choice = self._before_step(step, commands, runner)
-        if choice == Decision.QUIT:
+        self._keep_task_progress(step, runner)
+        if ask and (choice := self._before_step(step, commands, runner)) != Decision.RUN:
+            return self._move_before(choice, step, index, total)
+        summary = self._execute(step, variant, runner, index, total)
+        if summary is None:
             return None
-        if choice == Decision.SKIP:
-            return self._skip(step, index, total, msg("engine.step_skipped_by_user"))
+        self.outcomes.record(index, summary)
+        if summary.status == StepStatus.SKIPPED:
+            return index + 1, True
+        return self._after_step(step, index, summary.status == StepStatus.PASSED)
+
+    def _execute(self, step: Step, variant: str | None, runner: StepRunner, index: int,
+                 total: int) -> ev.StepSummary | None:
+        """The step's commands (or the task) and checks; None when the person quits."""
         if step.destructive:
             if not runner.destructive_allowed():
                 return self._skip(step, index, total, msg("engine.destructive_declined"))
@@ -211,14 +226,132 @@ class LabRunner:
         passed = all(o.status != CheckStatus.FAIL for o in outcomes)
         self.emit(ev.StepFinished(step, passed))
         status = StepStatus.PASSED if passed else StepStatus.FAILED
-        summary = _summary(step, self.run_.language, status, outcomes, runner.attempts)
+        summary = summary_of(step, self.run_.language, status, outcomes, runner.attempts)
         return replace(summary, variant=variant or "", result=self._graded(step, runner.progress))
 
-    def _before_step(self, step: Step, commands: list[str], runner: StepRunner) -> str:
-        """RUN, SKIP or QUIT; a hint asked for before a task is shown, then asked again."""
-        while (choice := self.run_.pacer.before_step(step, commands)) == Decision.HINT:
-            runner.task_flow().show_hint()
-        return choice
+    def _before_step(self, step: Step, commands: list[str], runner: StepRunner
+                     ) -> Decision | Jump:
+        """The pacer's choice; a hint asked for before a task is shown, an improvised shell
+        opened, then the pacer is asked again."""
+        while True:
+            choice = self.run_.pacer.before_step(step, commands)
+            if choice == Decision.HINT:
+                runner.task_flow().show_hint()
+            elif choice == Decision.IMPROVISE:
+                self._improvise()
+            else:
+                return choice
+
+    def _move_before(self, choice: Decision | Jump, step: Step, index: int, total: int
+                     ) -> tuple[int, bool] | None:
+        """Where a choice other than RUN, taken before step `index`, leads."""
+        if choice == Decision.QUIT:
+            return None
+        if choice == Decision.SKIP:
+            reason = msg("engine.step_skipped_by_user")
+            self.outcomes.record(index, self._skip(step, index, total, reason))
+            return index + 1, True
+        target = target_of(choice, index, after=False)
+        return (index if target is None else self._go(index, target)), True
+
+    def _after_step(self, step: Step, index: int, passed: bool) -> tuple[int, bool] | None:
+        """The pacer's choice once the step ran (AutoPacer: go on); where it leads."""
+        while (choice := self._ask_after(step, passed)) == Decision.IMPROVISE:
+            self._improvise()
+        if choice == Decision.QUIT:
+            return None
+        if choice == Decision.RERUN:  # again at once, the engine as it is now
+            return index, False
+        target = target_of(choice, index, after=True)
+        return (index + 1 if target is None else self._go(index + 1, target)), True
+
+    def _ask_after(self, step: Step, passed: bool) -> Decision | Jump:
+        hook = getattr(self.run_.pacer, "after_step", None)  # tests' own pacers lack it
+        return hook(step, passed) if hook is not None else Decision.CONTINUE
+
+    def _improvise(self) -> None:
+        """The person's own shell on the lab's engine, through the guard as the lab's shell;
+        the lab's shell then goes on in the folder it ended in."""
+        folder = self.run_.pacer.improvise(self.shell_environment(), self.shell.cwd)
+        self.follow_directory(folder)
+
+    def _go(self, here: int, target: int) -> int:
+        """Reach step `target` from `here` (the first step whose effects are not on the
+        engine): rewind if it is earlier, then replay quietly; the step reached (earlier
+        than `target` when a replayed command failed)."""
+        way = route(here, target, len(self.lab.steps))
+        if way.rewind:
+            self._rewind()
+        return self._replay(way.replay_from, way.target)
+
+    def _rewind(self) -> None:
+        """The engine as a fresh run finds it: the lab's cleanup, its setup, the lab's shell
+        back in the work folder."""
+        if self._run_cleanup():
+            raise KeyboardInterrupt  # Ctrl-C during it: the run stops (its cleanup runs again)
+        if not self._run_phase("setup", self.lab.setup):
+            raise _SetupFailed
+        self.shell.run(f"cd {shlex.quote(str(self.run_.work_dir))}", timeout=self.lab.timeout)
+
+    def _replay(self, first: int, target: int) -> int:
+        for index in range(first, target):
+            if not self._replay_step(index, len(self.lab.steps)):
+                return index
+        return target
+
+    def _replay_step(self, index: int, total: int) -> bool:
+        """Run one step's commands (a task's solution) quietly; False if one failed (said
+        in a notice: the replay stops there)."""
+        step, _, _, applies = self._prepared(self.lab.steps[index - 1])
+        if not applies:
+            return True
+        self._tell_pacer("next_step")
+        self.emit(ev.StepReplayed(step, index, total))
+        commands, context = self._commands(step), self._step_context()
+        if step.destructive:  # outside the sandbox, the person sees and decides again
+            if not StepRunner(context, step, commands).destructive_allowed():
+                return True
+            self._tell_pacer("step_confirmed")
+        self.quiet = True
+        try:
+            failed = replay_commands(context, step, commands)
+        finally:
+            self.quiet = False
+        if failed is not None:
+            self.emit(ev.Notice(msg("nav.replay_failed", id=step.id, command=failed.command,
+                                    code=failed.exit_code), "warning", failed.output.strip()))
+            return False
+        self.outcomes.record_replayed(index, step)
+        return True
+
+    def _prepared(self, step: Step) -> tuple[Step, str | None, tuple, bool]:
+        """The step as it is on this engine (its variant, its title's variables filled in),
+        the variant's name, the engine notes for this engine, and whether it applies here."""
+        names = engine_tags(self.run_.profile)
+        step, variant = step.variant_for(names)
+        step = self._resolved(step)
+        notes = tuple(msg("engine.note", text=text.en, text_fr=text.fr)
+                      for engine, note in step.engine_notes.items() if engine in names
+                      for text in [self._localized(note)])
+        return step, variant, notes, not (step.only_on and names.isdisjoint(step.only_on))
+
+    def _commands(self, step: Step) -> list[str]:
+        return [substitute(command, self.values, quote=True) for command in step.commands]
+
+    def _keep_task_progress(self, step: Step, runner: StepRunner) -> None:
+        """A task shown again (back, re-run) starts new attempts, but the hints seen and a
+        solution used still count."""
+        if not step.is_task:
+            return
+        earlier = self.progress.get(step.id)
+        if earlier is not None:
+            runner.progress.hints, runner.progress.solution = earlier.hints, earlier.solution
+        self.progress[step.id] = runner.progress
+
+    def summaries(self) -> tuple[ev.StepSummary, ...]:
+        """Every step of the lab, in order: its latest outcome, or not run."""
+        steps = [(step, applies) for step, _, _, applies in map(self._prepared, self.lab.steps)]
+        return self.outcomes.every_step(steps, self.progress.get)
 
     def _graded(self, step: Step, progress: TaskProgress | None,
                 skipped: bool = False) -> TaskResult | None:
@@ -252,24 +385,12 @@ class LabRunner:
               applies: bool = True) -> ev.StepSummary:
         self.emit(ev.StepSkipped(step, index, total, reason, notes))
         result = self._graded(step, self.progress.get(step.id), skipped=True) if applies else None
-        return replace(_summary(step, self.run_.language, StepStatus.SKIPPED, []),
+        return replace(summary_of(step, self.run_.language, StepStatus.SKIPPED, []),
                        applies=applies, result=result)
 
     def _resolved(self, step: Step) -> Step:
         """The step with its title's variables filled in: every event and summary carry it."""
         return step.model_copy(update={"title": self._localized(step.title)})
-
-    def _mark_not_run(self, first_index: int) -> None:
-        """The steps the run did not reach (or stopped in); their tasks count in the total."""
-        names = engine_tags(self.run_.profile)
-        for step in map(self._resolved, self.lab.steps[first_index - 1:]):
-            step = step.variant_for(names)[0]
-            applies = not (step.only_on and names.isdisjoint(step.only_on))
-            result = not_reached(step.task.points, self.progress.get(step.id)) \
-                if step.task is not None and applies else None
-            self.summaries.append(replace(
-                _summary(step, self.run_.language, StepStatus.NOT_RUN, []), applies=applies,
-                result=result))
 
     def _run_phase(self, phase: str, commands: list[str]) -> bool:
         """Run setup or cleanup quietly; report the commands that failed."""
@@ -415,11 +536,3 @@ def _storage_values(profile: EngineProfile) -> dict[str, str]:
 def _lab_values(lab: Lab, builtins: dict[str, str]) -> dict[str, str]:
     # A lab variable may be built from built-ins, e.g. layers: "{docker_root}/overlay2".
     return {name: substitute(value, builtins) for name, value in lab.variables.items()}
-
-
-def _summary(step: Step, language: str, status: StepStatus, outcomes: list[CheckOutcome],
-             attempts: int = 1) -> ev.StepSummary:
-    count = lambda s: sum(1 for o in outcomes if o.status == s)  # noqa: E731
-    return ev.StepSummary(step.id, step.title.get(language), status,
-                          *map(count, (CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.SKIP)),
-                          step.is_task, attempts)

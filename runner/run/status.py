@@ -7,6 +7,7 @@ instead of re-listing the words.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -32,7 +33,7 @@ class LabStatus(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     INCOMPLETE = "incomplete"  # no step failed, but a graded task earned no credit
-    INTERRUPTED = "interrupted"  # Ctrl-C, or the person quit
+    INTERRUPTED = "interrupted"  # Ctrl-C, or a signal (SIGTERM, SIGHUP)
     ABORTED = "aborted"  # setup failed or the shell died
 
 
@@ -45,7 +46,7 @@ class CheckStatus(StrEnum):
 
 
 class Decision(StrEnum):
-    """What the person (or AutoPacer) decides before a step or after a failed task."""
+    """What the person (or a pacer) decides before or after a step, or after a failed task."""
 
     RUN = "run"
     SKIP = "skip"
@@ -55,3 +56,14 @@ class Decision(StrEnum):
     HINT = "hint"  # show the task's next hint, then ask again
     SHOW_SOLUTION = "show_solution"  # show the task's solution, then ask again
     RUN_SOLUTION = "run_solution"  # run the task's solution in the lab's shell
+    BACK = "back"  # rewind: cleanup, setup, the earlier steps replayed quietly
+    RERUN = "rerun"  # after a step: run it again, the engine as it is now
+    IMPROVISE = "improvise"  # the person's own shell on the lab's engine, then asked again
+
+
+@dataclass(frozen=True)
+class Jump:
+    """Go to step `index` (1-based): later steps are reached by replaying the ones between
+    quietly, earlier ones by a rewind (runner/run/replay.py)."""
+
+    index: int

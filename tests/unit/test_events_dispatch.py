@@ -51,6 +51,7 @@ SAMPLES = (
     ev.PromptShown("Enter: run · s: skip · q: quit > "),
     ev.StepStarted(STEP, 1, 2, (msg("engine.note", text="on Desktop", text_fr="sur Desktop"),)),
     ev.StepSkipped(STEP, 2, 2, msg("engine.step_skipped_by_user")),
+    ev.StepReplayed(STEP, 1, 2),
     ev.CommandStarted(STEP, "docker pull nginx"),
     ev.CommandOutput("latest: Pulling from library/nginx\nDigest: sha256:1f2e\n"),
     ev.CommandFinished(STEP, PULLED),
@@ -68,6 +69,8 @@ SAMPLES = (
     ev.PhaseStarted("cleanup"),
     ev.PhaseFinished("cleanup", (DENIED,)),
     ev.LabFinished(LAB, LabStatus.FAILED, (SUMMARY,), 12.5, "/tmp/labrunner-demo-x1"),
+    ev.StepChanges(STEP, images_added=(("nginx:latest", 7),), containers_created=("www",),
+                   files={"www": (("added", "/MYFILE", "/docker/overlay2/a/diff/MYFILE"),)}),
 )
 # Nothing new for a person to read: the step's end shows in its checks, a phase is quiet
 # unless it fails, pre-checks are `labrunner test`'s, the output was shown as it came.

@@ -7,7 +7,8 @@ Heavy modules are imported by the subcommand that needs them, so `labrunner --ve
 instant.
 
 The language is decided here, once, and handed on as `args.language`: to the parser (its
-help texts are translated), to each command, and to the error printed at the end.
+help texts are translated, and argparse's own words through runner/cli_words.py), to each
+command, and to the error printed at the end.
 """
 
 from __future__ import annotations
@@ -76,9 +77,13 @@ def _internal_error(error: Exception, language: str) -> int:
 
 
 def build_parser(language: str) -> argparse.ArgumentParser:
-    """The whole parser, its help texts in `language`."""
+    """The whole parser, its help texts in `language`, argparse's own words too."""
+    from runner import cli_words
+
+    cli_words.install(language)
     parser = argparse.ArgumentParser(prog="labrunner", description=t("cli.description", language))
-    parser.add_argument("-V", "--version", action="version", version=f"labrunner {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"labrunner {__version__}",
+                        help=t("cli.help_version", language))
     parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help_lang", language))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:

@@ -68,8 +68,10 @@ def test_every_plural_shows_its_count_in_its_plural_form():
         tables = {key: entry for key, entry in catalog(language).items()
                   if isinstance(entry, Plural)}
         assert tables, language
+        # argparse's own messages show the count as its %s field (runner/cli_words.py)
         assert [key for key, entry in tables.items()
-                if "{" + entry.count + "}" not in entry.other] == [], language
+                if "{" + entry.count + "}" not in entry.other and "%s" not in entry.other
+                ] == [], language
 
 
 # Areas whose owners have not yet put their YAML keys in code font (`lab:`): see the report.

@@ -70,18 +70,21 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("present.needs_terminal")
     try:
         with ending_signals_as_interrupts() as signals:
-            finished = _present(args)
+            finished, pacer = _present(args)
     finally:
         restore_terminal_modes(sys.stdout)
     if finished.error:
         _say(t("cli.internal_error_during_run", args.language, error=finished.error,
                log=finished.error_log or "-"))
         return EXIT_INTERNAL_ERROR
+    if pacer.quit_chosen and finished.status not in (LabStatus.FAILED, LabStatus.ABORTED):
+        return 0  # the trainer ended the demo with q: a normal end (the cleanup ran)
     code = EXIT_BY_STATUS.get(finished.status, 0)
     return signals.exit_code(code) if finished.status == LabStatus.INTERRUPTED else code
 
 
 def _present(args: argparse.Namespace):
+    """The lab presented; returns its LabFinished and the pacer (did the trainer quit?)."""
     from runner.commands.run import _run_recorded
     from runner.engines.connect import connect
     from runner.engines.reader import ReaderClient
@@ -116,7 +119,7 @@ def _present(args: argparse.Namespace):
         environ=os.environ, pacer=pacer, mode=RunMode.UNATTENDED,  # a demonstration
         earlier_runs=tuple(records.killed_runs(folder, lab.id, profile.endpoint)),
     )
-    return _run_recorded(run_spec, folder, host_helper=False)
+    return _run_recorded(run_spec, folder, host_helper=False), pacer
 
 
 def _with_changes(reporter, no_diff: bool):

@@ -64,6 +64,7 @@ class PresentPacer:
         self.shell_variables = dict(shell_variables or {})  # $LR in the improvised shell
         self.watch = watch  # the what-changed panel around the improvised shell
         self.step: Step | None = None  # the step on screen
+        self.quit_chosen = False  # q (or the end of input): the demo ended normally
     @property
     def keys(self) -> Keys | None:
         return self.typist.keys
@@ -128,6 +129,7 @@ class PresentPacer:
             key = self.keys.key(fresh=fresh)
             fresh = False
             if key is None:
+                self.quit_chosen = True
                 return Decision.QUIT
             choice = offered.get(NEXT if key == ENTER else key.casefold())
             if choice == JUMP:
@@ -135,6 +137,7 @@ class PresentPacer:
                 if choice is None:
                     self.screen.show_keys(bar)
             if choice is not None:
+                self.quit_chosen = choice == Decision.QUIT
                 if choice == Decision.RUN:
                     self.screen.hide_keys(bar)  # the commands are typed where it was
                 return choice

@@ -55,6 +55,7 @@ class PresenterReporter(ScreenReporter):
         self.checks = 0
         self._title_on_screen = False  # the lab's title stays above the first step
         self._in_step = False  # between StepStarted and StepFinished
+        self.replayed: list[int] = []  # steps replayed since the last screen
         self._changes: Any = None  # the step's StepChanges, shown after its checks line
 
     # Screen, for the pacer ------------------------------------------------------------
@@ -113,6 +114,10 @@ class PresenterReporter(ScreenReporter):
         self._title_on_screen = False
         self.legend.new_screen()
         self.failed, self.checks, self._in_step = [], 0, True
+        if self.replayed:
+            self.say(self.t("present.replayed_steps", steps=", ".join(map(str, self.replayed))),
+                     "dim")
+            self.replayed = []
         step = event.step
         self.console.print(Panel(Text(step.title.get(self.language), style="bold",
                                       justify="center"),
@@ -132,9 +137,11 @@ class PresenterReporter(ScreenReporter):
         self.say(f"[{event.index}/{event.total}] {title} — {self.text(event.reason)}", "yellow")
 
     def on_step_replayed(self, event: Any) -> None:
+        """One line while it replays; the step numbers again atop the next screen."""
         title = event.step.title.get(self.language)
         self.say(self.t("present.replayed", index=event.index, total=event.total,
                         title=title), "dim")
+        self.replayed.append(event.index)
 
     def on_command_started(self, event: ev.CommandStarted) -> None:
         shown, definitions = self.legend.shorten(event.command)

@@ -248,6 +248,29 @@ class LabFinished(Event):
         return grade_of(self.steps, self.pass_mark, self.status)
 
 
+@dataclass(frozen=True)
+class StepChanges(Event):
+    """What a step changed on the engine (runner/run/changes.py), after its checks: images
+    as (name, layer count), containers by name, and for the containers it touched the files of
+    their writable layer, as (change, path, host path or "") with change added|changed|deleted."""
+
+    step: Step
+    images_added: tuple[tuple[str, int], ...] = ()
+    images_removed: tuple[tuple[str, int], ...] = ()
+    containers_created: tuple[str, ...] = ()
+    containers_started: tuple[str, ...] = ()
+    containers_stopped: tuple[str, ...] = ()
+    containers_removed: tuple[str, ...] = ()
+    files: dict[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
+    files_left_out: dict[str, int] = field(default_factory=dict)  # container -> beyond the cap
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.images_added, self.images_removed, self.containers_created,
+                        self.containers_started, self.containers_stopped,
+                        self.containers_removed, self.files))
+
+
 def _events_defined_here() -> tuple[type[Event], ...]:
     """Every Event class of this module, in the order written: derived, never hand-listed."""
     return tuple(value for value in globals().values()

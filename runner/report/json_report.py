@@ -86,7 +86,7 @@ class JsonReport(Reporter):
         ev.Notice, ev.PromptShown, ev.StepStarted, ev.StepSkipped, ev.CommandStarted,
         ev.CommandOutput, ev.CommandFinished, ev.PreCheckEvaluated, ev.StepRetried,
         ev.DestructivePreview, ev.TaskTyped, ev.HintShown, ev.SolutionShown, ev.TaskGraded,
-        ev.StepFinished, ev.PhaseStarted, ev.PhaseFinished})
+        ev.StepFinished, ev.PhaseStarted, ev.PhaseFinished, ev.StepChanges})
 
 
 def _os_user() -> str:

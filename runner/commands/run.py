@@ -36,6 +36,8 @@ def add_parser(subparsers, language: str) -> None:
     parser.add_argument("--report", type=Path, metavar="FILE.json", help=help_("cli.help_report"))
     parser.add_argument("--student", metavar="NAME", help=help_("report.help_student"))
     parser.add_argument("--host-helper", action="store_true", help=help_("cli.help_host_helper"))
+    parser.add_argument("--from", dest="from_step", metavar="STEP", help=help_("nav.help_from"))
+    parser.add_argument("--no-diff", action="store_true", help=help_("changes.help_no_diff"))
     parser.add_argument("--practice", action="store_true", help=help_("practice.help_practice"))
 
 
@@ -95,6 +97,7 @@ def _run_lab(args: argparse.Namespace):
     from runner.run.destructive import unattended_refusal
     from runner.run.events import Notice
     from runner.run.lab_runner import LabRun
+    from runner.run.replay import from_option
     from runner.run.screen_guard import ScreenUntilGone
     from runner.shell.owner import remove_abandoned_task_folders
 
@@ -102,11 +105,14 @@ def _run_lab(args: argparse.Namespace):
     path = resolve_lab(args.lab)
     # bad input: exit 2 before Docker is touched; a lab that validated before comes from the cache
     lab = load_lab(path, notice_printer(language), cached=True)
+    start_at = from_option([step.id for step in lab.steps], args.from_step)  # exit 2 if bad
     if getattr(args, "practice", False):  # the student types the commands (runner/lab/practice.py)
         from runner.lab.practice import practice_lab
 
         lab = practice_lab(lab)
-    reporter = ScreenUntilGone(make_reporter(args.reporter, sys.stdout, language))
+    # Redirected (`> run.log`) in an interactive run: the terminal still shows the run.
+    reporter = ScreenUntilGone(make_reporter(args.reporter, sys.stdout, language,
+                                             mirror=not args.auto and sys.stdin.isatty()))
     notify = lambda message: reporter.on_event(Notice(message))  # noqa: E731
     profile = connect(args.engine, os.environ, notify)
     unattended = args.auto or not sys.stdin.isatty()
@@ -120,15 +126,18 @@ def _run_lab(args: argparse.Namespace):
 
         # The report first: whatever the screen reporter does, the file gets written.
         listener = Fanout(JsonReport(args.report, language, args.student), reporter)
+    from runner.run.changes import watch_changes
+
+    listener = watch_changes(listener, not getattr(args, "no_diff", False))  # the panel
     work_dir = args.workdir or Path(tempfile.mkdtemp(prefix=f"labrunner-{lab.id}-"))
     folder = records.runs_folder(os.environ)
     earlier = tuple(records.killed_runs(folder, lab.id, profile.endpoint))
     remove_abandoned_task_folders(Path(tempfile.gettempdir()))
-    pacer = _pacer(args, listener, language, notify)
+    pacer = _pacer(args, listener, language, notify, lab)
     run_spec = LabRun(
         lab=lab, lab_path=path, profile=profile, listener=listener, language=language,
         work_dir=work_dir, docker_factory=lambda: ReaderClient(profile.endpoint),  # reads only
-        environ=os.environ, pacer=pacer, earlier_runs=earlier,
+        environ=os.environ, pacer=pacer, earlier_runs=earlier, start_at=start_at,
     )
     return _run_recorded(run_spec, folder, args.host_helper)
 
@@ -153,7 +162,7 @@ def _run_recorded(run_spec, folder: Path, host_helper: bool):
             helper.close()
 
 
-def _pacer(args, listener, language, notify):
+def _pacer(args, listener, language, notify, lab):
     from runner.messages import msg
     from runner.run.lab_runner import AutoPacer
     from runner.run.pacing import KeyboardPacer
@@ -164,5 +173,7 @@ def _pacer(args, listener, language, notify):
     if not sys.stdin.isatty():
         notify(msg("cli.no_terminal_auto"))
         return AutoPacer(allow_destructive=args.yes_destructive)
-    return KeyboardPacer(keyboard_terminal(listener, sys.stdout), language,
-                         allow_destructive=args.yes_destructive)
+    pacer = KeyboardPacer(keyboard_terminal(listener, sys.stdout), language,
+                          allow_destructive=args.yes_destructive)
+    pacer.step_ids = tuple(step.id for step in lab.steps)  # j: jump to one of them
+    return pacer

@@ -62,7 +62,8 @@ class ScreenReporter(Reporter):
         ev.TaskTyped: "on_task_typed", ev.HintShown: "on_hint_shown",
         ev.SolutionShown: "on_solution_shown", ev.SolutionRun: "on_solution_run",
         ev.TaskGraded: "on_task_graded", ev.PhaseFinished: "on_phase_finished",
-        ev.LabFinished: "on_lab_finished",
+        ev.LabFinished: "on_lab_finished", ev.StepReplayed: "on_step_replayed",
+        ev.StepChanges: "on_step_changes",
     }
     # A step's end shows in its checks; setup and cleanup run quietly (only failures are
     # shown); checks evaluated before their step are `labrunner test`'s (its Recorder).

@@ -11,16 +11,19 @@ from rich.table import Table
 from rich.text import Text
 
 from runner.report.base import ScreenReporter, status_counts
+from runner.report.changes_text import changes_lines
 from runner.report.text import (
-    check_lines,
+    check_notes,
     destructive_lines,
     engine_line,
     grade_line,
     hint_line,
+    problem_texts,
     retried_line,
     summary_line,
     task_result_line,
 )
+from runner.report.typography import glue, keep_no_break_spaces
 from runner.run import events as ev
 from runner.run.status import CheckStatus, LabStatus, StepStatus
 from runner.shell.output_tail import megabytes
@@ -35,6 +38,17 @@ class RichReporter(ScreenReporter):
     def __init__(self, stream: TextIO, language: str, console: Console | None = None) -> None:
         super().__init__(language)
         self.console = console or Console(file=stream, highlight=False)
+        keep_no_break_spaces()  # French "attendu :" never wraps leaving a lone ":"
+
+    def t(self, key: str, **params) -> str:
+        return glue(super().t(key, **params), self.language)
+
+    def text(self, message) -> str:
+        return glue(super().text(message), self.language)
+
+    def local(self, text) -> str:
+        """Lab content (a LocalizedText) in the run's language, French spacing kept together."""
+        return glue(text.get(self.language), self.language)
 
     def on_lab_started(self, event: ev.LabStarted) -> None:
         lab = event.lab
@@ -53,8 +67,9 @@ class RichReporter(ScreenReporter):
 
     def on_step_started(self, event: ev.StepStarted) -> None:
         step = event.step
-        self.console.rule(f"[bold][{event.index}/{event.total}][/] {step.title.get(self.language)}")
-        self.console.print(Markdown((event.explain or step.explain).get(self.language)))
+        self.console.rule(Text.assemble((f"[{event.index}/{event.total}] ", "bold"),
+                                        self.local(step.title)))
+        self.console.print(Markdown(self.local(event.explain or step.explain)))
         self._print_notes(event.notes)
 
     def _print_notes(self, notes) -> None:
@@ -70,7 +85,18 @@ class RichReporter(ScreenReporter):
         self._print_notes(event.notes)
 
     def on_command_started(self, event: ev.CommandStarted) -> None:
-        self.console.print(Text("$ ", style="bold green") + Text(event.command, style="bold"))
+        # A command too long for the line wraps under itself, never back under the `$`.
+        self.console.print(hanging(Text("$ ", style="bold green"),
+                                   Text(event.command, style="bold")))
+
+    def on_step_replayed(self, event: ev.StepReplayed) -> None:
+        self.console.print(Text(self.t("screen.replayed", index=event.index, total=event.total,
+                                       title=event.step.title.get(self.language)), style="dim"))
+
+    def on_step_changes(self, event: ev.StepChanges) -> None:
+        lines = [glue(line, self.language) for line in changes_lines(event, self.language)]
+        self.console.print(Panel(Text("\n".join(lines)), title=self.t("changes.title"),
+                                 title_align="left", border_style="cyan"))
 
     def on_command_output(self, event: ev.CommandOutput) -> None:
         # Docker's own progress display is written as it comes, escape codes included.
@@ -88,9 +114,18 @@ class RichReporter(ScreenReporter):
     def on_check_evaluated(self, event: ev.CheckEvaluated) -> None:
         outcome = event.outcome
         mark, style = MARKS[outcome.status]
-        self.console.print(Text(f"  {mark} ", style=style) + Text(self.text(outcome.summary)))
-        for line in check_lines(outcome, self.language):
-            self.console.print(Text(f"      {line}", style="red" if outcome.problems else "dim"))
+        self.console.print(hanging(Text(f"  {mark} ", style=style),
+                                   Text(self.text(outcome.summary))))
+        for problem in problem_texts(outcome, self.language):
+            self.console.print(hanging(Text(" " * 6), Text(glue(problem.what, self.language),
+                                                             style="red")))
+            for word, value in problem.rows:  # the values line up, and wrap in their column
+                self.console.print(hanging(Text(" " * 8 + glue(word, self.language) + " "),
+                                           Text(value, style="red")))
+        for line in check_notes(outcome, self.language):
+            self.console.print(hanging(Text(" " * 6), Text(glue(line, self.language),
+                                                           style="red" if outcome.problems
+                                                           else "dim")))
 
     def on_phase_finished(self, event: ev.PhaseFinished) -> None:
         for result in event.failures:
@@ -139,7 +174,7 @@ class RichReporter(ScreenReporter):
             table.add_column(self.t(column))
         for step in event.steps:
             checks = f"{step.checks_passed}✔ {step.checks_failed}✘ {step.checks_skipped}–"
-            table.add_row(f"{step.step_id}: {step.title}",
+            table.add_row(glue(f"{step.step_id}: {step.title}", self.language),
                           Text(self.t("report.status_" + step.status),
                                style=STATUS_STYLE[step.status]), checks)
         self.console.print(table)
@@ -156,3 +191,12 @@ class RichReporter(ScreenReporter):
         # are not markup); the Terminal then reads the answer on the same line.
         self.console.print(Text(event.text), end="")
 
+
+
+def hanging(head: Text, body: Text) -> Table:
+    """`head` then `body`, the body's wrapped lines starting under its first character."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(head, body)
+    return grid

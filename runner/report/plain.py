@@ -6,6 +6,7 @@ import re
 from typing import TextIO
 
 from runner.report.base import ScreenReporter, status_counts
+from runner.report.changes_text import changes_lines
 from runner.report.text import (
     check_lines,
     destructive_lines,
@@ -27,9 +28,13 @@ CARRY = 32  # the end of a chunk looked at again with the next: a code cut betwe
 
 
 class PlainReporter(ScreenReporter):
-    def __init__(self, stream: TextIO, language: str) -> None:
+    """`width`: the terminal's, when `stream` is one (commands then wrap under themselves);
+    None for a file or a pipe, whose lines are never cut."""
+
+    def __init__(self, stream: TextIO, language: str, width: int | None = None) -> None:
         super().__init__(language)
         self.stream = stream
+        self.width = width
         self._reset_output()
 
     def _reset_output(self) -> None:
@@ -74,7 +79,23 @@ class PlainReporter(ScreenReporter):
             self.write(f"({self.t('report.engine_note')}) {self.text(note)}")
 
     def on_command_started(self, event: ev.CommandStarted) -> None:
-        self.write(f"$ {event.command}")
+        if self.width is None:
+            self.write(f"$ {event.command}")
+            return
+        import textwrap
+
+        self.write("\n".join(textwrap.wrap(event.command, self.width, initial_indent="$ ",
+                                           subsequent_indent="  ", break_on_hyphens=False,
+                                           drop_whitespace=True)) or "$")
+
+    def on_step_replayed(self, event: ev.StepReplayed) -> None:
+        self.write(self.t("screen.replayed", index=event.index, total=event.total,
+                          title=event.step.title.get(self.language)))
+
+    def on_step_changes(self, event: ev.StepChanges) -> None:
+        self.write(self.t("screen.label", word=self.t("changes.title")))
+        for line in changes_lines(event, self.language):
+            self.write(f"  {line}")
 
     def on_command_output(self, event: ev.CommandOutput) -> None:
         """Write each line as it ends; each chunk is looked at once (time linear in the

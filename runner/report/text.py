@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from runner.checks.base import CheckOutcome
 from runner.engines.inventory import KIND_WORDS
@@ -10,6 +11,15 @@ from runner.engines.profile import EngineProfile
 from runner.i18n import t
 from runner.run.events import DestructivePreview, HintShown, LabFinished, StepRetried, TaskGraded
 from runner.run.status import CheckStatus, LabStatus, StepStatus
+
+# The raw words checks give as expected or actual values, shown in the run's language.
+VALUE_KEYS = {
+    "present": "screen.value_present", "absent": "screen.value_absent",
+    "running": "screen.value_running", "exited": "screen.value_exited",
+    "created": "screen.value_created", "paused": "screen.value_paused",
+    "restarting": "screen.value_restarting", "dead": "screen.value_dead",
+    "removing": "screen.value_removing", "true": "screen.value_true",
+    "false": "screen.value_false"}
 
 
 def engine_line(profile: EngineProfile, language: str) -> str:
@@ -20,18 +30,61 @@ def engine_line(profile: EngineProfile, language: str) -> str:
              paths=t(paths, language))
 
 
+@dataclass(frozen=True)
+class ProblemText:
+    """One problem as shown: what it is about ("… :"), then its labelled values, the labels
+    padded to one width so the values line up."""
+
+    what: str
+    rows: tuple[tuple[str, str], ...]  # (label with its colon, value)
+
+
+def problem_texts(outcome: CheckOutcome, language: str) -> list[ProblemText]:
+    """Each problem's what, expected and actual, in `language` (values too)."""
+    words = [label(t("report.expected", language), language),
+             label(t("report.actual", language), language)]
+    width = max(map(len, words))
+    found = []
+    for problem in outcome.problems:
+        expected = problem.expected
+        if problem.what.key == "check.typed_none":  # a regex is not what a student reads
+            expected = outcome.summary.text(language)
+        values = (shown_value(expected, language), shown_value(problem.actual, language))
+        found.append(ProblemText(label(problem.what.text(language), language),
+                                 tuple((word.ljust(width), value or "''")
+                                       for word, value in zip(words, values, strict=True))))
+    return found
+
+
 def check_lines(outcome: CheckOutcome, language: str) -> list[str]:
     """Expected vs actual for each problem, then how the check was made."""
     lines = []
-    for problem in outcome.problems:
-        lines.append(f"{problem.what.text(language)}:")
-        lines.append(f"  {t('report.expected', language)}: {_indent(problem.expected)}")
-        lines.append(f"  {t('report.actual', language)}:   {_indent(problem.actual)}")
+    for problem in problem_texts(outcome, language):
+        lines.append(problem.what)
+        for word, value in problem.rows:
+            lines.append(f"  {word} " + value.replace("\n", "\n" + " " * (len(word) + 3)))
+    lines += check_notes(outcome, language)
+    return lines
+
+
+def check_notes(outcome: CheckOutcome, language: str) -> list[str]:
+    """How the check was made (when it failed or was skipped), and how many tries it took."""
+    lines = []
     if outcome.note is not None and (outcome.problems or outcome.status == CheckStatus.SKIP):
         lines.append(outcome.note.text(language))
     if outcome.attempts > 1:
         lines.append(t("report.attempts", language, count=outcome.attempts))
     return lines
+
+
+def label(word: str, language: str) -> str:
+    """`word:` in English, `word :` in French."""
+    return t("screen.label", language, word=word)
+
+
+def shown_value(value: str, language: str) -> str:
+    """A state word the checks give in English (present, running…) in `language`."""
+    return t(VALUE_KEYS[value], language) if value in VALUE_KEYS else value
 
 
 def summary_line(event: LabFinished, counts: Mapping[str, int], language: str) -> str:
@@ -47,11 +100,7 @@ def summary_line(event: LabFinished, counts: Mapping[str, int], language: str) -
              checks_passed=sum(s.checks_passed for s in event.steps),
              checks_failed=sum(s.checks_failed for s in event.steps),
              checks_skipped=sum(s.checks_skipped for s in event.steps),
-             seconds=f"{event.duration:.1f}")
-
-
-def _indent(value: str) -> str:
-    return value.replace("\n", "\n" + " " * 12) if value else "''"
+             seconds=decimal(event.duration, language))
 
 
 def destructive_lines(event: DestructivePreview, language: str) -> list[str]:
@@ -96,3 +145,9 @@ def task_result_line(event: TaskGraded, language: str) -> str:
 def hint_line(event: HintShown, language: str) -> str:
     return t("report.hint", language, number=event.number, total=event.total,
              text=event.text.get(language).strip())
+
+
+def decimal(number: float, language: str) -> str:
+    """One decimal, with a decimal comma in French (1,5 s)."""
+    text = f"{number:.1f}"
+    return text.replace(".", ",") if language == "fr" else text

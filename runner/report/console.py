@@ -180,11 +180,12 @@ class RichReporter(ScreenReporter):
         self.console.print(table)
         style = {LabStatus.PASSED: "bold green", LabStatus.INCOMPLETE: "bold yellow"}.get(
             event.status, "bold red")
-        self.console.print(Text(summary_line(event, status_counts(event.steps), self.language),
+        self.console.print(Text(glue(summary_line(event, status_counts(event.steps),
+                                             self.language), self.language),
                                 style=style))
         grade = grade_line(event, self.language)
         if grade:
-            self.console.print(Text(grade, style="bold"))
+            self.console.print(Text(glue(grade, self.language), style="bold"))
 
     def on_prompt_shown(self, event: ev.PromptShown) -> None:
         # Printed by the console that draws everything else (Text: a command's [brackets]

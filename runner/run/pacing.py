@@ -1,4 +1,5 @@
-"""The step-by-step pacer: shows what will run next and waits for Enter (s: skip, q: quit).
+"""The step-by-step pacer: shows what will run next and waits for Enter (s: skip, j: jump to
+another step, q: quit).
 
 It also takes the other decisions a person makes during a run: confirming a destructive step
 outside the sandbox, doing a task in their own shell, trying a failed task again. Only the
@@ -14,7 +15,8 @@ from typing import TypeVar
 
 from runner.i18n import t
 from runner.lab.model import Step
-from runner.run.status import Decision
+from runner.run.replay import step_index
+from runner.run.status import Decision, Jump
 from runner.run.terminal import Terminal
 from runner.shell.student import StudentWork, TaskShell, open_student_shell
 
@@ -37,6 +39,10 @@ HELPER_ANSWERS = {**dict.fromkeys(("y", "o", "yes", "oui"), True),
 
 
 class KeyboardPacer:
+    # The lab's step ids, in order: `j` at the step prompt jumps to one (by id or number);
+    # none known, no `j`.
+    step_ids: tuple[str, ...] = ()
+
     def __init__(self, terminal: Terminal, language: str, allow_destructive: bool = False
                  ) -> None:
         self.terminal = terminal
@@ -45,7 +51,7 @@ class KeyboardPacer:
         self._consent = None  # the guard's questions (engine_consent), once the run asks
         self._stop_asking = threading.Event()  # set when the run ends: no question waits
 
-    def before_step(self, step: Step, commands: list[str]) -> Decision:
+    def before_step(self, step: Step, commands: list[str]) -> Decision | Jump:
         answers = self._answers(Decision.RUN, Decision.SKIP, Decision.QUIT)
         if step.is_task:  # the solution is not shown: the student works it out
             if _has_hints(step):  # h: a hint, then this question again
@@ -56,8 +62,41 @@ class KeyboardPacer:
                                Decision.QUIT)
         lines = "\n".join(f"  $ {command}" for command in commands)
         intro = f"{self._t('report.prompt_commands')}\n{lines}\n"
-        return self._ask_until(self._t("report.prompt"), "report.reask_step", answers,
-                               Decision.QUIT, intro)
+        if not self.step_ids:
+            return self._ask_until(self._t("report.prompt"), "report.reask_step", answers,
+                                   Decision.QUIT, intro)
+        return self._ask_step_or_jump(answers, intro)
+
+    def _ask_step_or_jump(self, answers: dict[str, Decision], intro: str) -> Decision | Jump:
+        """The step prompt with `j`: `j` alone asks which step, `j 5` or `j build` says it;
+        a step that does not exist asks again, listing them."""
+        prompt, question = self._t("nav.prompt"), intro + self._t("nav.prompt")
+        while (answer := self.terminal.ask(question)) is not None:
+            word = answer.strip().casefold()
+            if word in answers:
+                return answers[word]
+            first, _, rest = answer.strip().partition(" ")
+            if first.casefold() in ("j", self._t("nav.answer_jump").casefold()):
+                target = self._which_step(rest.strip())
+                if target is not None:
+                    return target
+                question = prompt
+                continue
+            question = f"{self._t('nav.reask_step', answer=answer.strip())}\n{prompt}"
+        return Decision.QUIT
+
+    def _which_step(self, given: str) -> Jump | None:
+        """The step to jump to (asked for when `given` is empty); an empty answer stays."""
+        ask = self._t("nav.prompt_jump", count=len(self.step_ids))
+        question = ask
+        while given or (given := (self.terminal.ask(question) or "").strip()):
+            index = step_index(self.step_ids, given)
+            if index is not None:
+                return Jump(index)
+            question = self._t("nav.reask_jump", answer=given, ids=", ".join(self.step_ids),
+                               count=len(self.step_ids)) + "\n" + ask
+            given = ""
+        return None
 
     def confirm_destructive(self, step: Step) -> bool:
         """Only a typed "yes" (or "oui") deletes: Enter alone must never destroy anything.

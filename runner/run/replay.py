@@ -10,6 +10,7 @@ what to replay and runs one step's commands quietly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from runner.lab.model import Step
@@ -54,3 +55,24 @@ def replay_commands(context: StepContext, step: Step, commands: list[str]
     muted = replace(context, emit=lambda event: None)
     results = StepRunner(muted, step, commands).run_commands()
     return next((result for result in results if result.exit_code != 0), None)
+
+
+def step_index(ids: Sequence[str], given: str) -> int | None:
+    """The step `given` names, by its 1-based number or its id; None if it names none."""
+    given = given.strip()
+    if given.isdigit() and 1 <= int(given) <= len(ids):
+        return int(given)
+    return ids.index(given) + 1 if given in ids else None
+
+
+def from_option(ids: Sequence[str], given: str | None) -> int:
+    """`run --from STEP`: the 1-based index to start at (1 without the option); a step the
+    lab does not have is bad input (exit 2), naming the steps it has."""
+    from runner.errors import UsageError
+
+    if given is None:
+        return 1
+    index = step_index(ids, given)
+    if index is None:
+        raise UsageError("nav.from_unknown", step=given, count=len(ids), ids=", ".join(ids))
+    return index

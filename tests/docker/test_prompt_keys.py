@@ -28,10 +28,10 @@ def test_a_command_at_the_prompt_asks_again_and_the_prompt_stays_out_of_the_log(
                           "--workdir", str(tmp_path / "work")])
     child = pexpect.spawn("bash", ["-c", f"{command} > {shlex.quote(str(log))}"], cwd=str(ROOT),
                           env=docker_env, encoding="utf-8", timeout=60)
-    child.expect_exact("Enter: run · s: skip · q: quit > ")
+    child.expect_exact("Enter: run · s: skip · j: jump to a step · q: quit > ")
     child.sendline("docker ps")
     child.expect_exact("“docker ps” is not one of the answers: Enter runs the commands")
-    child.expect_exact("Enter: run · s: skip · q: quit > ")
+    child.expect_exact("Enter: run · s: skip · j: jump to a step · q: quit > ")
     child.sendline("")
     child.expect(pexpect.EOF)
     child.close()

@@ -119,6 +119,7 @@ RUN_TIME_KEYS = {
     # the presenter's closing line: a status it has no line for falls back on ended_other
     ("present.ended_", ""): lambda: ("passed", "failed", "incomplete", "interrupted", "aborted",
                                      "other"),
+    ("present.file_", ""): lambda: ("added", "changed", "deleted"),  # presenter FILE_CHANGES
 }
 
 

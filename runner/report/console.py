@@ -189,8 +189,17 @@ class RichReporter(ScreenReporter):
 
     def on_prompt_shown(self, event: ev.PromptShown) -> None:
         # Printed by the console that draws everything else (Text: a command's [brackets]
-        # are not markup); the Terminal then reads the answer on the same line.
-        self.console.print(Text(event.text), end="")
+        # are not markup); the Terminal then reads the answer on the same line. The commands
+        # it lists wrap under themselves, like the commands that run.
+        *lines, question = event.text.split("\n")
+        for line in lines:
+            command = line.lstrip()
+            if command.startswith("$ "):
+                indent = line[:len(line) - len(command)]
+                self.console.print(hanging(Text(indent + "$ "), Text(command[2:])))
+            else:
+                self.console.print(Text(line))
+        self.console.print(Text(question), end="")
 
 
 

@@ -135,3 +135,10 @@ def test_glue_is_french_only_and_keeps_a_number_with_its_unit():
     assert glue("attendu : présent ; en 2,5 s.", "fr") == \
         "attendu\u00a0: présent\u00a0; en 2,5\u00a0s."
     assert glue("expected : x", "en") == "expected : x"
+
+
+def test_the_commands_a_prompt_lists_wrap_under_themselves():
+    prompt = ev.PromptShown(f"Next:\n  $ {LONG}\nEnter: run > ")
+    lines = rich("en", prompt).splitlines()
+    assert lines[1].startswith("  $ docker") and lines[2].startswith("    ")
+    assert lines[-1] == "Enter: run > "

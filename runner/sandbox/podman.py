@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -96,7 +97,9 @@ def cleanup(layout: Layout) -> None:
         for child in processes.children(conmon):
             processes.kill_now(child)
         processes.stop(conmon, grace=2)
-    leftovers.unmount_below(layout.state_dir, layout.run_dir)
+    leftovers.unmount_below(layout.state_dir, layout.run_dir, paths.runroot)
+    if not paths.runroot.is_relative_to(layout.run_dir):  # the short one in /tmp
+        shutil.rmtree(paths.runroot, ignore_errors=True)
 
 
 def _remove_containers(paths: PodmanPaths) -> None:

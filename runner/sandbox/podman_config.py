@@ -13,6 +13,7 @@ for three shared places, each holding only per-container names: its blob-info ca
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import resource
@@ -80,6 +81,9 @@ insecure = true
 POLICY = {"default": [{"type": "insecureAcceptAnything"}]}
 
 
+MAX_RUNROOT = 50  # podman: "the specified runroot is longer than 50 characters"
+
+
 @dataclass(frozen=True)
 class PodmanPaths:
     """Where the sandbox's podman keeps everything, derived from the sandbox's Layout."""
@@ -127,7 +131,14 @@ class PodmanPaths:
 
     @property
     def runroot(self) -> Path:
-        return self.layout.run_dir / "storage"
+        """Podman refuses a runroot over 50 characters: the default state folder
+        (/root/.local/state/labrunner/sandbox-podman/run/storage) is longer, so such a
+        sandbox's runroot is a short folder of its own in /tmp, named after its run folder."""
+        runroot = self.layout.run_dir / "storage"
+        if len(str(runroot)) <= MAX_RUNROOT:
+            return runroot
+        digest = hashlib.sha256(str(self.layout.run_dir).encode()).hexdigest()[:12]
+        return Path("/tmp") / f"labrunner-podman-{digest}"
 
     @property
     def tmp_dir(self) -> Path:

@@ -16,12 +16,14 @@ import posixpath
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from runner.run import events as ev
 from runner.run.engine_snapshot import ENGINE_ERRORS, EngineSnapshots, Snapshot
 
 FILES_SHOWN = 20  # per container; the rest is counted ("and N more")
 CHANGE_WORDS = {0: "changed", 1: "added", 2: "deleted"}  # /containers/{id}/changes Kind
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,18 @@ class ChangesListener:
             self._guarded(self._before)
         elif isinstance(event, ev.LabFinished):
             self._close()
+
+    def watch(self, step, work: Callable[[], Result]) -> Result:
+        """Run `work` (an improvised shell between steps) between two snapshots, then show
+        what it changed as a panel of `step`'s; a step already started keeps its own panel."""
+        pending = self.before is not None
+        self._guarded(self._before)
+        try:
+            return work()
+        finally:
+            self._after(step)
+            if pending:
+                self._guarded(self._before)
 
     def _open(self, profile) -> None:
         self.profile = profile

@@ -169,3 +169,18 @@ def test_no_diff_leaves_the_listener_as_it_is():
     heard = Heard()
     assert watch_changes(heard, enabled=False) is heard
     assert isinstance(watch_changes(heard), ChangesListener)
+
+
+def test_watch_shows_an_improvised_shell_s_changes_and_the_step_keeps_its_own():
+    empty, one = snapshot(at=0.0), snapshot(containers={"i": WWW}, at=1.0)
+    two = snapshot(containers={"i": WWW, "s": ContainerState("web", True)}, at=2.0)
+    engine = FakeEngine([empty, empty, one, one, two],
+                        changes={"i": {}, "s": {}})
+    heard = Heard()
+    listener = ChangesListener(heard, lambda endpoint: engine)
+    listener.on_event(ev.LabStarted(LAB, "en", PROFILE, "/w"))
+    listener.on_event(ev.StepStarted(STEP, 1, 1))
+    assert listener.watch(STEP, lambda: "shell done") == "shell done"
+    listener.on_event(ev.StepFinished(STEP, True))
+    panels = [e for e in heard.events if isinstance(e, ev.StepChanges)]
+    assert [p.containers_created for p in panels] == [("www",), ("web",)]

@@ -12,9 +12,10 @@ from runner.commands.common import add_lang_option, notice_printer
 from runner.i18n import t
 from runner.run.status import LabStatus
 
-# incomplete: no step failed, but a graded task earned no credit (skipped, solution used…)
+# incomplete: no step failed, but a graded task earned no credit (skipped, solution used…);
+# quit: the person answered q at a prompt (Ctrl-C and the ending signals are 128 + signal)
 EXIT_BY_STATUS = {LabStatus.PASSED: 0, LabStatus.FAILED: 1, LabStatus.ABORTED: 1,
-                  LabStatus.INCOMPLETE: 4, LabStatus.INTERRUPTED: 130}
+                  LabStatus.INCOMPLETE: 4, LabStatus.QUIT: 5, LabStatus.INTERRUPTED: 130}
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: labrunner itself failed, not the lab nor the student
 
 

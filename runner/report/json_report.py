@@ -43,9 +43,9 @@ class JsonReport(Reporter):
         self.checks.setdefault(event.step.id, []).append(
             check_dict(event.check, event.outcome, self.language))
 
-    def on_task_opened(self, event: ev.TaskOpened | ev.SolutionRun) -> None:
-        # A task tried again (or done by its solution) keeps only its last verdicts here;
-        # every attempt's are in its result.
+    def on_task_opened(self, event: ev.TaskOpened | ev.SolutionRun | ev.CommandStarted) -> None:
+        # A task tried again (or done by its solution), a step run again (re-run, back, a
+        # jump) keeps only its last verdicts here; every attempt's are in its result.
         self.checks[event.step.id] = []
 
     def on_lab_finished(self, event: ev.LabFinished) -> None:
@@ -71,6 +71,7 @@ class JsonReport(Reporter):
         data = {"id": step.step_id, "title": step.title, "status": step.status,
                 "task": step.task, "applies": step.applies,
                 **({"variant": step.variant} if step.variant else {}),
+                **({"replayed": True} if step.replayed else {}),
                 "checks": self.checks.get(step.step_id, [])}
         if step.result is not None:
             data["result"] = result_dict(step.result, self.language)
@@ -78,15 +79,17 @@ class JsonReport(Reporter):
 
     handles = {ev.LabStarted: on_lab_started, ev.CheckEvaluated: on_check_evaluated,
                ev.TaskOpened: on_task_opened, ev.SolutionRun: on_task_opened,
+               ev.CommandStarted: on_task_opened,
                ev.LabFinished: on_lab_finished}
     # The report is the run's result, not its transcript: what was shown on the way (live
     # output, notices, prompts, hints) or is summed up at the end (StepSummary, TaskResult)
     # is left out.
     ignores = frozenset({
-        ev.Notice, ev.PromptShown, ev.StepStarted, ev.StepSkipped, ev.CommandStarted,
-        ev.CommandOutput, ev.CommandFinished, ev.PreCheckEvaluated, ev.StepRetried,
+        ev.Notice, ev.PromptShown, ev.StepStarted, ev.StepSkipped, ev.CommandOutput,
+        ev.CommandFinished, ev.PreCheckEvaluated, ev.StepRetried,
         ev.DestructivePreview, ev.TaskTyped, ev.HintShown, ev.SolutionShown, ev.TaskGraded,
-        ev.StepFinished, ev.PhaseStarted, ev.PhaseFinished, ev.StepChanges})
+        ev.StepFinished, ev.PhaseStarted, ev.PhaseFinished, ev.StepReplayed,
+        ev.StepChanges})
 
 
 def _os_user() -> str:

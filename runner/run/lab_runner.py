@@ -180,7 +180,7 @@ class LabRunner:
             while index <= total:
                 move = self._run_step(index, total, ask)
                 if move is None:
-                    return LabStatus.INTERRUPTED
+                    return LabStatus.QUIT
                 index, ask = move
         except _SetupFailed:  # in a rewind
             return LabStatus.ABORTED

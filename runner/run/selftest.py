@@ -127,7 +127,7 @@ class Recorder(Reporter):
         ev.LabStarted, ev.Notice, ev.PromptShown, ev.StepStarted, ev.StepSkipped,
         ev.CommandStarted, ev.CommandOutput, ev.CommandFinished, ev.DestructivePreview,
         ev.TaskOpened, ev.TaskTyped, ev.HintShown, ev.SolutionShown, ev.SolutionRun,
-        ev.TaskGraded, ev.StepFinished, ev.PhaseStarted, ev.StepChanges})
+        ev.TaskGraded, ev.StepFinished, ev.PhaseStarted, ev.StepReplayed, ev.StepChanges})
 
 
 @dataclass

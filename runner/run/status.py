@@ -34,6 +34,7 @@ class LabStatus(StrEnum):
     FAILED = "failed"
     INCOMPLETE = "incomplete"  # no step failed, but a graded task earned no credit
     INTERRUPTED = "interrupted"  # Ctrl-C, or a signal (SIGTERM, SIGHUP)
+    QUIT = "quit"  # the person answered q at a prompt (the cleanup has run)
     ABORTED = "aborted"  # setup failed or the shell died
 
 

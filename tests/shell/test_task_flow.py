@@ -155,7 +155,7 @@ def test_running_the_solution_is_an_attempt_by_the_solution(tmp_path):
 
 def test_quitting_after_the_first_task_is_graded_over_every_task(tmp_path):
     data, _ = run(tmp_path, Student([["touch a"]], before=[Decision.RUN, Decision.QUIT]))
-    assert data["status"] == LabStatus.INTERRUPTED
+    assert data["status"] == LabStatus.QUIT
     assert results(data)["make-b"]["how"] == "not_reached"
     assert data["grade"] == {"earned": 1, "total": 3, "percent": 33.3, "pass_mark": 50,
                              "passed": False}

@@ -20,9 +20,11 @@ END_OF_INPUT = "\x04"  # Ctrl-D
 
 
 class Keys(Protocol):
-    def key(self, fresh: bool = False) -> str | None:
-        """The next key (ENTER for Enter, else the character); None at end of input.
-        `fresh`: drop what was typed before asking."""
+    def drop_typed_ahead(self) -> None:
+        """Forget the keys typed before a question is shown."""
+
+    def key(self) -> str | None:
+        """The next key (ENTER for Enter, else the character); None at end of input."""
 
     def line(self) -> str | None:
         """A line typed with echo (a step number), without its newline; None at the end."""
@@ -35,11 +37,12 @@ class KeyReader:
         self.fd = fd
         self.pending = ""  # keys read at once (a fast typist) but not handed out yet
 
-    def key(self, fresh: bool = False) -> str | None:
-        if fresh:
-            self.pending = ""
-            with contextlib.suppress(termios.error):
-                termios.tcflush(self.fd, termios.TCIFLUSH)
+    def drop_typed_ahead(self) -> None:
+        self.pending = ""
+        with contextlib.suppress(termios.error):
+            termios.tcflush(self.fd, termios.TCIFLUSH)
+
+    def key(self) -> str | None:
         if not self.pending:
             with cbreak(self.fd):
                 data = os.read(self.fd, 64)
@@ -80,7 +83,7 @@ def cbreak(fd: int) -> Iterator[None]:
         yield
         return
     try:
-        tty.setcbreak(fd)
+        tty.setcbreak(fd, termios.TCSANOW)  # not TCSAFLUSH: an Enter typed ahead counts
         yield
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)

@@ -123,11 +123,10 @@ class PresentPacer:
         offered = {key: choice for key, choice in offered.items() if choice is not None}
         words = WORDS | {NEXT: enter_word}
         bar = [(self._key_label(key), t(words[key], self.language)) for key in offered]
+        self.keys.drop_typed_ahead()  # before the bar shows: a key pressed after it counts
         self.screen.show_keys(bar)
-        fresh = True
         while True:
-            key = self.keys.key(fresh=fresh)
-            fresh = False
+            key = self.keys.key()
             if key is None:
                 self.quit_chosen = True
                 return Decision.QUIT

@@ -22,7 +22,10 @@ class FakeKeys:
     def __init__(self, *keys: str | None, lines: tuple[str, ...] = ()) -> None:
         self.keys, self.lines = list(keys), list(lines)
 
-    def key(self, fresh: bool = False) -> str | None:
+    def drop_typed_ahead(self) -> None:
+        pass
+
+    def key(self) -> str | None:
         return self.keys.pop(0) if self.keys else None
 
     def line(self) -> str | None:

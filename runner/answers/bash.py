@@ -8,6 +8,7 @@ its output; its exit code and end time are recorded, as the interactive shell re
 Each command goes through `eval`, so a syntax error in one is that command's failure (exit
 code 2), not the end of the others. Nothing reads the keyboard: stdin is /dev/null. The
 whole answer has a time limit; past it the shell and everything it started are killed.
+For a task with output checks, each command's output is also kept (shown once it ends).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from runner.shell.owner import write_owner_marker
@@ -28,31 +30,44 @@ from runner.shell.student import StudentWork, TypedCommand
 # Read by every non-interactive bash at start: not the student's to set through the run.
 STARTUP_VARIABLES = ("BASH_ENV", "ENV")
 DONE = "__labrunner_done"
+OUTPUT_KEPT = 1024 * 1024  # characters of each command's output kept for output checks
 
 
-def answer_script(commands: Sequence[str], status_file: Path, cwd_file: Path) -> str:
-    """The bash text that runs `commands` one by one, recording `<index> <$?> <time>`."""
+def answer_script(commands: Sequence[str], status_file: Path, cwd_file: Path,
+                  outputs: Path | None = None) -> str:
+    """The bash text that runs `commands` one by one, recording `<index> <$?> <time>`;
+    with `outputs`, each command's output goes to the file named by its index there too."""
     lines = [f'{DONE}() {{ printf "%s %s %s\\n" "$1" "$2" "$EPOCHREALTIME" >> '
              f"{shlex.quote(str(status_file))}; }}",
              f"trap 'pwd > {shlex.quote(str(cwd_file))}' EXIT"]
     for index, command in enumerate(commands):
-        lines += [f"printf '$ %s\\n' {shlex.quote(command)}",
-                  f"eval {shlex.quote(command)}",
-                  f"{DONE} {index} $?"]
+        lines.append(f"printf '$ %s\\n' {shlex.quote(command)}")
+        if outputs is None:
+            lines += [f"eval {shlex.quote(command)}", f"{DONE} {index} $?"]
+            continue
+        # Into a file, not a pipe: a pipe would run the command in a subshell (no `cd` kept).
+        kept = shlex.quote(str(outputs / str(index)))
+        lines += [f"eval {shlex.quote(command)} > {kept} 2>&1", f"{DONE} {index} $?",
+                  f"cat {kept}"]
     return "\n".join(lines) + "\n"
 
 
 def run_answer(commands: Sequence[str], env: Mapping[str, str], cwd: str,
-               timeout: float) -> tuple[StudentWork, bool]:
-    """The student's work for these commands, and whether the time limit stopped them."""
+               timeout: float, capture: bool = False) -> tuple[StudentWork, bool]:
+    """The student's work for these commands, and whether the time limit stopped them;
+    `capture`: each command's output kept in the work too (for output checks)."""
     with tempfile.TemporaryDirectory(prefix="labrunner-task-") as folder:
         base = Path(folder)
         write_owner_marker(base)  # a killed run's folder is removed by the next run
         status, last_folder, script = base / "status", base / "cwd", base / "answer.sh"
-        script.write_text(answer_script(commands, status, last_folder), encoding="utf-8")
+        outputs = base if capture else None
+        script.write_text(answer_script(commands, status, last_folder, outputs),
+                          encoding="utf-8")
         timed_out = _run_bash(script, _environment(env), cwd, timeout)
-        ends = _ends(status)
-        return _work(commands, ends, _last_line(last_folder) or cwd, timed_out), timed_out
+        work = _work(commands, _ends(status), _last_line(last_folder) or cwd, timed_out)
+        if outputs is not None:
+            work = replace(work, outputs=_outputs(outputs, len(work.typed)))
+        return work, timed_out
 
 
 def _environment(env: Mapping[str, str]) -> dict[str, str]:
@@ -103,6 +118,19 @@ def _work(commands: Sequence[str], ends: dict[int, tuple[int, float]], cwd: str,
     recorded = tuple(TypedCommand(text, *ends.get(index, (None, 0.0)))
                      for index, text in enumerate(typed))
     return StudentWork(typed, cwd, recorded)
+
+
+def _outputs(folder: Path, count: int) -> tuple[str, ...]:
+    """Each command's output (its end, past OUTPUT_KEPT); "" for one that wrote nothing."""
+    def tail(index: int) -> str:
+        try:
+            with (folder / str(index)).open("rb") as handle:
+                handle.seek(max(0, handle.seek(0, os.SEEK_END) - 4 * OUTPUT_KEPT))
+                return handle.read().decode("utf-8", errors="replace")[-OUTPUT_KEPT:]
+        except OSError:
+            return ""
+
+    return tuple(tail(index) for index in range(count))
 
 
 def _lines(path: Path) -> list[str]:

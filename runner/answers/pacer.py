@@ -13,7 +13,7 @@ from runner.i18n import t
 from runner.lab.model import Step
 from runner.run.auto_pacer import AutoPacer
 from runner.run.status import Decision
-from runner.shell.student import StudentWork
+from runner.shell.student import StudentWork, TaskShell
 
 
 class AnswersPacer(AutoPacer):
@@ -32,11 +32,15 @@ class AnswersPacer(AutoPacer):
             return Decision.SKIP  # no answer: the task is skipped, its solution never runs
         return Decision.RUN
 
-    def student_task(self, step: Step, env: Mapping[str, str], cwd: str) -> StudentWork:
+    def student_task(self, step: Step, env: Mapping[str, str], cwd: str,
+                     shell: TaskShell | None = None) -> StudentWork:
+        """The answer's commands; `shell.capture`: the task has output checks, which read
+        each command's output (no history file: nothing is typed)."""
         commands = self.answers.for_task(step.id)
         # The step's timeout is per command, as for the lab's own commands.
         limit = (step.timeout or self.default_timeout) * max(1, len(commands))
-        work, timed_out = run_answer(commands, env, cwd, limit)
+        capture = shell is not None and shell.capture
+        work, timed_out = run_answer(commands, env, cwd, limit, capture)
         if timed_out:
             self.say(t("answers.timed_out", self.language, seconds=f"{limit:.0f}"))
         return work

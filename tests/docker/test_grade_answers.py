@@ -176,3 +176,32 @@ def test_a_signal_mid_answer_still_brings_the_sandbox_down(tmpdir_short):
     assert_sandbox_gone(output, tmpdir_short)
     data = report_of(tmpdir_short)
     assert data["status"] == "interrupted" and data["grade"]["total"] == 6
+
+
+def test_an_answer_runs_in_one_real_bash_each_command_recorded(tmp_path):
+    """No engine needed: one bash for all the commands (a `cd`, a variable carry over), a
+    syntax error fails only its command, `exit` ends the answer, outputs kept on request."""
+    from runner.answers.bash import run_answer
+
+    (tmp_path / "sub").mkdir()
+    commands = ["cd sub", "X=42", "echo $X in $(basename $PWD)", "if then", "false",
+                "echo done; exit 3", "echo never"]
+    work, timed_out = run_answer(commands, dict(os.environ, BASH_ENV="/nonexistent"),
+                                 str(tmp_path), 30, capture=True)
+    assert not timed_out and work.cwd == str(tmp_path / "sub")
+    assert work.typed == commands[:6]  # the last never ran
+    assert [c.exit_code for c in work.commands] == [0, 0, 0, 2, 1, None]
+    assert all(c.at > 0 for c in work.commands[:5])
+    assert work.outputs[2] == "42 in sub\n" and "syntax error" in work.outputs[3]
+    assert work.outputs[5] == "done\n"
+
+
+def test_an_answer_past_its_time_limit_is_killed_with_what_it_started(tmp_path):
+    from runner.answers.bash import run_answer
+
+    started = time.monotonic()
+    work, timed_out = run_answer(["sleep 301 &", "sleep 302"], dict(os.environ),
+                                 str(tmp_path), 1)
+    assert timed_out and time.monotonic() - started < 10
+    assert [c.exit_code for c in work.commands] == [0, None]
+    assert processes_naming("sleep 30") == []

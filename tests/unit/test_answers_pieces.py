@@ -19,7 +19,7 @@ from runner.messages import msg
 from runner.report.digest import report_digest
 from runner.run import events as ev
 from runner.run.status import Decision
-from runner.shell.student import StudentWork
+from runner.shell.student import StudentWork, TaskShell
 
 LAB = load_lab(resolve_lab("manage-images-exercise"))
 STEPS = {step.id: step for step in LAB.steps}
@@ -65,8 +65,9 @@ def test_the_pacer_skips_a_task_without_answer_and_runs_the_rest():
 def test_a_task_runs_its_answer_never_its_solution_with_a_limit_per_command(monkeypatch):
     calls, said = [], []
 
-    def fake_run(commands, env, cwd, limit):
+    def fake_run(commands, env, cwd, limit, capture):
         calls.append((commands, env, cwd, limit))
+        assert capture is False  # no output check in these tasks
         return StudentWork(list(commands), "/tmp"), True
 
     monkeypatch.setattr(pacer, "run_answer", fake_run)
@@ -76,8 +77,23 @@ def test_a_task_runs_its_answer_never_its_solution_with_a_limit_per_command(monk
     assert calls == [(("cd /tmp", "docker images"), {"DOCKER_HOST": "unix:///s"}, "/w", 240)]
     assert said == ["! la réponse a été arrêtée au bout de 240 s (son délai) : ce qu'elle "
                     "avait lancé est arrêté aussi"]
-    answers_pacer.student_task(STEPS["pull-cache"], {}, "/w")  # its own timeout: 300 s
+    answers_pacer.student_task(STEPS["pull-cache"], {}, "/w", shell=TaskShell())  # 300 s
     assert calls[-1][3] == 300
+
+
+def test_a_task_with_output_checks_gets_each_command_output(monkeypatch):
+    captures = []
+    monkeypatch.setattr(pacer, "run_answer", lambda *args: captures.append(args[-1]) or (
+        StudentWork([], "/w"), False))
+    AnswersPacer(ANSWERS, 120, "en", print).student_task(STEPS["list"], {}, "/w",
+                                                         shell=TaskShell(None, capture=True))
+    assert captures == [True]
+
+
+def test_with_outputs_each_command_writes_a_file_of_its_own_then_shows_it(tmp_path):
+    script = bash.answer_script(["cd /tmp", "ls"], tmp_path / "s", tmp_path / "c", tmp_path)
+    assert f"eval ls > {tmp_path}/1 2>&1\n__labrunner_done 1 $?\ncat {tmp_path}/1" in script
+    assert "| tee" not in script  # a pipe would lose the `cd`
 
 
 class Recorder:

@@ -24,6 +24,8 @@ from runner.checks import evaluate
 from runner.checks.base import CheckOutcome
 from runner.checks.output import OutputCheck
 from runner.lab.practice import preparation
+from runner.lab.types import LocalizedText
+from runner.lab.variables import substitute
 from runner.run import events as ev
 from runner.run.credit import ATTEMPT_CHECKS, Attempt, SolutionUse, TaskProgress
 from runner.run.status import CheckStatus, Decision
@@ -74,8 +76,10 @@ class TaskFlow:
         if not hints:
             return
         self.progress.hints = min(self.progress.hints + 1, len(hints))
-        self.context.emit(ev.HintShown(self.step, self.progress.hints, len(hints),
-                                       hints[self.progress.hints - 1]))
+        hint, values = hints[self.progress.hints - 1], self.context.values
+        # a hint names the lab's variables as its explanation does: `docker pull {image}`
+        shown = LocalizedText(fr=substitute(hint.fr, values), en=substitute(hint.en, values))
+        self.context.emit(ev.HintShown(self.step, self.progress.hints, len(hints), shown))
 
     def _attempt(self) -> Outcomes | None:
         """One opening of the student's shell, recorded; unattended: the solution runs."""

@@ -78,8 +78,8 @@ def test_the_commands_before_the_first_docker_command_are_preparation():
 
 
 def test_generated_hints_name_the_family_then_blank_the_arguments():
-    history = next(s for s in practice_lab(LABS["manage-images"]).steps if s.id == "history")
-    nudge, blanks = history.task.hints
+    history = next(s for s in LABS["manage-images"].steps if s.id == "history")
+    nudge, blanks = practice_step(history.model_copy(update={"hints": []})).task.hints
     assert nudge.en == "You need a `docker history …` command here."
     assert nudge.fr == "Il vous faut ici une commande `docker history …`."
     assert blanks.en.endswith("    docker history ____")

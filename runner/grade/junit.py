@@ -80,7 +80,9 @@ def _case(row: Row, column: TaskColumn, classroom: Classroom, language: str) -> 
 def _verdict(case: ET.Element, task: Task, language: str) -> None:
     if not task.applies:
         ET.SubElement(case, "skipped", message=t("grade.junit_not_applicable", language))
-    elif task.how in (How.SKIPPED, How.NOT_REACHED, How.NOT_CHECKED):
+    elif task.how in (How.NOT_REACHED, How.NOT_CHECKED) or (task.how is How.SKIPPED
+                                                             and not task.attempts):
+        # Never tried. A task tried and left without passing is a failure, not a skip.
         ET.SubElement(case, "skipped", type=task.how.value, message=task.how.value)
     elif not (task.credited or 0 < task.points == task.earned):
         ET.SubElement(case, "failure", type=task.how.value, message=clean(

@@ -78,7 +78,7 @@ def test_junit_parses_back_with_counts_that_match(classroom):
         assert int(root.get(count)) == sum(int(suite.get(count)) for suite in suites)
     verdicts = {suite.get("name"): _verdicts(suite) for suite in suites}
     assert verdicts["alice"] == ["pass"] * 5
-    assert verdicts[HOSTILE] == ["pass", "pass", "failure", "pass", "skipped"]
+    assert verdicts[HOSTILE] == ["pass", "pass", "failure", "pass", "failure"]  # left after trying
     assert verdicts["carol"] == ["pass", "pass", "pass", "skipped", "skipped"]
     assert verdicts["dave"] == ["pass", "skipped", "pass", "pass", "pass"]
     assert verdicts["ghost"] == ["failure"] * 5 and verdicts["junk.json"] == ["error"] * 5

@@ -38,6 +38,7 @@ def add_parser(subparsers, language: str) -> None:
     parser.add_argument("--student", metavar="NAME", help=help_("report.help_student"))
     parser.add_argument("--host-helper", action="store_true", help=help_("cli.help_host_helper"))
     parser.add_argument("--from", dest="from_step", metavar="STEP", help=help_("nav.help_from"))
+    parser.add_argument("--restart", action="store_true", help=help_("nav.help_restart"))
     parser.add_argument("--no-diff", action="store_true", help=help_("changes.help_no_diff"))
     parser.add_argument("--practice", action="store_true", help=help_("practice.help_practice"))
 
@@ -135,6 +136,9 @@ def _run_lab(args: argparse.Namespace):
     earlier = tuple(records.killed_runs(folder, lab.id, profile.endpoint))
     remove_abandoned_task_folders(Path(tempfile.gettempdir()))
     pacer = _pacer(args, listener, language, notify, lab)
+    if not unattended:  # where an earlier run stopped, and this one's progress, saved
+        start_at, listener = _start_and_keeper(args, lab, path, profile, work_dir, start_at,
+                                               listener, notify)
     run_spec = LabRun(
         lab=lab, lab_path=path, profile=profile, listener=listener, language=language,
         work_dir=work_dir, docker_factory=lambda: ReaderClient(profile.endpoint),  # reads only
@@ -161,6 +165,16 @@ def _run_recorded(run_spec, folder: Path, host_helper: bool):
     finally:
         if helper is not None:
             helper.close()
+
+
+def _start_and_keeper(args, lab, path, profile, work_dir, start_at, listener, notify):
+    """Resume where an earlier interactive run stopped (asked), or --from, or --restart."""
+    from runner.run.resume import start_and_keeper
+    from runner.run.terminal import keyboard_terminal
+
+    ask = keyboard_terminal(listener, sys.stdout).ask
+    return start_and_keeper(os.environ, lab, path, profile, work_dir, args.student, start_at,
+                            args.restart, ask, notify, args.language, listener)
 
 
 def _pacer(args, listener, language, notify, lab):

@@ -22,6 +22,9 @@ def unwatched(step: Any, work: Callable[[], Result]) -> Result:
 
 def watch_with(listener: Any) -> Watch:
     """A Watch through `listener` when it is the what-changed listener, else `unwatched`."""
+    public = getattr(listener, "watch", None)  # ChangesListener.watch(step, work)
+    if callable(public):
+        return public
     before, after = getattr(listener, "_before", None), getattr(listener, "_after", None)
     guarded = getattr(listener, "_guarded", None)
     if before is None or after is None or guarded is None:

@@ -85,7 +85,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     parser.add_argument("-V", "--version", action="version", version=f"labrunner {__version__}",
                         help=t("cli.help_version", language))
     parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help_lang", language))
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar=t("cli.metavar_command", language))
     for name in COMMANDS:
         _command_module(name).add_parser(subparsers, language)
     return parser

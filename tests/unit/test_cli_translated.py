@@ -46,7 +46,7 @@ def test_labrunner_lang_chooses_french_too(capsys, monkeypatch):
     code, _, err = run(capsys, "runn")
     assert code == 2
     assert err.startswith("utilisation : labrunner ")
-    assert "labrunner : erreur : argument COMMAND : choix invalide : 'runn' (choisissez" in err
+    assert "labrunner : erreur : argument COMMANDE : choix invalide : 'runn' (choisissez" in err
 
 
 @pytest.mark.parametrize(("argv", "french"), [

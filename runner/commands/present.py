@@ -96,6 +96,7 @@ def _present(args: argparse.Namespace):
     from runner.run.destructive import unattended_refusal
     from runner.run.events import Notice
     from runner.run.lab_runner import LabRun
+    from runner.run.screen_guard import ScreenUntilGone
     from runner.run.status import RunMode
 
     language = args.language
@@ -107,10 +108,10 @@ def _present(args: argparse.Namespace):
     refusal = unattended_refusal(lab, profile, args.pace is not None, args.yes_destructive)
     if refusal is not None:
         raise refusal
-    listener = _with_changes(reporter, args.no_diff)
+    listener = _with_changes(ScreenUntilGone(reporter), args.no_diff)
     pacer = _pacer(args, reporter, listener, len(lab.steps))
     pacer.watch = watch_with(listener)
-    reporter.cue = pacer.cue_command
+    reporter.cue, reporter.pause = pacer.cue_command, pacer.title_pause
     work_dir = args.workdir or Path(tempfile.mkdtemp(prefix=f"labrunner-{lab.id}-"))
     folder = records.runs_folder(os.environ)
     run_spec = LabRun(

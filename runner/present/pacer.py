@@ -92,6 +92,13 @@ class PresentPacer:
                              IMPROVISE: decision("IMPROVISE"), QUIT: Decision.QUIT},
                             "present.key_next")
 
+    def title_pause(self) -> None:
+        """The lab's title and objectives stay until Enter (paced: `pace` seconds)."""
+        if self.pace is not None:
+            self.typist.sleep(self.pace)
+            return
+        self._choose({NEXT: Decision.RUN}, "present.key_start")
+
     def cue_command(self, lines: list[str]) -> None:
         """A command is about to run: type it out (the reporter drew its prompt), then
         Enter runs it."""

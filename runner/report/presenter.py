@@ -21,7 +21,7 @@ from runner.present.layout import INDENT, PROMPT, command_lines
 from runner.present.legend import PathLegend
 from runner.report.base import ScreenReporter
 from runner.report.presenter_parts import changes_lines, final_lines
-from runner.report.text import check_lines, destructive_lines, retried_line
+from runner.report.text import check_lines, destructive_lines, engine_line, retried_line
 from runner.run import events as ev
 from runner.run.status import CheckStatus
 
@@ -51,6 +51,7 @@ class PresenterReporter(ScreenReporter):
         self.legend = legend
         self.notes = notes  # the step's presenter notes are shown (--notes)
         self.cue: Callable[[list[str]], None] | None = None  # the pacer's typist
+        self.pause: Callable[[], None] | None = None  # the pacer's wait on the title screen
         self.failed: list[Any] = []  # this step's failed checks
         self.checks = 0
         self._title_on_screen = False  # the lab's title stays above the first step
@@ -99,7 +100,11 @@ class PresenterReporter(ScreenReporter):
         for objective in lab.objectives:
             body.append(f"\n• {objective.get(self.language)}", style="")
         self.console.print(Panel(body, border_style="blue", subtitle=lab.id))
-        self._title_on_screen = True
+        self.say(engine_line(event.profile, self.language), "dim")
+        if self.pause is not None:  # the class reads the objectives; the first step clears
+            self.pause()
+        else:
+            self._title_on_screen = True
 
     def on_notice(self, event: ev.Notice) -> None:
         style = {"warning": "yellow", "error": "bold red"}.get(event.level, "cyan")

@@ -61,6 +61,9 @@ def test_a_trainer_goes_next_back_jumps_improvises_and_quits(
             child.send("\r")
         child.expect(_bar(language))
 
+    child.expect_exact("inspect-overlay2")  # the title screen: the lab's id below its title
+    child.expect(_styled(f"{enter} {t('present.key_start', language)}"))
+    child.send("\r")
     child.expect_exact(_step(language, 1))
     run_step(4)  # clean: every container and image removed
     child.send("\r")  # next

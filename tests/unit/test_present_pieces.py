@@ -204,3 +204,38 @@ def test_notes_are_shown_only_with_the_option():
                                 "notes": {"fr": "secret", "en": "secret"}, "run": "true"})
     reporter.on_event(ev.StepStarted(step, 1, 1))
     assert "secret" not in out.getvalue()
+
+
+def test_the_presenter_handles_or_ignores_every_event():
+    from runner.report.presenter import PresenterReporter
+    from runner.run import events as ev
+
+    covered = set(PresenterReporter.handles) | set(PresenterReporter.ignores)
+    assert set(ev.ALL_EVENTS) <= covered
+
+
+def test_the_title_screen_waits_for_enter_and_offers_only_it():
+    pacer, screen, _ = _pacer(FakeKeys("x", ENTER))
+    pacer.title_pause()
+    assert screen.bars[0] == [("Enter", t("present.key_start", "en"))]
+    assert not pacer.quit_chosen
+
+
+def test_a_step_replayed_is_named_on_the_next_screen():
+    from runner.lab.model import Step
+    from runner.report.presenter import PresenterReporter
+    from runner.run import events as ev
+
+    if not hasattr(ev, "StepReplayed"):
+        return
+    out = io.StringIO()
+    reporter = PresenterReporter(out, "en", docker_root_legend(ROOT),
+                                 console=Console(file=out, width=100))
+    step = Step.model_validate({"id": "a", "title": {"fr": "a", "en": "Pull"},
+                                "explain": {"fr": "a", "en": "a"}, "run": "true"})
+    reporter.on_event(ev.StepReplayed(step, 2, 9))
+    reporter.on_event(ev.StepReplayed(step, 3, 9))
+    reporter.on_event(ev.StepStarted(step, 4, 9))
+    text = out.getvalue()
+    assert "↻ 2/9 Pull (replayed)" in text
+    assert t("present.replayed_steps", "en", steps="2, 3") in text

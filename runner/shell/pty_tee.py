@@ -54,8 +54,8 @@ def run_teed(argv: Sequence[str], cwd: str, env: Mapping[str, str],
     process = PtyProcess.spawn(list(argv), cwd=cwd, env=dict(env), dimensions=_size())
     previous = _follow_window_size(process)
     try:
-        with _raw(sys.stdin.fileno()):
-            _copy(process.fd, sys.stdin.fileno(), sys.stdout.fileno(), capture)
+        with _raw(sys.stdin.fileno()), _screen() as screen:
+            _copy(process.fd, sys.stdin.fileno(), screen, capture)
     finally:
         if previous is not None:
             signal.signal(signal.SIGWINCH, previous)
@@ -97,6 +97,24 @@ def _write_all(fd: int, data: bytes) -> None:
             view = view[os.write(fd, view):]
         except OSError:
             return  # the reader is gone: nothing more to show it
+
+
+@contextlib.contextmanager
+def _screen():
+    """Where the shell is shown: this terminal, even when stdout is redirected to a file
+    (`--reporter plain > run.log`: the log gets the run, the person sees their shell)."""
+    if os.isatty(sys.stdout.fileno()) or not os.isatty(sys.stdin.fileno()):
+        yield sys.stdout.fileno()
+        return
+    try:
+        fd = os.open("/dev/tty", os.O_WRONLY | os.O_NOCTTY)
+    except OSError:
+        yield sys.stdout.fileno()
+        return
+    try:
+        yield fd
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager

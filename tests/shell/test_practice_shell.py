@@ -74,3 +74,19 @@ def test_a_capture_keeps_the_last_mebibyte_and_still_cuts_at_the_right_prompt(tm
     child.sendline("exit")
     assert data["outputs"][1] == "last"
     assert 0 < len(data["outputs"][0]) < 1 << 20
+
+
+def test_with_stdout_in_a_file_the_shell_still_shows_on_the_terminal(tmp_path):
+    out = tmp_path / "run.log"
+    child = pexpect.spawn("bash", ["-c", f'"$0" -c "$1" "$2" "$2" > {out}', sys.executable,
+                                   SCRIPT, str(tmp_path)], encoding="utf-8", timeout=10)
+    child.expect_exact("(task t)")  # on the terminal, not in the file
+    child.sendline("echo seen")
+    child.expect_exact("seen")
+    child.expect_exact("(task t)")
+    child.sendline("exit")
+    child.expect_exact("(task t)")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    log = out.read_text(encoding="utf-8")
+    assert "(task t)" not in log and '"outputs": ["seen"]' in log

@@ -31,7 +31,9 @@ MANAGEMENT_COMMANDS = frozenset({
     "network", "node", "plugin", "secret", "service", "stack", "swarm", "system", "trust",
     "volume"})
 OPERATORS = frozenset({"|", "||", "&&", ";", "&", "|&"})
-_WORD = re.compile(r"""(?:[^\s'"$]|'[^']*'|"(?:\\.|[^"\\])*"|\$\((?:[^()]|\([^()]*\))*\)|\$)+""")
+# A word: plain characters, quoted strings and `$(…)` (one level of parentheses inside).
+_WORD = r"""(?:[^\s'"$|;]|'[^']*'|"(?:\\.|[^"\\])*"|\$\((?:[^()]|\([^()]*\))*\)|\$)+"""
+_TOKEN = re.compile(r"\|\||&&|\|&|[|;]|" + _WORD)
 
 
 class PracticeStep(Step):
@@ -59,9 +61,7 @@ def preparation(step: Step) -> int:
     """How many of a practice step's first commands are preparation (0 for any other step)."""
     if not isinstance(step, PracticeStep):
         return 0
-    commands = step.commands
-    return next((i for i, command in enumerate(commands) if is_engine_command(command)),
-                len(commands))
+    return _first_engine_command(step.commands, otherwise=len(step.commands))
 
 
 def is_engine_command(command: str) -> bool:
@@ -109,10 +109,7 @@ def blanked_command(command: str) -> str:
 
 def command_words(command: str) -> list[str]:
     """The command's words, quotes and `$(…)` kept whole, operators as words of their own."""
-    words = []
-    for token in re.finditer(r"\|\||&&|\|&|[|;&]|" + _WORD.pattern, command.split("\n")[0]):
-        words.append(token.group())
-    return words
+    return [token.group() for token in _TOKEN.finditer(command.split("\n")[0])]
 
 
 def _blank_argument(word: str) -> str:
@@ -125,8 +122,8 @@ def _for_the_student(commands: list[str]) -> bool:
     return any(is_engine_command(command) for command in commands)
 
 
-def _first_engine_command(commands: list[str]) -> int:
-    return next((i for i, c in enumerate(commands) if is_engine_command(c)), 0)
+def _first_engine_command(commands: list[str], otherwise: int = 0) -> int:
+    return next((i for i, c in enumerate(commands) if is_engine_command(c)), otherwise)
 
 
 def _task(step: Step, commands: list[str]) -> Task:

@@ -130,11 +130,13 @@ class TaskFlow:
 
     def _typed_results(self, work: StudentWork) -> list[CommandResult]:
         """What output checks read: the preparation's results, then the commands typed last,
-        one for each of the solution's remaining commands ([] without a capture)."""
-        if not work.outputs:
+        one for each of the solution's remaining commands ([] for a step without output
+        checks: an authored task)."""
+        if not any(isinstance(check, OutputCheck) for check in self.step.checks):
             return []
         wanted = len(self.runner.commands) - len(self.prepared or [])
-        pairs = list(zip(work.commands, work.outputs, strict=True))[-wanted:] if wanted else []
+        outputs = [*work.outputs, *[""] * (len(work.commands) - len(work.outputs))]
+        pairs = list(zip(work.commands, outputs, strict=False))[-wanted:] if wanted else []
         return [*(self.prepared or []), *(CommandResult(c.text, c.exit_code, output, False, 0.0)
                                          for c, output in pairs)]
 

@@ -98,8 +98,9 @@ def test_no_english_message_hedges_a_plural_with_parentheses():
 
 def test_french_puts_a_space_before_a_colon():
     """French typography: "attendu : présent", never "attendu: présent" (a URL, or a YAML
-    key in code font such as `type:`, is not prose)."""
-    prose = re.compile(r"[^\W\d_]:(?![/\w])|[^\W\d_]:$", re.MULTILINE)
+    key in code font such as `type:`, is not prose); the same before ? ! and ;."""
+    prose = re.compile(r"[^\W\d_]:(?![/\w])|[^\W\d_]:$|[^\W\d_][?!;](?=\s|$|\))",
+                       re.MULTILINE)
     bad = [key for key, text in french_texts() if prose.search(strip_code(text))]
     assert bad == []
 

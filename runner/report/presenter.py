@@ -9,10 +9,11 @@ imported here, and this module only when `present` runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar, TextIO
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
@@ -25,6 +26,7 @@ from runner.report.text import check_lines, destructive_lines, engine_line, retr
 from runner.run import events as ev
 from runner.run.status import CheckStatus
 
+LAYER_ID = re.compile(r"\b[0-9a-f]{64}\b")
 # Events other helpers add to the runner; shown when this version of it has them.
 OPTIONAL = {"StepReplayed": "on_step_replayed", "StepChanges": "on_step_changes"}
 
@@ -96,10 +98,10 @@ class PresenterReporter(ScreenReporter):
     def on_lab_started(self, event: ev.LabStarted) -> None:
         self.console.clear()
         lab = event.lab
-        body = Text(lab.title.get(self.language), style="bold", justify="center")
-        for objective in lab.objectives:
-            body.append(f"\n• {objective.get(self.language)}", style="")
-        self.console.print(Panel(body, border_style="blue", subtitle=lab.id))
+        title = Text(lab.title.get(self.language), style="bold", justify="center")
+        objectives = Text("\n".join(f"• {o.get(self.language)}" for o in lab.objectives))
+        self.console.print(Panel(Group(title, Text(""), objectives) if lab.objectives else title,
+                                 border_style="blue", subtitle=lab.id))
         self.say(engine_line(event.profile, self.language), "dim")
         if self.pause is not None:  # the class reads the objectives; the first step clears
             self.pause()
@@ -194,13 +196,20 @@ class PresenterReporter(ScreenReporter):
         if self._in_step:
             self._changes = event
             return
-        lines = changes_lines(event, self.language, self._short)
+        definitions: list[tuple[str, str]] = []
+        lines = changes_lines(event, self.language, lambda text: self._short(text, definitions))
+        for name, path in definitions:
+            self.say(f"{name}={path}", "dim")
         if lines:
             self.console.print(Panel(Text("\n".join(lines)), title=self.t("present.changes"),
                                      border_style="dim", expand=False))
 
-    def _short(self, text: str) -> str:
-        return self.legend.shorten(text)[0] if text else text
+    def _short(self, text: str, definitions: list[tuple[str, str]]) -> str:
+        """A host path for the panel: the legend's variable, and a layer's 64-digit id cut
+        to 12 (the panel is a summary; `labrunner where` gives the whole path)."""
+        shown, defined = self.legend.shorten(text)
+        definitions += defined
+        return LAYER_ID.sub(lambda found: found[0][:12] + "…", shown)
 
     def on_step_retried(self, event: ev.StepRetried) -> None:
         self.say(retried_line(event, self.language), "yellow")

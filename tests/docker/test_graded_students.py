@@ -50,7 +50,7 @@ class Student:
     def do(self, task: str, commands: list[str]) -> None:
         self.open_task(task)
         self.type_and_leave(task, commands)
-        self.child.expect_exact("Task done by you: 1 of 1 point(s).")
+        self.child.expect_exact("Task done by you: 1 of 1 point.")
 
     def finish(self) -> tuple[int, dict]:
         self.child.expect(pexpect.EOF)
@@ -116,7 +116,7 @@ def test_running_the_solution_of_one_task_earns_its_solution_points(
     student.child.sendline("x")
     student.child.expect_exact("Running the solution in the lab's shell")
     student.child.expect_exact("$ docker pull memcached")
-    student.child.expect_exact("No credit for this task — done by the solution (0 point(s))")
+    student.child.expect_exact("No credit for this task — done by the solution (0 points)")
     for task, commands in list(HONEST.items())[1:]:
         student.do(task, commands)
     student.child.expect_exact("Grade: 5 of 6 points (83.3 %)")

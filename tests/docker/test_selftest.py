@@ -48,7 +48,7 @@ def test_a_sound_lab_passes(sandbox_engine, clean_engine, tmp_path, capsys):
     code, out = self_test(path, sandbox_engine.docker_host, capsys)
     assert code == 0, out
     assert "PASS pull" in out and "PASS run" in out and "1 passed, 0 failed" in out
-    assert "2 check(s) not yet true before the step, 2 true after" in out
+    assert "checks not yet true before the step: 2, true after: 2" in out
 
 
 def test_keeps_may_name_the_lab_s_variables(sandbox_engine, clean_engine, tmp_path, capsys):

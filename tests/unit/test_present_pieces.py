@@ -239,3 +239,36 @@ def test_a_step_replayed_is_named_on_the_next_screen():
     text = out.getvalue()
     assert "↻ 2/9 Pull (replayed)" in text
     assert t("present.replayed_steps", "en", steps="2, 3") in text
+
+
+def test_present_without_a_terminal_nor_pace_is_bad_input(capsys, monkeypatch):
+    import sys
+
+    from runner.cli import main
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
+    assert main(["present", "inspect-overlay2", "--lang", "fr"]) == 2
+    assert capsys.readouterr().err.strip() == t("present.needs_terminal", "fr")
+
+
+def test_a_speed_or_pace_that_is_not_above_zero_is_refused_in_the_chosen_language(capsys):
+    import pytest
+
+    from runner.cli import main
+
+    for option in ("--speed", "--pace"):
+        with pytest.raises(SystemExit) as ended:
+            main(["--lang", "fr", "present", "inspect-overlay2", option, "-1"])
+        assert ended.value.code == 2
+        assert t("present.not_positive", "fr", option=option, value="-1") in \
+            capsys.readouterr().err
+
+
+def test_speed_and_keys_do_not_go_together(capsys):
+    import pytest
+
+    from runner.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["present", "inspect-overlay2", "--speed", "30", "--keys"])
+    assert "--keys" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from typing import Protocol
 
 ENTER = "enter"
 END_OF_INPUT = "\x04"  # Ctrl-D
+TYPED_AHEAD_EOF = "\x00"  # how Linux hands on a Ctrl-D typed in the terminal's own mode
 
 
 class Keys(Protocol):
@@ -64,6 +65,8 @@ class KeyReader:
 def key_name(key: str) -> str | None:
     if key in ("\r", "\n"):
         return ENTER
+    if key == TYPED_AHEAD_EOF:
+        return ""  # a Ctrl-D pressed during a command: a stray key does not end the demo
     return None if key == END_OF_INPUT else key
 
 

@@ -219,6 +219,7 @@ class PresenterReporter(ScreenReporter):
                                  title=self.t("report.destructive_title"), border_style="red"))
 
     def on_task_opened(self, event: ev.TaskOpened) -> None:
+        self.console.print()
         self.say(self.t("present.task_solution"), "bold magenta")
 
     def on_solution_shown(self, event: ev.SolutionShown) -> None:

@@ -25,8 +25,9 @@ def changes_lines(event: Any, language: str, short: Callable[[str], str]) -> lis
     """One line per kind of change, then each container's files (host folder shortened by
     `short`); nothing when the step changed nothing."""
     named = lambda item: _named(item, language)  # noqa: E731
+    created = set(getattr(event, "containers_created", ()))
     lines = [f"{t(key, language)} {', '.join(map(named, items))}"
-             for name, key in CHANGE_FIELDS if (items := getattr(event, name, ()))]
+             for name, key in CHANGE_FIELDS if (items := _listed(event, name, created))]
     left_out = getattr(event, "files_left_out", None) or {}
     for container, files in (getattr(event, "files", None) or {}).items():
         lines += [_file_line(container, change, language, short) for change in files]
@@ -34,6 +35,14 @@ def changes_lines(event: Any, language: str, short: Callable[[str], str]) -> lis
             lines.append(t("present.files_more", language, container=container,
                            count=left_out[container]))
     return lines
+
+
+def _listed(event: Any, name: str, created: set[str]) -> list[Any]:
+    """The items of one field; a container created and started by the same `docker run`
+    is said once, as created."""
+    items = list(getattr(event, name, ()))
+    return [item for item in items if item not in created] if name == "containers_started" \
+        else items
 
 
 def _named(item: Any, language: str) -> str:

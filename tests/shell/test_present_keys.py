@@ -54,8 +54,8 @@ def test_a_step_number_is_read_as_a_line_and_ctrl_d_ends_the_input(terminal):
     typist, keys = terminal
     os.write(typist, b"12\n")
     assert keys.line() == "12"
-    os.write(typist, b"\x04")
-    assert keys.key() is None
+    os.write(typist, b"\x04")  # Ctrl-D at the question (the terminal's own mode)
+    assert keys.line() is None
 
 
 def test_the_terminal_is_back_in_its_own_mode_after_a_key(terminal):

@@ -272,3 +272,16 @@ def test_speed_and_keys_do_not_go_together(capsys):
     with pytest.raises(SystemExit):
         main(["present", "inspect-overlay2", "--speed", "30", "--keys"])
     assert "--keys" in capsys.readouterr().err
+
+
+def test_a_container_created_and_started_by_one_run_is_said_once():
+    from runner.report.presenter_parts import changes_lines
+    from runner.run import events as ev
+
+    if not hasattr(ev, "StepChanges"):
+        return
+    event = ev.StepChanges(None, images_added=(("nginx:latest", 6),),
+                           containers_created=("improvised",),
+                           containers_started=("improvised", "www"))
+    assert changes_lines(event, "en", str) == [
+        "+ images: nginx:latest (layers: 6)", "+ containers: improvised", "▶ started: www"]

@@ -19,7 +19,8 @@ VALUE_KEYS = {
     "created": "screen.value_created", "paused": "screen.value_paused",
     "restarting": "screen.value_restarting", "dead": "screen.value_dead",
     "removing": "screen.value_removing", "true": "screen.value_true",
-    "false": "screen.value_false"}
+    "false": "screen.value_false", "unreadable": "screen.value_unreadable",
+    "none": "screen.value_none"}
 
 
 def engine_line(profile: EngineProfile, language: str) -> str:

@@ -63,8 +63,11 @@ class ProblemsDetail(Translatable):
     problems: tuple[Problem, ...]
 
     def text(self, language: str) -> str:
-        detail = "; ".join(f"{p.what.text(language)}: {p.expected} ≠ {p.actual}"
-                           for p in self.problems)
+        from runner.report.text import label, shown_value
+
+        detail = "; ".join(f"{label(p.what.text(language), language)} "
+                           f"{shown_value(p.expected, language)} ≠ "
+                           f"{shown_value(p.actual, language)}" for p in self.problems)
         return detail.replace("\n", " ")
 
 

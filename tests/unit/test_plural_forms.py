@@ -75,7 +75,7 @@ def test_every_plural_shows_its_count_in_its_plural_form():
 
 
 # Areas whose owners have not yet put their YAML keys in code font (`lab:`): see the report.
-NOT_YET_REVIEWED = ("answers.",)
+NOT_YET_REVIEWED: tuple[str, ...] = ()
 
 
 def french_texts():

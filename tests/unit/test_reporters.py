@@ -170,8 +170,8 @@ def test_a_self_test_problem_reads_in_the_language_it_is_shown_in_not_the_labs()
                                      (ev.StepSummary("one", "Un", StepStatus.FAILED),), 1.0))
     english, french = ("\n".join(verdict_lines(verdict, language)) for language in ("en", "fr"))
     assert "container www is running (container state: running ≠ exited)" in english
-    assert ("le conteneur www est en cours d'exécution (état du conteneur: running ≠ exited)"
-            in french)
+    assert ("le conteneur www est en cours d'exécution (état du conteneur : running (en cours "
+            "d'exécution) ≠ exited (arrêté))" in french)
 
 
 def test_a_prompt_stays_on_the_line_where_the_answer_is_typed():

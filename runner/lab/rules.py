@@ -22,7 +22,8 @@ from runner.run.destructive import unmarked_kinds
 def rule_errors(lab: Lab, document: YamlDocument) -> list[LabFileError]:
     errors = list(unique_paths(iter([
         *_run_or_task(lab, document), *_pre_reasons(lab, document),
-        *_output_checks_in_tasks(lab, document), *_unmarked_destructive(lab, document),
+        *_output_checks_in_tasks(lab, document), *_step_hints_on_tasks(lab, document),
+        *_unmarked_destructive(lab, document),
         *_other_engines(lab, document)])))
     return sorted(errors, key=lambda e: (e.pos.line, e.pos.column))
 
@@ -49,6 +50,15 @@ def _output_checks_in_tasks(lab: Lab, document: YamlDocument) -> Iterator[LabFil
             if form.step.is_task and isinstance(check, OutputCheck):
                 yield LabFileError("rules.output_in_task", pos=document.position(
                     (*form.checks_at, "checks", c, "type")))
+
+
+def _step_hints_on_tasks(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:
+    """A step's own `hints` are for `--practice` on a `run` step; a task has `task.hints`:
+    on a task step they would be silently unused."""
+    for s, step in enumerate(lab.steps):
+        if step.is_task and step.hints:
+            yield LabFileError("rules.hints_on_task", pos=document.position(("steps", s, "hints")),
+                               id=step.id)
 
 
 def _unmarked_destructive(lab: Lab, document: YamlDocument) -> Iterator[LabFileError]:

@@ -90,6 +90,19 @@ def test_a_task_cannot_have_an_output_check(tmp_path):
     assert "'output' check cannot prove a task" in raised.value.message("en")
 
 
+
+def test_a_task_step_with_step_hints_is_refused_at_their_line(tmp_path):
+    """A step's own `hints` serve --practice on a run step; on a task they would go unused."""
+    path = tmp_path / "lab.yaml"
+    path.write_text(
+        "format: 2\nid: w\ntitle: {fr: t, en: t}\nsteps:\n  - id: one\n"
+        "    title: {fr: t, en: t}\n    explain: {fr: t, en: t}\n"
+        "    hints:\n      - {fr: a, en: a}\n    task:\n      solution: docker image ls\n"
+        "    checks:\n      - {type: engine_call, action: image ls}\n", encoding="utf-8")
+    with pytest.raises(LabError) as raised:
+        load_lab(path)
+    assert ":8:5: step one is a task: put its hints under `task:`" in raised.value.message("en")
+
 WIPE = Lab.model_validate({"format": 2, "id": "w", "title": TITLE, "steps": [{
     "id": "wipe", "title": TITLE, "explain": TITLE, "destructive": True,
     "run": "docker rm -f $(docker ps -aq)"}]})

@@ -3,8 +3,8 @@
 The engine reports everything as events to a listener and asks a pacer before and after
 each step (Enter to run, or nothing at all with --auto; runner/run/auto_pacer.py); it never
 prints and never reads the keyboard. The pacer may also go back, re-run a step, jump to
-another or open the person's own shell: jumps and rewinds replay steps quietly
-(runner/run/replay.py), and each step's latest outcome counts (runner/run/step_outcomes.py).
+another or open the person's own shell (runner/run/navigation.py: rewinds, quiet replays),
+and each step's latest outcome counts (runner/run/step_outcomes.py).
 Each task's result comes from runner/run/credit.py, the run's final status from
 runner/run/grade.py.
 """
@@ -29,16 +29,12 @@ from runner.run.auto_pacer import AutoPacer, Pacer
 from runner.run.credit import TaskProgress, TaskResult, task_result
 from runner.run.engine_guard import shell_environment, start_guard
 from runner.run.grade import final_status
+from runner.run.navigation import Navigation, SetupFailed
 from runner.run.records import RunRecord, forget
-from runner.run.replay import replay_commands, route, target_of
 from runner.run.status import CheckStatus, Decision, Jump, LabStatus, RunMode, StepStatus
 from runner.run.step_outcomes import StepOutcomes, summary_of
 from runner.run.step_runner import StepContext, StepRunner
 from runner.shell.session import ShellSession
-
-
-class _SetupFailed(Exception):
-    """The lab's setup failed during a rewind: the run cannot go on."""
 
 
 @dataclass
@@ -76,6 +72,7 @@ class LabRunner:
         builtins = builtin_values(run)  # once: on a helper each storage question is an exec
         self.values = builtins | _lab_values(run.lab, builtins)
         self.outcomes = StepOutcomes(run.language)
+        self.navigation = Navigation(self)  # back, again, jumps: quiet replays and rewinds
         self.shell: ShellSession | None = None
         self.quiet = False  # setup and cleanup output is kept in results, not shown live
         self._docker: Any = None
@@ -98,7 +95,7 @@ class LabRunner:
             self.shell = self._start_shell()
             status = self._run_guarded()
         finally:
-            self._tell_pacer("stop_asking")
+            self.tell_pacer("stop_asking")
             try:
                 if self.shell is not None:
                     self.shell.close()
@@ -158,7 +155,7 @@ class LabRunner:
                 self.declined.append(record)  # forgotten once this run's own cleanup ran
                 continue
             # Its objects are not this run's: the person's yes lets the guard remove them.
-            self._tell_pacer("step_confirmed")
+            self.tell_pacer("step_confirmed")
             if self._run_cleanup(earlier=True):
                 raise KeyboardInterrupt  # stopped during it: this run stops too
             forget(record)
@@ -176,48 +173,48 @@ class LabRunner:
         """Each step in turn, wherever the pacer sends the run (back, again, a jump)."""
         total = len(self.lab.steps)
         try:
-            index, ask = self._go(1, self.run_.start_at), True
+            index, ask = self.navigation.go(1, self.run_.start_at), True
             while index <= total:
                 move = self._run_step(index, total, ask)
                 if move is None:
                     return LabStatus.QUIT
                 index, ask = move
-        except _SetupFailed:  # in a rewind
+        except SetupFailed:  # in a rewind
             return LabStatus.ABORTED
         return LabStatus.FAILED if self.outcomes.any_failed() else LabStatus.PASSED
 
     def _run_step(self, index: int, total: int, ask: bool) -> tuple[int, bool] | None:
         """Show and run step `index` (`ask`: the pacer decides first); where to go next (a
         step, and whether to ask before it), or None when the person quits."""
-        step, variant, notes, applies = self._prepared(self.lab.steps[index - 1])
+        step, variant, notes, applies = self.prepared(self.lab.steps[index - 1])
         if not applies:
             reason = msg("engine.step_only_on", kinds=", ".join(step.only_on),
                          kind=described(self.run_.profile))
-            self.outcomes.record(index, self._skip(step, index, total, reason, notes, False))
+            self.outcomes.record(index, self.skip(step, index, total, reason, notes, False))
             return index + 1, True
-        self._tell_pacer("next_step")  # the guard asks afresh
+        self.tell_pacer("next_step")  # the guard asks afresh
         self.emit(ev.StepStarted(step, index, total, notes, self._localized(step.explain)))
-        commands = self._commands(step)
-        runner = StepRunner(self._step_context(), step, commands)
+        commands = self.commands(step)
+        runner = StepRunner(self.step_context(), step, commands)
         self._keep_task_progress(step, runner)
         if ask and (choice := self._before_step(step, commands, runner)) != Decision.RUN:
-            return self._move_before(choice, step, index, total)
+            return self.navigation.before(choice, step, index, total)
         summary = self._execute(step, variant, runner, index, total)
         if summary is None:
             return None
         self.outcomes.record(index, summary)
         if summary.status == StepStatus.SKIPPED:
             return index + 1, True
-        return self._after_step(step, index, summary.status == StepStatus.PASSED)
+        return self.navigation.after(step, index, summary.status == StepStatus.PASSED)
 
     def _execute(self, step: Step, variant: str | None, runner: StepRunner, index: int,
                  total: int) -> ev.StepSummary | None:
         """The step's commands (or the task) and checks; None when the person quits."""
         if step.destructive:
             if not runner.destructive_allowed():
-                return self._skip(step, index, total, msg("engine.destructive_declined"))
+                return self.skip(step, index, total, msg("engine.destructive_declined"))
             # yes to the preview: the guard lets this step's deletions through unasked
-            self._tell_pacer("step_confirmed")
+            self.tell_pacer("step_confirmed")
         if self.run_.pre_checks:
             runner.pre_check()
         outcomes = runner.run()
@@ -238,93 +235,26 @@ class LabRunner:
             if choice == Decision.HINT:
                 runner.task_flow().show_hint()
             elif choice == Decision.IMPROVISE:
-                self._improvise()
+                self.improvise()
             else:
                 return choice
 
-    def _move_before(self, choice: Decision | Jump, step: Step, index: int, total: int
-                     ) -> tuple[int, bool] | None:
-        """Where a choice other than RUN, taken before step `index`, leads."""
-        if choice == Decision.QUIT:
-            return None
-        if choice == Decision.SKIP:
-            reason = msg("engine.step_skipped_by_user")
-            self.outcomes.record(index, self._skip(step, index, total, reason))
-            return index + 1, True
-        target = target_of(choice, index, after=False)
-        return (index if target is None else self._go(index, target)), True
-
-    def _after_step(self, step: Step, index: int, passed: bool) -> tuple[int, bool] | None:
-        """The pacer's choice once the step ran (AutoPacer: go on); where it leads."""
-        while (choice := self._ask_after(step, passed)) == Decision.IMPROVISE:
-            self._improvise()
-        if choice == Decision.QUIT:
-            return None
-        if choice == Decision.RERUN:  # again at once, the engine as it is now
-            return index, False
-        target = target_of(choice, index, after=True)
-        return (index + 1 if target is None else self._go(index + 1, target)), True
-
-    def _ask_after(self, step: Step, passed: bool) -> Decision | Jump:
-        hook = getattr(self.run_.pacer, "after_step", None)  # tests' own pacers lack it
-        return hook(step, passed) if hook is not None else Decision.CONTINUE
-
-    def _improvise(self) -> None:
+    def improvise(self) -> None:
         """The person's own shell on the lab's engine, through the guard as the lab's shell;
         the lab's shell then goes on in the folder it ended in."""
         folder = self.run_.pacer.improvise(self.shell_environment(), self.shell.cwd)
         self.follow_directory(folder)
 
-    def _go(self, here: int, target: int) -> int:
-        """Reach step `target` from `here` (the first step whose effects are not on the
-        engine): rewind if it is earlier, then replay quietly; the step reached (earlier
-        than `target` when a replayed command failed)."""
-        way = route(here, target, len(self.lab.steps))
-        if way.rewind:
-            self._rewind()
-        return self._replay(way.replay_from, way.target)
-
-    def _rewind(self) -> None:
+    def rewind(self) -> None:
         """The engine as a fresh run finds it: the lab's cleanup, its setup, the lab's shell
         back in the work folder."""
         if self._run_cleanup():
             raise KeyboardInterrupt  # Ctrl-C during it: the run stops (its cleanup runs again)
         if not self._run_phase("setup", self.lab.setup):
-            raise _SetupFailed
+            raise SetupFailed
         self.shell.run(f"cd {shlex.quote(str(self.run_.work_dir))}", timeout=self.lab.timeout)
 
-    def _replay(self, first: int, target: int) -> int:
-        for index in range(first, target):
-            if not self._replay_step(index, len(self.lab.steps)):
-                return index
-        return target
-
-    def _replay_step(self, index: int, total: int) -> bool:
-        """Run one step's commands (a task's solution) quietly; False if one failed (said
-        in a notice: the replay stops there)."""
-        step, _, _, applies = self._prepared(self.lab.steps[index - 1])
-        if not applies:
-            return True
-        self._tell_pacer("next_step")
-        self.emit(ev.StepReplayed(step, index, total))
-        commands, context = self._commands(step), self._step_context()
-        if step.destructive:  # outside the sandbox, the person sees and decides again
-            if not StepRunner(context, step, commands).destructive_allowed():
-                return True
-            self._tell_pacer("step_confirmed")
-        self.quiet = True
-        try:
-            failed = replay_commands(context, step, commands)
-        finally:
-            self.quiet = False
-        if failed is not None:
-            self.emit(ev.Notice(msg("nav.replay_failed", id=step.id, command=failed.command,
-                                    code=failed.exit_code), "warning", failed.output.strip()))
-            return False
-        self.outcomes.record_replayed(index, step)
-        return True
-
-    def _prepared(self, step: Step) -> tuple[Step, str | None, tuple, bool]:
+    def prepared(self, step: Step) -> tuple[Step, str | None, tuple, bool]:
         """The step as it is on this engine (its variant, its title's variables filled in),
         the variant's name, the engine notes for this engine, and whether it applies here."""
         names = engine_tags(self.run_.profile)
@@ -335,7 +265,7 @@ class LabRunner:
                       for text in [self._localized(note)])
         return step, variant, notes, not (step.only_on and names.isdisjoint(step.only_on))
 
-    def _commands(self, step: Step) -> list[str]:
+    def commands(self, step: Step) -> list[str]:
         return [substitute(command, self.values, quote=True) for command in step.commands]
 
     def _keep_task_progress(self, step: Step, runner: StepRunner) -> None:
@@ -350,7 +280,7 @@ class LabRunner:
 
     def summaries(self) -> tuple[ev.StepSummary, ...]:
         """Every step of the lab, in order: its latest outcome, or not run."""
-        steps = [(step, applies) for step, _, _, applies in map(self._prepared, self.lab.steps)]
+        steps = [(step, applies) for step, _, _, applies in map(self.prepared, self.lab.steps)]
         return self.outcomes.every_step(steps, self.progress.get)
 
     def _graded(self, step: Step, progress: TaskProgress | None,
@@ -365,7 +295,7 @@ class LabRunner:
             self.emit(ev.TaskGraded(step, result))
         return result
 
-    def _step_context(self) -> StepContext:
+    def step_context(self) -> StepContext:
         return StepContext(shell=self.shell, values=self.values, profile=self.run_.profile,
                            docker=self.docker, emit=self.emit, pacer=self.run_.pacer,
                            environ=self.shell_environment(), timeout=self.lab.timeout,
@@ -381,7 +311,7 @@ class LabRunner:
         return LocalizedText(fr=substitute(text.fr, self.values),
                              en=substitute(text.en, self.values))
 
-    def _skip(self, step: Step, index: int, total: int, reason, notes: tuple = (),
+    def skip(self, step: Step, index: int, total: int, reason, notes: tuple = (),
               applies: bool = True) -> ev.StepSummary:
         self.emit(ev.StepSkipped(step, index, total, reason, notes))
         result = self._graded(step, self.progress.get(step.id), skipped=True) if applies else None
@@ -396,7 +326,7 @@ class LabRunner:
         """Run setup or cleanup quietly; report the commands that failed."""
         if not commands:
             return True
-        self._tell_pacer("next_step")  # no yes carries into it
+        self.tell_pacer("next_step")  # no yes carries into it
         self.emit(ev.PhaseStarted(phase))
         failures = []
         self.quiet = True
@@ -420,7 +350,7 @@ class LabRunner:
         if not self.lab.cleanup:
             return False
         if not earlier:  # a yes given in the last step does not carry into the cleanup
-            self._tell_pacer("next_step")
+            self.tell_pacer("next_step")
         self._emit_despite_interrupts(ev.PhaseStarted("cleanup"))
         failures, interrupted = [], False
         self.quiet = True
@@ -476,14 +406,14 @@ class LabRunner:
         shell.start()
         return shell
 
-    def _tell_pacer(self, event: str) -> Any:
+    def tell_pacer(self, event: str) -> Any:
         """The guard's hooks on the pacer (engine_consent, next_step, step_confirmed,
         stop_asking); a pacer without them (tests' own) ignores them."""
         hook = getattr(self.run_.pacer, event, None)
         return hook() if hook is not None else None
 
     def _start_guard(self) -> Any:
-        consent = self._tell_pacer("engine_consent")
+        consent = self.tell_pacer("engine_consent")
         return start_guard(self.run_.profile, self.run_.environ, consent, self.run_.language,
                            lambda message: self.emit(ev.Notice(message, "warning")))
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,27 +138,27 @@ def test_from_a_step_the_lab_does_not_have_is_exit_2_before_the_engine(tmp_path)
         + ", ".join(IDS) + ".")
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
 def test_a_closed_terminal_is_resumed_at_the_step_it_showed(sandbox_engine, docker_env,
-                                                           tmp_path):
+                                                           tmp_path, language):
     lab = tmp_path / "trail.yaml"
     step = lambda name: {"id": name, "title": {"fr": name, "en": name},  # noqa: E731
                          "explain": {"fr": name, "en": name}, "run": f"echo {name} >> trail"}
     lab.write_text(yaml.safe_dump({"format": 2, "id": "trail", "title": {"fr": "t", "en": "t"},
                                    "steps": [step(name) for name in ("a", "b", "c")]}))
-    work = tmp_path / "work"
-    first = spawn(tmp_path, sandbox_engine.docker_host, docker_env, "--workdir", str(work),
-                  lab=str(lab))
-    answer_steps(first, 2, "en")
-    first.expect_exact(PROMPT["en"])  # c's prompt
+    first = spawn(tmp_path, sandbox_engine.docker_host, docker_env, "--workdir",
+                  str(tmp_path / "work"), lab=str(lab), language=language)
+    answer_steps(first, 2, language)
+    first.expect_exact(PROMPT[language])  # c's prompt
     os.close(first.child_fd)  # the window closes: SIGHUP
     _, status = os.waitpid(first.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 129
     second = spawn(tmp_path, sandbox_engine.docker_host, docker_env, "--workdir",
-                   str(tmp_path / "again"), lab=str(lab))
-    second.expect_exact(RESUME["en"])
-    assert "at step 3 of 3" in second.before
+                   str(tmp_path / "again"), lab=str(lab), language=language)
+    second.expect_exact(RESUME[language])
+    assert ("at step 3 of 3" if language == "en" else "à l'étape 3 sur 3") in second.before
     second.sendline("")
-    answer_steps(second, 1, "en")
+    answer_steps(second, 1, language)
     second.expect(pexpect.EOF)
     second.close()
     assert second.exitstatus == 0

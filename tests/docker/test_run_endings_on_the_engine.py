@@ -165,7 +165,7 @@ def test_ctrl_c_after_one_of_three_tasks_is_graded_over_three(
     status, output = finish(child)
     assert status == 130, output
     written = report(tmp_path)
-    assert "(0 of 3 points)" in output, output  # --auto: the solutions' points, over all 3
+    assert "(points: 0 of 3)" in output, output  # --auto: the solutions' points, over all 3
     assert (written["grade"]["earned"], written["grade"]["total"]) == (0, 3)
     assert written["status"] == "interrupted" and written["graded"] is False
     assert [s["status"] for s in written["steps"]] == ["passed", "not_run", "not_run"]

@@ -51,10 +51,10 @@ def practice_step(step: Step) -> Step:
     if step.run is None or step.destructive or not _for_the_student(step.commands):
         return step
     fields = {name: getattr(step, name) for name in step.model_fields_set}
-    fields |= {"run": None, "task": _task(step, step.commands),
+    fields |= {"run": None, "task": _task(step, step.commands), "hints": [],  # now task.hints
                "variants": {key: _variant(step, variant) for key, variant in
                             step.variants.items()}}
-    return PracticeStep.model_construct(set(fields) - {"run"}, **fields)
+    return PracticeStep.model_construct(set(fields) - {"run", "hints"}, **fields)
 
 
 def preparation(step: Step) -> int:

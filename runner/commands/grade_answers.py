@@ -110,11 +110,10 @@ def _run(lab, path: Path, profile, environ, listener, language: str, work_dir: P
     from runner.run.lab_runner import LabRun, LabRunner
     from runner.run.status import RunMode
 
-    # Graded as an interactive run is (credit rule, incomplete status); the report names
-    # the mode `answers` (runner/answers/outputs.py).
+    # Graded like an interactive run (credit rule, incomplete status).
     spec = LabRun(lab=lab, lab_path=path, profile=profile, listener=listener,
                   language=language, work_dir=work_dir, environ=environ, pacer=pacer,
-                  docker_factory=lambda: ReaderClient(profile.endpoint), mode=RunMode.INTERACTIVE)
+                  docker_factory=lambda: ReaderClient(profile.endpoint), mode=RunMode.ANSWERS)
     return LabRunner(spec).run()
 
 

@@ -240,7 +240,7 @@ class LabFinished(Event):
     @property
     def graded(self) -> bool:
         """An unattended run is a demonstration: its grade is computed, not given."""
-        return self.mode == RunMode.INTERACTIVE
+        return self.mode != RunMode.UNATTENDED
 
     @property
     def grade(self) -> Grade:

@@ -104,7 +104,7 @@ class LabRunner:
                     self.guard.stop()
         calls = tuple(self.guard.records) if self.guard is not None else ()
         summaries = self.summaries()
-        status = final_status(status, summaries, mode == RunMode.INTERACTIVE)
+        status = final_status(status, summaries, mode != RunMode.UNATTENDED)
         finished = ev.LabFinished(self.lab, status, summaries,
                                   time.monotonic() - started, str(self.run_.work_dir),
                                   *self._crash_details(), engine_calls=calls, mode=mode,
@@ -291,7 +291,7 @@ class LabRunner:
             return None
         result = task_result(progress or TaskProgress(), step.task.points,
                              self.lab.grading.solution_points, skipped)
-        if self.run_.run_mode == RunMode.INTERACTIVE:
+        if self.run_.run_mode != RunMode.UNATTENDED:
             self.emit(ev.TaskGraded(step, result))
         return result
 

@@ -25,6 +25,7 @@ class RunMode(StrEnum):
 
     INTERACTIVE = "interactive"
     UNATTENDED = "unattended"  # --auto, or no terminal: a demonstration, not graded
+    ANSWERS = "answers"  # grade-answers: a student's answers file, run unattended and graded
 
 
 class LabStatus(StrEnum):

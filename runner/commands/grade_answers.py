@@ -47,7 +47,7 @@ def add_parser(subparsers, language: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read and check everything first (exit 2 before any engine starts), then grade."""
     from runner.answers.file import read_answers
-    from runner.commands.run import check_paths
+    from runner.commands.run import check_paths, say
     from runner.errors import UsageError
     from runner.lab.loader import load_lab, resolve_lab
     from runner.run.signals import ending_signals_as_interrupts
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     with ending_signals_as_interrupts() as signals:
         finished, report = _grade(args, lab, path, answers)
     if finished.error:
-        _say(t("cli.internal_error_during_run", args.language, error=finished.error,
+        say(t("cli.internal_error_during_run", args.language, error=finished.error,
                log=finished.error_log or "-"))
         return EXIT_INTERNAL_ERROR
     _write_junit(args, report)
@@ -156,19 +156,16 @@ def _work_dir(lab_id: str):
 
 def _write_junit(args: argparse.Namespace, report: dict) -> None:
     from runner.answers.outputs import junit_xml
+    from runner.commands.run import say
 
     if args.report:
-        _say(t("answers.written", args.language, path=args.report))
+        say(t("answers.written", args.language, path=args.report))
     if args.junit and report:
         args.junit.write_text(junit_xml(report, args.report or args.answers, args.language),
                               encoding="utf-8")
-        _say(t("answers.written", args.language, path=args.junit))
+        say(t("answers.written", args.language, path=args.junit))
 
 
 def _say_out(line: str) -> None:
     print(line, flush=True)
 
-
-def _say(line: str) -> None:
-    with contextlib.suppress(OSError):
-        print(line, file=sys.stderr)

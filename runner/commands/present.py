@@ -59,7 +59,7 @@ def _positive(option: str, language: str):
 
 def run(args: argparse.Namespace) -> int:
     """Present the lab; SIGTERM and SIGHUP end it like Ctrl-C (the cleanup runs)."""
-    from runner.commands.run import EXIT_BY_STATUS, EXIT_INTERNAL_ERROR, _say, check_paths
+    from runner.commands.run import EXIT_BY_STATUS, EXIT_INTERNAL_ERROR, check_paths, say
     from runner.errors import UsageError
     from runner.run.signals import ending_signals_as_interrupts
     from runner.run.status import LabStatus
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         restore_terminal_modes(sys.stdout)
     if finished.error:
-        _say(t("cli.internal_error_during_run", args.language, error=finished.error,
+        say(t("cli.internal_error_during_run", args.language, error=finished.error,
                log=finished.error_log or "-"))
         return EXIT_INTERNAL_ERROR
     if pacer.quit_chosen and finished.status not in (LabStatus.FAILED, LabStatus.ABORTED):
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _present(args: argparse.Namespace):
     """The lab presented; returns its LabFinished and the pacer (did the trainer quit?)."""
-    from runner.commands.run import _run_recorded
+    from runner.commands.run import run_recorded
     from runner.engines.connect import connect
     from runner.engines.reader import ReaderClient
     from runner.lab.loader import load_lab, resolve_lab
@@ -120,7 +120,7 @@ def _present(args: argparse.Namespace):
         environ=os.environ, pacer=pacer, mode=RunMode.UNATTENDED,  # a demonstration
         earlier_runs=tuple(records.killed_runs(folder, lab.id, profile.endpoint)),
     )
-    return _run_recorded(run_spec, folder, host_helper=False), pacer
+    return run_recorded(run_spec, folder, host_helper=False), pacer
 
 
 def _with_changes(reporter, no_diff: bool):

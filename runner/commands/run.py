@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         restore_terminal_modes(sys.stdout)
     if finished.error:
-        _say(t("cli.internal_error_during_run", args.language, error=finished.error,
+        say(t("cli.internal_error_during_run", args.language, error=finished.error,
                log=finished.error_log or "-"))
         return EXIT_INTERNAL_ERROR
     if finished.status == LabStatus.INTERRUPTED:
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_BY_STATUS[finished.status]
 
 
-def _say(line: str) -> None:
+def say(line: str) -> None:
     """One line on stderr, unless the terminal is gone (a closed window): nobody would read it."""
     import contextlib
 
@@ -144,10 +144,10 @@ def _run_lab(args: argparse.Namespace):
         work_dir=work_dir, docker_factory=lambda: ReaderClient(profile.endpoint),  # reads only
         environ=os.environ, pacer=pacer, earlier_runs=earlier, start_at=start_at,
     )
-    return _run_recorded(run_spec, folder, args.host_helper)
+    return run_recorded(run_spec, folder, args.host_helper)
 
 
-def _run_recorded(run_spec, folder: Path, host_helper: bool):
+def run_recorded(run_spec, folder: Path, host_helper: bool):
     """Run the lab with its run record on disk and, where the engine's files are elsewhere and
     the user allows it, the helper container; both go away however the run ends."""
     from runner.run import records

@@ -1,8 +1,8 @@
 """Argument parsing only: `main(argv) -> exit status`. Each subcommand lives in runner/commands.
 
-Exit codes: 0 all checks passed, 1 a check failed, 2 bad input, 3 no Docker engine, or (run)
-a graded task left without credit (status incomplete), 70 an internal error (its traceback
-in a log file), 130 interrupted (129 SIGHUP, 143 SIGTERM).
+Exit codes: 0 all checks passed, 1 a check failed, 2 bad input, 3 no Docker engine, 4 (run)
+a graded task left without credit (status incomplete), 5 the person quit (`q`), 70 an internal
+error (its traceback in a log file), 130 interrupted (129 SIGHUP, 143 SIGTERM).
 Heavy modules are imported by the subcommand that needs them, so `labrunner --version` stays
 instant.
 

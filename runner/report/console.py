@@ -174,7 +174,8 @@ class RichReporter(ScreenReporter):
             table.add_column(self.t(column))
         for step in event.steps:
             checks = f"{step.checks_passed}✔ {step.checks_failed}✘ {step.checks_skipped}–"
-            table.add_row(glue(f"{step.step_id}: {step.title}", self.language),
+            replayed = f" {self.t('nav.summary_replayed')}" if step.replayed else ""
+            table.add_row(glue(f"{step.step_id}: {step.title}{replayed}", self.language),
                           Text(self.t("report.status_" + step.status),
                                style=STATUS_STYLE[step.status]), checks)
         self.console.print(table)

@@ -193,8 +193,9 @@ class PlainReporter(ScreenReporter):
         self.write()
         self.write(self.t("report.summary_title"))
         for step in event.steps:
+            replayed = f" {self.t('nav.summary_replayed')}" if step.replayed else ""
             self.write(f"  {self.t('report.status_' + step.status):<10} {step.step_id}: "
-                       f"{step.title}")
+                       f"{step.title}{replayed}")
         self.write(summary_line(event, status_counts(event.steps), self.language))
         grade = grade_line(event, self.language)
         if grade:

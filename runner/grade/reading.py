@@ -53,13 +53,20 @@ def read_report(path: Path) -> Report | Unreadable:
 
 def _parse_text(path: Path, text: str) -> Report | Unreadable:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         return Unreadable(path, "grade.unreadable_json", {"error": error.msg},
                           error.lineno, error.colno)
     except RecursionError:  # a hostile file of a million nested brackets
         return Unreadable(path, "grade.unreadable_json", {"error": "nesting too deep"})
+    except ValueError as error:  # NaN/Infinity, or an integer of thousands of digits
+        return Unreadable(path, "grade.unreadable_json", {"error": str(error)[:80]})
     return _parse_data(path, data)
+
+
+def _no_constant(name: str) -> None:
+    """NaN and Infinity are not JSON (Python accepts them): no run writes them."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _parse_data(path: Path, data: object) -> Report | Unreadable:

@@ -5,12 +5,14 @@ type here; a report that does not fit the shape is `Malformed` (named, never a t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 REPORT_FORMAT = 2
+MAX_NUMBER = 1e15  # past any points, duration or count a run writes; sums stay exact
 
 
 class How(StrEnum):
@@ -120,10 +122,21 @@ class Fields:
         return self._get(key, (str,), "string", _REQUIRED if default is None else default)
 
     def number(self, key: str) -> float:
-        return self._get(key, (int, float), "number", _REQUIRED)
+        return self._finite(key, self._get(key, (int, float), "number", _REQUIRED))
 
     def optional_number(self, key: str) -> float | None:
-        return self._get(key, (int, float, type(None)), "number | null", None)
+        value = self._get(key, (int, float, type(None)), "number | null", None)
+        return None if value is None else self._finite(key, value)
+
+    def _finite(self, key: str, value: float) -> float:
+        """1e400 loads as infinity, a 400-digit integer overflows a float: neither is a
+        value a run writes, and either would crash the sums of the whole class."""
+        try:
+            if math.isfinite(value) and abs(value) < MAX_NUMBER:
+                return value
+        except OverflowError:
+            pass
+        raise Malformed(self._path(key), "finite number")
 
     def flag(self, key: str, default: Any = None) -> bool:
         return self._get(key, (bool,), "boolean", _REQUIRED if default is None else default)

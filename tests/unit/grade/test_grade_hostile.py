@@ -1,0 +1,40 @@
+"""Reports written by hand to break the teacher's run: numbers no run writes, escape sequences
+meant for the teacher's terminal, files too big to read. Each is one row, never a crash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from runner.cli import main
+from runner.grade.reading import Unreadable, read_report
+from tests.unit.grade.report_factory import report, seal, write
+
+
+def _grade_en(tmp_path: Path, capsys) -> tuple[int, str, str]:
+    status = main(["grade", str(tmp_path), "--lang", "en"])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400", "9" * 400])
+def test_a_number_no_run_writes_makes_one_unreadable_row(tmp_path, capsys, number):
+    write(tmp_path, "alice", report("alice"))
+    text = json.dumps(seal(report("bob", 1))).replace('"duration": ', f'"duration": {number}, '
+                                                       '"old_duration": ', 1)
+    (tmp_path / "bob.json").write_text(text, encoding="utf-8")
+    assert isinstance(read_report(tmp_path / "bob.json"), Unreadable)
+    status, out, err = _grade_en(tmp_path, capsys)
+    assert status == 0 and "Traceback" not in err
+    assert "bob.json:" in err and "alice" in out and "unreadable" in out
+
+
+def test_an_infinite_points_value_is_named_where_it_is(tmp_path):
+    data = seal(report("bob"))
+    data["steps"][0]["result"]["points"] = 10 ** 30
+    path = write(tmp_path, "bob", data)
+    result = read_report(path)
+    assert isinstance(result, Unreadable)
+    assert "steps[0].result.points should be finite number" in result.message("en")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.errors import LabError, LabErrors, LabFileError, SourcePos
+from runner.grade.report import printable
 
 KEYS = ("lab", "student", "answers")
 
@@ -66,7 +67,8 @@ class _Reader:
             return Answers(self.document.file, "")
         for key in data:
             if key not in KEYS:
-                self.fail_key((key,), "answers.unknown_key", key=key, known=", ".join(KEYS))
+                self.fail_key((key,), "answers.unknown_key", key=_shown(key),
+                              known=", ".join(KEYS))
         return Answers(self.document.file, self.lab(data), self.student(data),
                        self.commands(data))
 
@@ -75,7 +77,7 @@ class _Reader:
         if "lab" not in data:
             self.fail((), "answers.no_lab", lab=self.lab_id)
         elif value != self.lab_id:
-            self.fail(("lab",), "answers.other_lab", theirs=str(value), lab=self.lab_id)
+            self.fail(("lab",), "answers.other_lab", theirs=_shown(value), lab=self.lab_id)
         return str(value or "")
 
     def student(self, data: dict) -> str:
@@ -106,7 +108,7 @@ class _Reader:
         """One task's answer: a command, or a list of commands; None or empty: none."""
         task_id = str(key)
         if task_id not in self.task_ids:
-            self.fail_key(("answers", key), "answers.unknown_task", task=task_id,
+            self.fail_key(("answers", key), "answers.unknown_task", task=_shown(key),
                           tasks=", ".join(self.task_ids))
             return ()
         items = [] if value is None else value if isinstance(value, list) else [value]
@@ -125,3 +127,9 @@ class _Reader:
         """An error about a key itself: placed at the key, not at its value."""
         pos = self.document.keys.get(path) or SourcePos(self.document.file, 1, 1)
         self.errors.append(LabFileError(message_key, pos=pos, **params))
+
+
+def _shown(value: Any) -> str:
+    """A value of the student's file as echoed in a message: no escape sequence reaches the
+    terminal, and a pasted script is cut short."""
+    return printable(str(value))[:80]

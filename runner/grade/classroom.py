@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from runner.grade.flag import Flag, FlagCode
 from runner.grade.reading import Unreadable
-from runner.grade.report import Report
+from runner.grade.report import Report, printable
 from runner.grade.roster import Member, student_key
 from runner.grade.rules import report_flags
 from runner.grade.timing import BadTime, instant
@@ -74,13 +74,13 @@ def build_classroom(readings: Sequence[Report | Unreadable], roster: Sequence[Me
     reports = [item for item in readings if isinstance(item, Report)]
     kept = _latest_per_student(reports)
     reference = lab_sha256 or _common_lab(list(kept.values()))
-    rows = {key: Row(report.student or report.path.name, report=report,
+    rows = {key: Row(report.student or printable(report.path.name), report=report,
                      flags=report_flags(report, reference) + duplicates)
             for key, (report, duplicates) in _with_duplicates(reports, kept).items()}
     _flag_shared_engines(list(rows.values()))
     ordered = _roster_order(rows, roster) + [
-        Row(item.path.name, unreadable=item, flags=[Flag(FlagCode.UNREADABLE, item.key,
-                                                         item.params)])
+        Row(printable(item.path.name), unreadable=item,
+            flags=[Flag(FlagCode.UNREADABLE, item.key, item.params)])
         for item in readings if isinstance(item, Unreadable)]
     named = _naming_report(kept.values(), reference)
     return Classroom(ordered, _task_columns(ordered), named.lab_id if named else "",
@@ -120,9 +120,10 @@ def _with_duplicates(reports: list[Report],
     for report in reports:
         key = _key(report)
         if report is not kept[key]:
-            others[key].append(report.path.name)
+            others[key].append(printable(report.path.name))
     return {key: (report, [Flag(FlagCode.DUPLICATE, "grade.flag_duplicate",
-                                {"kept": report.path.name, "others": ", ".join(others[key])})]
+                                {"kept": printable(report.path.name),
+                                 "others": ", ".join(others[key])})]
                   if others[key] else [])
             for key, report in kept.items()}
 

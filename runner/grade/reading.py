@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runner.grade.report import REPORT_FORMAT, Malformed, Report, parse_report
+from runner.grade.report import REPORT_FORMAT, Malformed, Report, parse_report, printable
 from runner.i18n import t
 
 
@@ -23,7 +23,7 @@ class Unreadable:
     column: int = 1
 
     def message(self, language: str) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.reason(language)}"
+        return f"{printable(str(self.path))}:{self.line}:{self.column}: {self.reason(language)}"
 
     def reason(self, language: str) -> str:
         return t(self.key, language, **self.params)

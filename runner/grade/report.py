@@ -6,6 +6,7 @@ type here; a report that does not fit the shape is `Malformed` (named, never a t
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -13,6 +14,14 @@ from typing import Any
 
 REPORT_FORMAT = 2
 MAX_NUMBER = 1e15  # past any points, duration or count a run writes; sums stay exact
+LINE_BREAKS = re.compile(r"[\t\n\r]+")
+CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(value: str) -> str:
+    """`value` without C0/C1 control characters: an escape sequence in a name would clear the
+    teacher's terminal or hide a link; a line break becomes a space, as in one table cell."""
+    return CONTROLS.sub("", LINE_BREAKS.sub(" ", value))
 
 
 class How(StrEnum):
@@ -119,7 +128,8 @@ class Fields:
         """A string; with a default, a missing key or a null gives the default."""
         if default is not None and self.value.get(key) is None:
             return default
-        return self._get(key, (str,), "string", _REQUIRED if default is None else default)
+        return printable(self._get(key, (str,), "string",
+                                   _REQUIRED if default is None else default))
 
     def number(self, key: str) -> float:
         return self._finite(key, self._get(key, (int, float), "number", _REQUIRED))
@@ -200,7 +210,7 @@ def _not_applicable(step: Fields) -> Task:
 def _check_types(step: Fields, attempts: tuple[Attempt, ...]) -> tuple[str, ...]:
     """The types of the task's checks: the step's last verdicts and every attempt's."""
     types = [check.text("type") for check in step.objects("checks", [])]
-    types += [str(check.get("type")) for attempt in attempts for check in attempt.checks]
+    types += [printable(str(check.get("type"))) for attempt in attempts for check in attempt.checks]
     return tuple(dict.fromkeys(types))
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from runner.grade.flag import Flag, FlagCode
-from runner.grade.report import Attempt, Report, Task
+from runner.grade.report import Attempt, Report, Task, printable
 
 ROUNDING = 1.0  # seconds: times are written to the second
 MIN_CREDITED_SECONDS = 1.0  # opening a task, typing a command and closing it takes longer
@@ -27,9 +27,9 @@ def instant(value: str) -> float:
     try:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise BadTime(str(value)[:40]) from None
+        raise BadTime(printable(str(value))[:40]) from None
     if moment.tzinfo is None:
-        raise BadTime(value[:40])
+        raise BadTime(printable(value)[:40])
     return moment.timestamp()
 
 

@@ -96,8 +96,20 @@ def test_a_bad_file_is_a_placed_error_never_a_traceback(tmp_path, text, expected
 
 
 def test_a_huge_file_is_refused_from_its_size_before_it_is_read(tmp_path):
-    [message] = errors_in(tmp_path, "lab: manage-images-exercise\n" + "#" * (1024 * 1024))
+    text = "lab: manage-images-exercise\n" + "#" * (1024 * 1024)
+    [message] = errors_in(tmp_path, text)
     assert "KiB" in message and ":1:1:" in message
+
+
+@pytest.mark.parametrize("text", [
+    'lab: manage-images-exercise\nanswers:\n  "pul\\e[2Jl\\e]8;;http://x\\a": x\n',
+    'lab: manage-images-exercise\n"ex\\e[2Jtra": 1\nanswers:\n',
+    'lab: "other\\e[31m\\x9b2J"\nanswers:\n',
+])
+def test_escape_sequences_in_the_file_are_not_echoed_to_the_terminal(tmp_path, text):
+    messages = errors_in(tmp_path, text)
+    assert messages and not any(c in m for m in messages for c in "\x1b\x07\x9b")
+    assert any("[2J" in message or "[31m" in message for message in messages)  # the rest
 
 
 def test_errors_are_in_french_too(tmp_path):

@@ -38,3 +38,25 @@ def test_an_infinite_points_value_is_named_where_it_is(tmp_path):
     result = read_report(path)
     assert isinstance(result, Unreadable)
     assert "steps[0].result.points should be finite number" in result.message("en")
+
+
+ESCAPES = "\x1b[2J\x1b]8;;http://evil.example/\x07click\x1b]8;;\x07\x9b31m\x00"
+
+
+def test_escape_sequences_from_a_report_reach_no_output(tmp_path, capsys):
+    write(tmp_path, "alice", report("alice"))
+    bob = report("bob", 1)
+    bob["student"] = "bob" + ESCAPES
+    bob["steps"][0]["result"]["reason"] = "line\nbreak" + ESCAPES
+    bob["engine"] = report("alice")["engine"]  # a shared engine: alice's flag names bob
+    write(tmp_path, "bob", seal(bob))
+    csv_path, html_path, xml_path = (tmp_path / name for name in ("g.csv", "g.html", "g.xml"))
+    status = main(["grade", str(tmp_path), "--lang", "en", "--csv", str(csv_path),
+                   "--html", str(html_path), "--junit", str(xml_path)])
+    captured = capsys.readouterr()
+    outputs = [captured.out, captured.err] + [path.read_text(encoding="utf-8")
+                                              for path in (csv_path, html_path, xml_path)]
+    assert status in (0, 1)
+    assert "bob[2J]8;;http://evil.example/click]8;;31m" in captured.out
+    for text in outputs:
+        assert not any(char in text for char in "\x1b\x07\x9b\x00")

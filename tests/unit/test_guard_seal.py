@@ -241,8 +241,9 @@ class EchoEngine:
                                % (len(body), body))
 
 
-def through_seal(tmp_path, body: dict) -> tuple[int, dict]:
-    """POST /containers/create through a seal in front of the echo engine."""
+def through_seal(tmp_path, body: dict | bytes,
+                 target: str = "/v1.41/containers/create?name=web") -> tuple[int, dict]:
+    """POST `target` (a create) through a seal in front of the echo engine."""
     engine = EchoEngine(str(tmp_path / "engine.sock"))
     public = tmp_path / "public.sock"
     shared = context(f"unix://{tmp_path}/engine.sock", "en", [])
@@ -251,7 +252,7 @@ def through_seal(tmp_path, body: dict) -> tuple[int, dict]:
         server = await asyncio.start_unix_server(
             lambda r, w: Connection(shared, (r, w)).serve(), str(public))
         loop = asyncio.get_running_loop()
-        answer = await loop.run_in_executor(None, _post, str(public), body)
+        answer = await loop.run_in_executor(None, _post, str(public), body, target)
         server.close()
         return answer
 
@@ -261,10 +262,10 @@ def through_seal(tmp_path, body: dict) -> tuple[int, dict]:
         engine.server.close()
 
 
-def _post(path: str, body: dict) -> tuple[int, dict]:
+def _post(path: str, body: dict | bytes, target: str) -> tuple[int, dict]:
     connection = UnixConnection(path)
-    connection.request("POST", "/v1.41/containers/create?name=web", json.dumps(body),
-                       {"Content-Type": "application/json"})
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    connection.request("POST", target, data, {"Content-Type": "application/json"})
     response = connection.getresponse()
     return response.status, json.loads(response.read())
 
@@ -281,6 +282,45 @@ def test_the_engine_receives_the_ports_on_loopback(tmp_path):
 def test_a_sealed_create_never_reaches_the_engine(tmp_path):
     status, answer = through_seal(tmp_path, create({"NetworkMode": "host"}))
     assert status == 403 and "--network host" in answer["message"]
+
+
+@pytest.mark.parametrize("body", [
+    b'{"Image":"a","Labels":{"x":"\xff"},"HostConfig":{"NetworkMode":"host"}}',
+    b'{"Image":"a","HostConfig":{"NetworkMode":"bridge"}} x',
+    b'{"Image":"a"}{"HostConfig":{"NetworkMode":"host"}}',
+    b'{"Image":"a","HostConfig":{},"HostConfig":{"NetworkMode":"host"}}',
+    b'{"Image":"a","HostConfig":{},"hostconfig":{"NetworkMode":"host"}}',
+    b'{"Image":"a","HostConfig":{"NetworkMode":"bridge","networkMode":"host"}}',
+    b'["not", "an", "object"]', b'',
+])
+def test_a_body_the_seal_cannot_read_exactly_is_refused(tmp_path, body):
+    status, answer = through_seal(tmp_path, body)
+    assert status == 403 and "exactly one JSON object" in answer["message"]
+
+
+@pytest.mark.parametrize("body", [
+    b'{"Image":"a","hostconfig":{"networkmode":"host"}}',
+    b'{"Image":"a","HOSTCONFIG":{"NetworkMode":"host"}}',
+    '{"Image":"a","Ho\u017ftConfig":{"NetworkMode":"host"}}'.encode(),  # long s: Go folds it
+])
+def test_keys_are_read_case_insensitively_as_go_does(tmp_path, body):
+    status, answer = through_seal(tmp_path, body)
+    assert status == 403 and "--network host" in answer["message"]
+
+
+def test_the_engine_receives_the_body_judged_in_canonical_spelling(tmp_path):
+    body = (b'{"Image":"a","Labels":{"K":"v","k":"w"},"hostconfig":{"portbindings":'
+            b'{"80/tcp":[{"hostip":"0.0.0.0","HostPort":"8080"}]},"binds":["d:/d"]}}  \n')
+    status, received = through_seal(tmp_path, body)
+    assert status == 201
+    assert received == {"Image": "a", "Labels": {"K": "v", "k": "w"}, "HostConfig": {
+        "PortBindings": {"80/tcp": [{"HostIp": LOOPBACK, "HostPort": "8080"}]},
+        "Binds": ["d:/d"]}}
+
+
+def test_an_unchanged_body_is_forwarded_re_serialised(tmp_path):
+    status, received = through_seal(tmp_path, b'{ "Image" :\n"a" }')
+    assert status == 201 and received == {"Image": "a"}
 
 
 # The guard's read-only mode

@@ -16,6 +16,7 @@ from runner.errors import LabError, LabErrors, LabFileError, SourcePos
 from runner.grade.report import printable
 
 KEYS = ("lab", "student", "answers")
+ANSWERS_WORDING = {"load.empty": "answers.empty", "load.too_large": "answers.too_large"}
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ def read_answers(path: Path, lab: Any) -> Answers:
     try:
         document = parse_yaml(read_source(path), str(path))
     except LabFileError as error:
-        if error.key == "load.empty":
-            raise LabFileError("answers.empty", pos=error.pos) from None
+        if error.key in ANSWERS_WORDING:  # "answers file", not "lab file"
+            raise LabFileError(ANSWERS_WORDING[error.key], pos=error.pos,
+                               **error.params) from None
         raise
     reader = _Reader(document, [step.id for step in lab.steps if step.is_task], lab.id)
     answers = reader.answers()

@@ -99,6 +99,9 @@ def test_a_huge_file_is_refused_from_its_size_before_it_is_read(tmp_path):
     text = "lab: manage-images-exercise\n" + "#" * (1024 * 1024)
     [message] = errors_in(tmp_path, text)
     assert "KiB" in message and ":1:1:" in message
+    assert "an answers file may be at most 1024 KiB" in message and "lab file" not in message
+    [french] = errors_in(tmp_path, text, "fr")
+    assert "un fichier de réponses ne peut pas dépasser 1024 Kio" in french
 
 
 @pytest.mark.parametrize("text", [

@@ -21,7 +21,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def classroom_csv(classroom: Classroom, language: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*FIXED_HEAD, *(column.id for column in classroom.tasks), *FIXED_TAIL])
+    writer.writerow([*FIXED_HEAD, *(_text(column.id) for column in classroom.tasks),
+                     *FIXED_TAIL])
     for row in classroom.rows:
         writer.writerow(_row(row, classroom, language))
     return out.getvalue()

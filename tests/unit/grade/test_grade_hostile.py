@@ -3,6 +3,8 @@ meant for the teacher's terminal, files too big to read. Each is one row, never 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -60,3 +62,14 @@ def test_escape_sequences_from_a_report_reach_no_output(tmp_path, capsys):
     assert "bob[2J]8;;http://evil.example/click]8;;31m" in captured.out
     for text in outputs:
         assert not any(char in text for char in "\x1b\x07\x9b\x00")
+
+
+def test_a_task_id_that_looks_like_a_formula_stays_text_in_the_csv(tmp_path):
+    data = report("mallory")
+    data["steps"][0]["id"] = '=HYPERLINK("http://evil.example","x")'
+    write(tmp_path, "mallory", seal(data))
+    csv_path = tmp_path / "g.csv"
+    main(["grade", str(tmp_path), "--lang", "en", "--csv", str(csv_path)])
+    header = next(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in header
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in header)

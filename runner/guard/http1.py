@@ -122,6 +122,7 @@ class Target:
 
     path: str
     query: dict[str, list[str]]
+    version: str = ""  # the API version the target names ("" when none: the engine's own)
 
     def first(self, name: str) -> str:
         return (self.query.get(name) or [""])[0]
@@ -131,9 +132,9 @@ def parse_target(target: str) -> Target:
     """The target's path decoded once, as the engine's router matches it: classifying the raw
     path would let `/containers%2Fx` or `/%63ontainers/x` past the guard."""
     parts = urlsplit(target)
-    path = unquote(parts.path)
+    path, version = unquote(parts.path), ""
     if path.startswith("/v"):
-        version, slash, rest = path[2:].partition("/")
-        if slash and version.replace(".", "").isdigit():
-            path = "/" + rest
-    return Target(path, parse_qs(parts.query, keep_blank_values=True))
+        named, slash, rest = path[2:].partition("/")
+        if slash and named.replace(".", "").isdigit():
+            path, version = "/" + rest, named
+    return Target(path, parse_qs(parts.query, keep_blank_values=True), version)

@@ -11,6 +11,7 @@ asked of `touches_engine` (runner/guard/engine_paths.py looks at the file system
 - every published port is bound to 127.0.0.1, whatever address was asked (PublishAllPorts is
   turned into explicit bindings, because Podman would bind those on every address);
 - swarm mode is refused (its manager and routing mesh listen on every address);
+- Docker API versions below 1.24 are refused (their container start takes a HostConfig);
 - Podman's own API (/libpod/..., what `podman --url` speaks) gets the same rules
   (seal_libpod.py).
 Privileged containers stay allowed: the sandbox seals against mistakes, not attacks.
@@ -51,17 +52,26 @@ class Sealed:
 
 
 def refuse_target(method: str, target: Target) -> Refusal | None:
-    """Requests refused on their target alone: a build on the host's network, swarm mode,
-    Kubernetes YAML through Podman's API."""
+    """Requests refused on their target alone: an API version below 1.24, a build on the
+    host's network, swarm mode, Kubernetes YAML through Podman's API."""
     from runner.guard.seal_libpod import refuse_libpod_target
 
     path = target.path.strip("/")
+    if not path.startswith("libpod/") and _before_1_24(target.version):
+        return Refusal("guard.seal_old_api", {"version": target.version})
     host_network = target.first("networkmode") == "host"
     if method == "POST" and path in ("build", "libpod/build") and host_network:
         return Refusal("guard.seal_host_network_build")
     if method == "POST" and path in ("swarm/init", "swarm/join"):
         return Refusal("guard.seal_swarm")
     return refuse_libpod_target(method, path)
+
+
+def _before_1_24(version: str) -> bool:
+    """Docker API versions below 1.24 let a container's start carry a HostConfig (host
+    networking, binds) that no create's body showed the seal: refused whole."""
+    numbers = [int(part) for part in version.split(".") if part.isdigit()]
+    return bool(numbers) and numbers < [1, 24]
 
 
 BODIES = ("containers/create", "volumes/create", "libpod/containers/create",

@@ -115,10 +115,19 @@ def test_publish_all_becomes_explicit_bindings_on_loopback():
     ("GET", "/swarm", None),
     ("POST", "/build?t=x&networkmode=default", None), ("GET", "/libpod/_ping", None),
     ("POST", "/containers/create", None),
+    ("POST", "/v1.23/containers/web/start", "guard.seal_old_api"),
+    ("GET", "/v1.12/containers/json", "guard.seal_old_api"),
+    ("POST", "/v1.24/containers/web/start", None), ("POST", "/v1.9/version", "guard.seal_old_api"),
+    ("POST", "/v2/containers/web/start", None), ("GET", "/v1.41/_ping", None),
 ])
 def test_refused_on_the_target_alone(method, target, key):
     refusal = refuse_target(method, parse_target(target))
     assert (refusal.key if refusal else None) == key
+
+
+def test_an_old_api_version_is_refused_with_its_number():
+    refusal = refuse_target("POST", parse_target("/v1.23/containers/web/start"))
+    assert refusal is not None and "1.23" in refusal.message("en")
 
 
 def test_podmans_api_host_network_and_engine_mounts_are_refused():

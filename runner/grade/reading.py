@@ -11,6 +11,9 @@ from pathlib import Path
 from runner.grade.report import REPORT_FORMAT, Malformed, Report, parse_report, printable
 from runner.i18n import t
 
+# A long run's report is a few hundred KiB (every command and engine call); 16 MiB is ample.
+MAX_REPORT_BYTES = 16 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class Unreadable:
@@ -41,7 +44,9 @@ def report_paths(arguments: Iterable[str]) -> list[Path]:
 def read_report(path: Path) -> Report | Unreadable:
     """The report in `path`, or why it cannot be graded."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _bounded_text(path)
+    except _TooLarge:
+        return Unreadable(path, "grade.unreadable_too_large", {"limit": MAX_REPORT_BYTES >> 20})
     except FileNotFoundError:
         return Unreadable(path, "grade.unreadable_missing")
     except UnicodeDecodeError:
@@ -49,6 +54,24 @@ def read_report(path: Path) -> Report | Unreadable:
     except OSError as error:
         return Unreadable(path, "grade.unreadable_os", {"error": error.strerror or str(error)})
     return _parse_text(path, text)
+
+
+class _TooLarge(Exception):
+    """The file is past MAX_REPORT_BYTES (or is not a regular file that ends)."""
+
+
+def _bounded_text(path: Path) -> str:
+    """The file's text, reading no more than the cap: a report from a student's machine may
+    be a 10 GB file, or a FIFO that never ends."""
+    import stat
+
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise _TooLarge
+    with path.open("rb") as handle:
+        data = handle.read(MAX_REPORT_BYTES + 1)
+    if len(data) > MAX_REPORT_BYTES:
+        raise _TooLarge
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _parse_text(path: Path, text: str) -> Report | Unreadable:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from runner.cli import main
-from runner.grade.reading import Unreadable, read_report
+from runner.grade import reading
+from runner.grade.reading import MAX_REPORT_BYTES, Unreadable, read_report
 from tests.unit.grade.report_factory import report, seal, write
 
 
@@ -73,3 +75,27 @@ def test_a_task_id_that_looks_like_a_formula_stays_text_in_the_csv(tmp_path):
     header = next(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in header
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in header)
+
+
+def test_a_report_past_the_size_cap_is_an_unreadable_row(tmp_path, capsys):
+    write(tmp_path, "alice", report("alice"))
+    with (tmp_path / "huge.json").open("wb") as handle:
+        handle.truncate(MAX_REPORT_BYTES + 1)  # sparse: costs no disk
+    result = read_report(tmp_path / "huge.json")
+    assert isinstance(result, Unreadable)
+    assert "larger than 16 MiB" in result.message("en") and "16 Mio" in result.message("fr")
+    status, out, err = _grade_en(tmp_path, capsys)
+    assert status == 0 and "huge.json:1:1: not a labrunner report: larger than 16" in err
+
+
+def test_a_report_is_read_no_further_than_the_cap(tmp_path, monkeypatch):
+    path = write(tmp_path, "alice", report("alice"))
+    monkeypatch.setattr(reading, "MAX_REPORT_BYTES", path.stat().st_size - 1)
+    assert isinstance(read_report(path), Unreadable)
+    monkeypatch.setattr(reading, "MAX_REPORT_BYTES", path.stat().st_size)
+    assert not isinstance(read_report(path), Unreadable)
+
+
+def test_a_fifo_named_like_a_report_does_not_block_grade(tmp_path):
+    os.mkfifo(tmp_path / "pipe.json")
+    assert isinstance(read_report(tmp_path / "pipe.json"), Unreadable)

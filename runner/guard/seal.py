@@ -6,8 +6,9 @@ asked of `touches_engine` (runner/guard/engine_paths.py looks at the file system
 
 - host networking is refused (a container, or a build's RUN steps, on the machine's own
   network would reach every service bound to its 127.0.0.1);
-- a bind mount (Binds, Mounts, or a local volume with `o=bind`) of an engine's socket, or of a
-  folder holding one, is refused: a container could drive that engine;
+- a bind mount (Binds, Mounts, or a local volume whose `device` is a path, whatever its `o`)
+  of an engine's socket, or of a folder holding one, is refused: a container could drive
+  that engine;
 - every published port is bound to 127.0.0.1, whatever address was asked (PublishAllPorts is
   turned into explicit bindings, because Podman would bind those on every address);
 - swarm mode is refused (its manager and routing mesh listen on every address);
@@ -101,7 +102,7 @@ def seal_container(config: dict, touches_engine: TouchesEngine,
 
 
 def seal_volume(config: dict, touches_engine: TouchesEngine) -> Sealed:
-    """A volume create: a local volume bound (`o=bind`) to an engine's socket is refused
+    """A volume create: a local volume whose device is an engine's socket is refused
     (DriverOpts on the Docker API, Options on Podman's)."""
     source = (volume_bind_source(config.get("DriverOpts"))
               or volume_bind_source(config.get("Options")))
@@ -112,7 +113,7 @@ def seal_volume(config: dict, touches_engine: TouchesEngine) -> Sealed:
 
 def bind_sources(host: dict) -> list[str]:
     """The host paths a container's HostConfig mounts: `Binds` ("src:dst[:opts]", a source
-    that is a path, not a volume name), `Mounts` of type bind, and local volumes with o=bind
+    that is a path, not a volume name), `Mounts` of type bind, and local volumes on a path
     declared inline (Mounts of type volume with driver options)."""
     sources = [bind.split(":", 1)[0] for bind in host.get("Binds") or ()
                if isinstance(bind, str) and bind.startswith("/")]
@@ -128,12 +129,12 @@ def bind_sources(host: dict) -> list[str]:
 
 
 def volume_bind_source(options: object) -> str:
-    """The folder a local volume's driver options bind (type=none, o=bind, device=PATH)."""
+    """The host path a local volume's driver options mount: its `device` when it is an
+    absolute path, whatever `o` says (bind, rbind, or a mount option yet to come)."""
     if not isinstance(options, dict):
         return ""
-    flags = str(options.get("o", "")).split(",")
     device = options.get("device")
-    return device if "bind" in flags and isinstance(device, str) else ""
+    return device if isinstance(device, str) and device.startswith("/") else ""
 
 
 def _ports_on_loopback(host: dict) -> bool:

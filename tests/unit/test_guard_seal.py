@@ -71,11 +71,28 @@ def test_named_volumes_and_other_folders_are_not_binds():
     assert seal_container(create(host), touches) == seal_container(create({}), touches)
 
 
-def test_a_volume_bound_to_an_engine_folder_is_refused():
-    opts = {"type": "none", "o": "bind", "device": "/var/run"}
-    assert seal_volume({"Name": "v", "DriverOpts": opts}, touches).refusal is not None
-    assert seal_volume({"Name": "v", "DriverOpts": {"device": "/var/run"}}, touches).refusal \
-        is None
+@pytest.mark.parametrize("opts", [
+    {"type": "none", "o": "bind", "device": "/var/run"},
+    {"type": "none", "o": "rbind", "device": "/run"},
+    {"type": "none", "o": "ro,rbind", "device": "/run"},
+    {"type": "none", "device": "/var/run"},
+    {"type": "ext4", "o": "loop", "device": "/run/docker.sock"},
+])
+def test_a_local_volume_on_an_engine_folder_is_refused_whatever_its_o(opts):
+    refusal = seal_volume({"Name": "v", "DriverOpts": opts}, touches).refusal
+    assert refusal is not None and refusal.params == {"source": opts["device"]}
+    inline = {"Mounts": [{"Type": "volume", "Target": "/x", "VolumeOptions": {
+        "DriverConfig": {"Options": opts}}}]}
+    assert seal_container(create(inline), touches).refusal is not None
+
+
+@pytest.mark.parametrize("opts", [
+    {"type": "none", "o": "rbind", "device": "/home/me/site"},
+    {"type": "nfs", "o": "addr=10.0.0.1", "device": ":/export/run"},
+    {"type": "tmpfs", "device": "tmpfs", "o": "size=10m"},
+])
+def test_a_local_volume_elsewhere_passes(opts):
+    assert seal_volume({"Name": "v", "DriverOpts": opts}, touches).refusal is None
 
 
 @pytest.mark.parametrize("asked", ["", "0.0.0.0", "::", "192.168.1.20", "10.0.0.1"])

@@ -105,8 +105,9 @@ def _print(report: dict, language: str) -> None:
         result = step.get("result")
         if result is None:
             continue
-        if result["how"] == "not_checked":
-            say("teacher.line_not_checked", step=step["id"], title=step["title"])
+        if result["how"] == "not_checked":  # with checks: they were all skipped here
+            key = "teacher.line_skipped" if step["checks"] else "teacher.line_not_checked"
+            say(key, step=step["id"], title=step["title"], reason=result["reason"])
             continue
         key = "teacher.line_holds" if result["credited"] else "teacher.line_fails"
         say(key, step=step["id"], title=step["title"], earned=result["earned"],

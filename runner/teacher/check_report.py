@@ -2,8 +2,9 @@
 `mode: check`, so `labrunner grade` rolls it up with the students' own reports.
 
 Each task's result says `how: checked` (seen on the engine; how the student did it is not
-known from here), or `not_checked` when the lab gives the task no end-state check (worth
-nothing here: its proof is the student's run report).
+known from here), or `not_checked` when the lab gives the task no end-state check or none of
+them could be evaluated on this engine (worth nothing here: its proof is the student's run
+report).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def check_report(lab: Any, lab_file: str, profile: Any, states: list[StepEndStat
 def _step(state: StepEndState, language: str) -> dict[str, Any]:
     step = state.step
     checks = [check_dict(check, outcome, language) for check, outcome in state.verdicts]
-    status = (StepStatus.SKIPPED if not state.checked
+    status = (StepStatus.SKIPPED if not state.evaluated
               else StepStatus.PASSED if state.holds else StepStatus.FAILED)
     data = {"id": step.id, "title": step.title.get(language), "status": status,
             "task": step.is_task, "applies": state.applies, "checks": checks}
@@ -53,6 +54,10 @@ def _step(state: StepEndState, language: str) -> dict[str, Any]:
 def _result(state: StepEndState, points: int, language: str) -> dict[str, Any]:
     if not state.checked:
         return _result_of("not_checked", False, 0, 0, msg("teacher.no_end_state"), language)
+    if not state.evaluated:
+        skipped = "; ".join(outcome.summary.text(language) for _, outcome in state.verdicts)
+        return _result_of("not_checked", False, 0, 0,
+                          msg("teacher.end_state_skipped", checks=skipped), language)
     if state.holds:
         return _result_of("checked", True, points, points, None, language)
     failed = "; ".join(outcome.summary.text(language) for _, outcome in state.verdicts

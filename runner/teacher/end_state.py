@@ -1,8 +1,9 @@
 """An exercise's end state, read on an engine: every check a lab marks `end_state: true`,
 evaluated once (the state does not change while the teacher looks), step by step.
 
-A task is credited when it has end-state checks and every one of them passes; a task without
-any is reported as not checkable from the outside (its proof is the run's own report).
+A task is credited when one of its end-state checks passes and none fails; a task without
+any, or whose end-state checks all had to be skipped on this engine, is reported as not
+checkable from the outside (its proof is the run's own report).
 """
 
 from __future__ import annotations
@@ -32,8 +33,17 @@ class StepEndState:
         return self.applies and bool(self.verdicts)
 
     @property
+    def evaluated(self) -> bool:
+        """Has at least one of its end-state checks been evaluated here (not all skipped, as a
+        path check is on an engine whose disk is not visible from here)?"""
+        return self.checked and any(o.status != CheckStatus.SKIP for _, o in self.verdicts)
+
+    @property
     def holds(self) -> bool:
-        return self.checked and all(o.status != CheckStatus.FAIL for _, o in self.verdicts)
+        """Credit needs proof: one check that passes and none that fails (skips prove
+        nothing)."""
+        statuses = [outcome.status for _, outcome in self.verdicts]
+        return self.checked and CheckStatus.PASS in statuses and CheckStatus.FAIL not in statuses
 
 
 def has_end_state(lab: Lab) -> bool:

@@ -16,10 +16,22 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from runner.errors import EngineUnreachable
+from runner.errors import EngineUnreachable, UsageError
 
 DEFAULT_REMOTE_SOCKET = "/var/run/docker.sock"
 START_TIMEOUT = 15.0
+
+
+def _ssh_command() -> list[str]:
+    """The ssh client's words: LABRUNNER_SSH split as a shell would, or `ssh`."""
+    setting = os.environ.get("LABRUNNER_SSH") or "ssh"
+    try:
+        words = shlex.split(setting)
+    except ValueError:  # an unbalanced quote, a trailing backslash
+        words = []
+    if not words:
+        raise UsageError("teacher.ssh_bad_setting", setting=setting)
+    return words
 
 
 class SshTunnel:
@@ -36,12 +48,15 @@ class SshTunnel:
 
     def open(self) -> str:
         """Start the forward; the local engine URL (unix://…) once it answers connections."""
-        ssh = shlex.split(os.environ.get("LABRUNNER_SSH") or "ssh")
-        command = [*ssh, "-nNT", "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes",
+        command = [*_ssh_command(), "-nNT", "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes",
                    "-o", "ConnectTimeout=10", "-L", f"{self.local_socket}:{self.remote_socket}",
                    *(["-p", str(self.port)] if self.port else []), self.destination]
-        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except OSError as error:  # no such ssh command, or not executable
+            raise EngineUnreachable("teacher.ssh_failed", url=self.url,
+                                    error=f"{command[0]}: {error.strerror or error}") from None
         deadline = time.monotonic() + START_TIMEOUT
         while not self.local_socket.exists():
             if self._process.poll() is not None or time.monotonic() > deadline:

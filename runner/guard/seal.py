@@ -5,7 +5,8 @@ refusal, or the body to forward instead, out. Whether a path leads to an engine'
 asked of `touches_engine` (runner/guard/engine_paths.py looks at the file system).
 
 - host networking is refused (a container, or a build's RUN steps, on the machine's own
-  network would reach every service bound to its 127.0.0.1);
+  network would reach every service bound to its 127.0.0.1), and so is every network mode
+  but bridge, none, default, container:<x> and named networks (seal_networks.py);
 - a bind mount (Binds, Mounts, or a local volume whose `device` is a path, whatever its `o`)
   of an engine's socket, or of a folder holding one, is refused: a container could drive
   that engine;
@@ -56,13 +57,14 @@ def refuse_target(method: str, target: Target) -> Refusal | None:
     """Requests refused on their target alone: an API version below 1.24, a build on the
     host's network, swarm mode, Kubernetes YAML through Podman's API."""
     from runner.guard.seal_libpod import refuse_libpod_target
+    from runner.guard.seal_networks import network_refusal
 
     path = target.path.strip("/")
     if not path.startswith("libpod/") and _before_1_24(target.version):
         return Refusal("guard.seal_old_api", {"version": target.version})
-    host_network = target.first("networkmode") == "host"
-    if method == "POST" and path in ("build", "libpod/build") and host_network:
-        return Refusal("guard.seal_host_network_build")
+    network = network_refusal(target.first("networkmode"), "guard.seal_host_network_build")
+    if method == "POST" and path in ("build", "libpod/build") and network is not None:
+        return network
     if method == "POST" and path in ("swarm/init", "swarm/join"):
         return Refusal("guard.seal_swarm")
     return refuse_libpod_target(method, path)
@@ -86,12 +88,16 @@ def needs_body(method: str, target: Target) -> bool:
 
 def seal_container(config: dict, touches_engine: TouchesEngine,
                    exposed: dict | None = None) -> Sealed:
-    """A container create's body: refused for host networking or an engine's socket mounted,
+    """A container create's body: refused for a network mode not allowed (host networking)
+    or an engine's socket mounted,
     else with every published port on 127.0.0.1. `exposed`: the image's ExposedPorts, which
     PublishAllPorts would publish."""
+    from runner.guard.seal_networks import docker_networks
+
     host = config.get("HostConfig") if isinstance(config.get("HostConfig"), dict) else {}
-    if str(host.get("NetworkMode", "")) == "host":
-        return Sealed(Refusal("guard.seal_host_network"))
+    network = docker_networks(config)
+    if network is not None:
+        return Sealed(network)
     source = next((path for path in bind_sources(host) if touches_engine(path)), None)
     if source is not None:
         return Sealed(Refusal("guard.seal_engine_mount", {"source": source}))

@@ -23,12 +23,15 @@ def refuse_libpod_target(method: str, path: str) -> Refusal | None:
 
 
 def seal_spec(spec: dict, touches_engine: TouchesEngine, exposed: dict | None = None) -> Sealed:
-    """A libpod container or pod create: refused for the host's network or an engine's socket
-    mounted, else with every port mapping on 127.0.0.1 (publish_image_ports made explicit
-    from `exposed`, the image's ExposedPorts)."""
-    netns = spec.get("netns") if isinstance(spec.get("netns"), dict) else {}
-    if netns.get("nsmode") == "host":
-        return Sealed(Refusal("guard.seal_host_network"))
+    """A libpod container or pod create: refused for the host's network (or another network
+    mode not allowed, seal_networks.py) or an engine's socket mounted, else with every port
+    mapping on 127.0.0.1 (publish_image_ports made explicit from `exposed`, the image's
+    ExposedPorts)."""
+    from runner.guard.seal_networks import libpod_networks
+
+    network = libpod_networks(spec)
+    if network is not None:
+        return Sealed(network)
     source = next((mount.get("source") for mount in spec.get("mounts") or ()
                    if isinstance(mount, dict) and mount.get("type") == "bind"
                    and isinstance(mount.get("source"), str)

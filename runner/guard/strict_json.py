@@ -15,7 +15,7 @@ import json
 # Where the seal reads a body, in Go's struct spelling: a dict is a struct (its keys are
 # matched case-insensitively), a one-item list is a list of it, "*" a map's any key.
 DOCKER_CREATE = {
-    "Image": None, "ExposedPorts": None,
+    "Image": None, "ExposedPorts": None, "NetworkingConfig": {"EndpointsConfig": None},
     "HostConfig": {
         "NetworkMode": None, "Binds": None, "PublishAllPorts": None,
         "PortBindings": {"*": [{"HostIp": None}]},
@@ -26,6 +26,7 @@ DOCKER_CREATE = {
 VOLUME_CREATE = {"Driver": None, "DriverOpts": None, "Options": None}
 LIBPOD_CREATE = {
     "image": None, "publish_image_ports": None, "expose": None, "network_options": None,
+    "networks": None,
     "netns": {"nsmode": None, "value": None},
     "mounts": [{"type": None, "source": None}],
     "portmappings": [{"host_ip": None}],

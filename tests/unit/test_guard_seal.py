@@ -147,6 +147,43 @@ def test_an_old_api_version_is_refused_with_its_number():
     assert refusal is not None and "1.23" in refusal.message("en")
 
 
+@pytest.mark.parametrize("mode", [
+    "slirp4netns:allow_host_loopback=true", "slirp4netns:port_handler=slirp4netns",
+    "pasta:--map-gw", "pasta:-T,auto", "ns:/proc/1/ns/net", "ns:/run/netns/x", "container:",
+    "bad name", "/proc/1/ns/net"])
+def test_network_modes_with_options_or_namespaces_are_refused(mode):
+    refusal = seal_container(create({"NetworkMode": mode}), touches).refusal
+    assert refusal is not None and refusal.key == "guard.seal_network_mode"
+    assert mode in refusal.message("en")
+    build = refuse_target("POST", parse_target(f"/v1.41/build?networkmode={mode}"))
+    assert build is not None and build.key == "guard.seal_network_mode"
+
+
+def test_a_network_named_host_in_networking_config_is_refused():
+    config = {"Image": "a", "NetworkingConfig": {"EndpointsConfig": {"lab": {}, "host": {}}}}
+    assert seal_container(config, touches).refusal.key == "guard.seal_host_network"
+    config["NetworkingConfig"]["EndpointsConfig"] = {"lab": {}, "web-net_2.x": {}}
+    assert seal_container(config, touches).refusal is None
+
+
+@pytest.mark.parametrize(("spec", "refused"), [
+    ({"netns": {"nsmode": "slirp4netns"},
+      "network_options": {"slirp4netns": ["allow_host_loopback=true"]}}, True),
+    ({"netns": {"nsmode": "pasta"}, "network_options": {"pasta": ["--map-gw"]}}, True),
+    ({"netns": {"nsmode": "path", "value": "/proc/1/ns/net"}}, True),
+    ({"netns": {"nsmode": "ns", "value": "/run/netns/x"}}, True),
+    ({"netns": {"nsmode": "container"}}, True),
+    ({"netns": {"nsmode": "bridge"}, "networks": {"host": {}}}, True),
+    ({"netns": {"nsmode": "slirp4netns"}}, False), ({"netns": {"nsmode": "pasta"}}, False),
+    ({"netns": {"nsmode": "container", "value": "web"}}, False),
+    ({"netns": {"nsmode": "bridge"}, "networks": {"lab": {}}}, False), ({}, False),
+])
+def test_podmans_api_network_modes(spec, refused):
+    refusal = seal_spec(spec, touches).refusal
+    assert (refusal is not None) is refused
+    assert refusal is None or refusal.key in ("guard.seal_network_mode", "guard.seal_host_network")
+
+
 def test_podmans_api_host_network_and_engine_mounts_are_refused():
     assert seal_spec({"netns": {"nsmode": "host"}}, touches).refusal.key == \
         "guard.seal_host_network"

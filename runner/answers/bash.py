@@ -7,7 +7,8 @@ its output; its exit code and end time are recorded, as the interactive shell re
 
 Each command goes through `eval`, so a syntax error in one is that command's failure (exit
 code 2), not the end of the others. Nothing reads the keyboard: stdin is /dev/null. The
-whole answer has a time limit; past it the shell and everything it started are killed.
+whole answer has a time limit; past it the shell and everything it started are killed, as
+they are when it ends (runner/answers/leftovers.py: even what left its session).
 For a task with output checks, each command's output is also kept (shown once it ends).
 """
 
@@ -24,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from runner.answers.leftovers import TOKEN_VARIABLE, kill_leftovers, new_token
 from runner.shell.owner import write_owner_marker
 from runner.shell.student import StudentWork, TypedCommand
 
@@ -78,22 +80,28 @@ def _run_bash(script: Path, env: dict[str, str], cwd: str, timeout: float) -> bo
     """Run the script in a session of its own; True when the time limit ended it. Whatever
     stops the wait (the limit, Ctrl-C), nothing the answer started is left running."""
     sys.stdout.flush()
+    token = new_token()
     process = subprocess.Popen(["bash", "--noprofile", "--norc", str(script)], cwd=cwd,
-                               env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+                               env=env | {TOKEN_VARIABLE: token}, stdin=subprocess.DEVNULL,
+                               start_new_session=True)
     try:
         process.wait(timeout=timeout)
         return False
     except subprocess.TimeoutExpired:
         return True
     finally:
-        _kill_group(process)
+        _kill_all(process, token)
 
 
-def _kill_group(process: subprocess.Popen) -> None:
-    """The bash and whatever it left in its session (a `sleep &`, an attached container)."""
+def _kill_all(process: subprocess.Popen, token: str) -> None:
+    """The bash, whatever it left in its session (a `sleep &`, an attached container) and
+    what left the session (`setsid`): found while the bash is not yet reaped, so its pid
+    cannot name another process."""
+    kill_leftovers(token, process.pid)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    kill_leftovers(token)  # forked while the session was killed; the pid is free again now
 
 
 def _ends(status: Path) -> dict[int, tuple[int, float]]:

@@ -146,7 +146,7 @@ class Fields:
                 return value
         except OverflowError:
             pass
-        raise Malformed(self._path(key), "finite number")
+        raise Malformed(self._path(key), f"number, |x| < {MAX_NUMBER:g}")  # no words to translate
 
     def flag(self, key: str, default: Any = None) -> bool:
         return self._get(key, (bool,), "boolean", _REQUIRED if default is None else default)

@@ -48,9 +48,22 @@ WHAT = {
     (Action.PRUNE, Kind.BUILD_CACHE): "guard.prune_build_cache",
     (Action.OVERWRITE, Kind.IMAGE): "guard.overwrite_image",
     (Action.LOAD, Kind.IMAGE): "guard.overwrite_by_load",
+    (Action.REMOVE, Kind.SERVICE): "guard.remove_service",
+    (Action.REMOVE, Kind.SECRET): "guard.remove_secret",
+    (Action.REMOVE, Kind.CONFIG): "guard.remove_config",
+    (Action.REMOVE, Kind.PLUGIN): "guard.remove_plugin",
+    (Action.DISABLE, Kind.PLUGIN): "guard.disable_plugin",
+    (Action.LEAVE, Kind.SWARM): "guard.leave_swarm",
+    (Action.REMOVE, Kind.POD): "guard.remove_pod",
+    (Action.PRUNE, Kind.POD): "guard.prune_pods",
+    (Action.PRUNE, Kind.SYSTEM): "guard.prune_system",
+    (Action.REMOVE_ALL, Kind.IMAGE): "guard.remove_all_images",
 }
 # Requests that name no object: the refusal says why instead of "it is not the run's".
-REFUSALS = {Action.PRUNE: "guard.refused_prune", Action.LOAD: "guard.refused_load"}
+REFUSALS = {Action.PRUNE: "guard.refused_prune", Action.LOAD: "guard.refused_load",
+            Action.REMOVE_ALL: "guard.refused_prune"}
+# Kinds whose objects the guard cannot tell the run's from the user's.
+UNKNOWN_OWNER = ("service", "secret", "config", "plugin", "pod", "swarm")
 
 
 @dataclass(frozen=True)
@@ -69,19 +82,26 @@ class Question:
         """The question to show: "The lab wants to remove the container web (…)…"."""
         from runner.i18n import t
 
-        return t("guard.question", language, what=self.what(language))
+        key = "guard.question_unknown" if self.unknown_owner else "guard.question"
+        return t(key, language, what=self.what(language))
+
+    @property
+    def unknown_owner(self) -> bool:
+        """Whose the object is cannot be known (a service, a plugin, the swarm...)."""
+        return self.held.kind.value in UNKNOWN_OWNER and self.held.action is not Action.PRUNE
 
     def refusal(self, language: str) -> str:
         """The error the docker CLI prints when the request is refused."""
         from runner.i18n import t
 
         key = REFUSALS.get(self.held.action, "guard.refused")
-        return t(key, language, what=self.what(language))
+        return t("guard.refused_unknown" if self.unknown_owner else key, language,
+                 what=self.what(language))
 
 
 def owned(held: Held, facts: dict, created: Created) -> bool:
     """Did this run create the object the engine described (`facts`, its inspect answer)?"""
-    if held.action in (Action.PRUNE, Action.LOAD):
+    if held.action in (Action.PRUNE, Action.LOAD, Action.REMOVE_ALL):
         return False
     if held.kind is Kind.CONTAINER:
         return facts.get("Id") in created.containers

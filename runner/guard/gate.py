@@ -11,7 +11,7 @@ from collections.abc import Callable
 from runner.guard import engine
 from runner.guard.created import Created
 from runner.guard.decision import Decision, Question, describe, owned
-from runner.guard.policy import Action, Held
+from runner.guard.policy import ASKED_KINDS, Action, Held
 
 Ask = Callable[[Question], bool]
 
@@ -28,8 +28,8 @@ class Gate:
         """The decision on one held request, and the question naming its object."""
         if self.sandbox:
             return Decision.SANDBOX, Question(held, held.ref)
-        if held.action is Action.PRUNE:
-            question = Question(held, "")
+        if held.action in (Action.PRUNE, Action.REMOVE_ALL) or held.kind in ASKED_KINDS:
+            question = Question(held, held.ref)  # nothing to inspect, nothing the run's
             return await self._ask_user(question), question
         if held.action is Action.LOAD:
             return await self._judge_load(held)

@@ -1,6 +1,8 @@
 """What a Docker API request would do to existing objects: the one place that says which
 requests are held (delete, stop, kill, restart, pause, rename, update, exec into, copy into,
-prune, overwrite a tag, load), and on what.
+prune, overwrite a tag, load; remove a swarm service, secret, config or plugin, disable a
+plugin, leave the swarm), and on what. Podman's own API (/libpod/...) is held the same way,
+plus its pods, its images/remove and its system prune.
 
 Pure: (method, path, query) in, `Held` requests out; no engine, no I/O. Whether the object
 is the run's is decided by `decision.py` with the facts the engine gives.
@@ -20,6 +22,18 @@ class Kind(StrEnum):
     VOLUME = "volume"
     NETWORK = "network"
     BUILD_CACHE = "build_cache"
+    # Objects the guard cannot tell the run's from the user's: always asked.
+    SERVICE = "service"
+    SECRET = "secret"
+    CONFIG = "config"
+    PLUGIN = "plugin"
+    SWARM = "swarm"
+    POD = "pod"
+    SYSTEM = "system"  # libpod's system prune: containers, pods, images, networks, volumes
+
+
+ASKED_KINDS = frozenset({Kind.SERVICE, Kind.SECRET, Kind.CONFIG, Kind.PLUGIN,
+                         Kind.SWARM, Kind.POD, Kind.SYSTEM})
 
 
 class Action(StrEnum):
@@ -35,6 +49,9 @@ class Action(StrEnum):
     PRUNE = "prune"
     OVERWRITE = "overwrite"  # move an existing tag onto another image
     LOAD = "load"  # load an archive, whose tags (unknown before it is read) move onto it
+    REMOVE_ALL = "remove_all"  # libpod's images/remove?all=true
+    DISABLE = "disable"  # a plugin
+    LEAVE = "leave"  # the swarm
 
 
 @dataclass(frozen=True)
@@ -54,12 +71,17 @@ _CONTAINER_VERBS = {"stop": Action.STOP, "kill": Action.KILL, "restart": Action.
 _PRUNABLE = {"containers": Kind.CONTAINER, "images": Kind.IMAGE, "volumes": Kind.VOLUME,
              "networks": Kind.NETWORK, "build": Kind.BUILD_CACHE}
 _REMOVABLE = {"containers": Kind.CONTAINER, "images": Kind.IMAGE, "volumes": Kind.VOLUME,
-              "networks": Kind.NETWORK}
+              "networks": Kind.NETWORK, "services": Kind.SERVICE, "secrets": Kind.SECRET,
+              "configs": Kind.CONFIG, "plugins": Kind.PLUGIN}
+_LIBPOD_ONLY = {"pods": Kind.POD, "system": Kind.SYSTEM}
 
 
 def classify(method: str, target: Target) -> tuple[Held, ...]:
     """The held actions of one request (most requests: none)."""
-    first, _, rest = target.path.strip("/").partition("/")
+    path = target.path.strip("/")
+    if path.startswith("libpod/"):
+        return _libpod(method, path.removeprefix("libpod/"), target)
+    first, _, rest = path.partition("/")
     if method == "DELETE" and first in _REMOVABLE and rest:
         return (Held(Action.REMOVE, _REMOVABLE[first], rest),)
     if method == "PUT" and first == "containers" and rest.endswith("/archive"):
@@ -70,7 +92,26 @@ def classify(method: str, target: Target) -> tuple[Held, ...]:
         return (Held(Action.PRUNE, _PRUNABLE[first]),)
     if (first, rest) == ("images", "load"):
         return (Held(Action.LOAD, Kind.IMAGE),)
+    if (first, rest) == ("swarm", "leave"):
+        return (Held(Action.LEAVE, Kind.SWARM),)
+    if first == "plugins" and rest.endswith("/disable"):
+        return (Held(Action.DISABLE, Kind.PLUGIN, rest.removesuffix("/disable")),)
     return _posted(first, rest, target)
+
+
+def _libpod(method: str, path: str, target: Target) -> tuple[Held, ...]:
+    """Podman's API: its pods, its batch image removal, its system prune; the rest is held
+    as the same request on the Docker API would be (same collections, same verbs)."""
+    first, _, rest = path.partition("/")
+    if method == "DELETE" and (first, rest) == ("images", "remove"):
+        everything = target.first("all").lower() in ("1", "true")
+        return ((Held(Action.REMOVE_ALL, Kind.IMAGE),) if everything else tuple(
+            Held(Action.REMOVE, Kind.IMAGE, ref) for ref in target.query.get("images", [])))
+    if first in _LIBPOD_ONLY and method == "POST" and rest == "prune":
+        return (Held(Action.PRUNE, _LIBPOD_ONLY[first]),)
+    if first == "pods" and method == "DELETE" and rest:
+        return (Held(Action.REMOVE, Kind.POD, rest),)
+    return classify(method, Target(path, target.query, target.version))
 
 
 def _posted(first: str, rest: str, target: Target) -> tuple[Held, ...]:

@@ -83,14 +83,29 @@ def test_the_object_is_named_as_the_user_knows_it(held, facts, name):
 
 
 def test_every_held_action_has_a_message():
-    from runner.guard.policy import _PRUNABLE, _REMOVABLE
+    from runner.guard.policy import _LIBPOD_ONLY, _PRUNABLE, _REMOVABLE
 
-    expected = {(Action.PRUNE, kind) for kind in _PRUNABLE.values()}
+    expected = {(Action.PRUNE, kind) for kind in (*_PRUNABLE.values(), *_LIBPOD_ONLY.values())}
+    expected |= {(Action.REMOVE, Kind.POD), (Action.DISABLE, Kind.PLUGIN),
+                 (Action.LEAVE, Kind.SWARM), (Action.REMOVE_ALL, Kind.IMAGE)}
     expected |= {(Action.REMOVE, kind) for kind in _REMOVABLE.values()}
     expected |= {(action, Kind.CONTAINER) for action in (
         Action.STOP, Action.KILL, Action.RESTART, Action.PAUSE, Action.RENAME, Action.UPDATE,
         Action.EXEC, Action.COPY_INTO)}
     assert set(WHAT) == expected | {(Action.OVERWRITE, Kind.IMAGE), (Action.LOAD, Kind.IMAGE)}
+
+
+@pytest.mark.parametrize(("held", "english"), [
+    (Held(Action.REMOVE, Kind.SERVICE, "web"), "remove the swarm service web"),
+    (Held(Action.LEAVE, Kind.SWARM), "make this engine leave its swarm"),
+    (Held(Action.DISABLE, Kind.PLUGIN, "vieux/sshfs"), "disable the plugin vieux/sshfs"),
+])
+def test_an_object_of_unknown_owner_is_asked_and_refused_as_such(held, english):
+    question = Question(held, held.ref)
+    assert question.text("en") == (f"The lab wants to {english}; labrunner cannot tell "
+                                   "whether this lab run made it. Allow it?")
+    assert "cannot tell whether this lab run made it" in question.refusal("en")
+    assert "ne peut pas savoir" in question.refusal("fr")
 
 
 def test_a_refusal_names_the_object_and_how_to_allow_it_in_both_languages():

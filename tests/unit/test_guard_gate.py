@@ -38,6 +38,19 @@ def test_who_decides(sandbox, ask, decision):
     assert decide(sandbox, ask) is decision
 
 
+@pytest.mark.parametrize("held", [
+    Held(Action.REMOVE, Kind.SERVICE, "web"), Held(Action.LEAVE, Kind.SWARM),
+    Held(Action.DISABLE, Kind.PLUGIN, "p"), Held(Action.REMOVE, Kind.POD, "lab"),
+    Held(Action.REMOVE_ALL, Kind.IMAGE), Held(Action.PRUNE, Kind.SYSTEM)])
+def test_objects_of_unknown_owner_are_asked_without_the_engine(held):
+    """No engine at /nowhere.sock: an inspect would have failed; these are asked straight."""
+    asked: list[Question] = []
+    gate = Gate("unix:///nowhere.sock", False, lambda q: asked.append(q) or True, Created())
+    assert asyncio.run(gate.judge(held))[0] is Decision.YES and asked[0].held == held
+    unattended = Gate("unix:///nowhere.sock", False, None, Created())
+    assert asyncio.run(unattended.judge(held))[0] is Decision.REFUSED
+
+
 def test_questions_are_asked_one_at_a_time():
     active, most = [0], [0]
 

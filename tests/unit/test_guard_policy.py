@@ -47,6 +47,45 @@ def test_a_destructive_request_is_held_on_its_object(method, target, expected):
     assert held(method, target) == (expected,)
 
 
+@pytest.mark.parametrize(("method", "target", "expected"), [
+    ("DELETE", "/v1.41/services/web", Held(Action.REMOVE, Kind.SERVICE, "web")),
+    ("DELETE", "/secrets/s1", Held(Action.REMOVE, Kind.SECRET, "s1")),
+    ("DELETE", "/configs/c1", Held(Action.REMOVE, Kind.CONFIG, "c1")),
+    ("DELETE", "/plugins/vieux/sshfs:latest?force=1",
+     Held(Action.REMOVE, Kind.PLUGIN, "vieux/sshfs:latest")),
+    ("POST", "/v1.41/plugins/vieux/sshfs:latest/disable",
+     Held(Action.DISABLE, Kind.PLUGIN, "vieux/sshfs:latest")),
+    ("POST", "/v1.41/swarm/leave?force=1", Held(Action.LEAVE, Kind.SWARM)),
+    ("DELETE", "/v4.0.0/libpod/containers/web?force=true",
+     Held(Action.REMOVE, Kind.CONTAINER, "web")),
+    ("POST", "/v4.0.0/libpod/containers/prune", Held(Action.PRUNE, Kind.CONTAINER)),
+    ("POST", "/libpod/images/prune?all=true", Held(Action.PRUNE, Kind.IMAGE)),
+    ("POST", "/libpod/volumes/prune", Held(Action.PRUNE, Kind.VOLUME)),
+    ("POST", "/libpod/pods/prune", Held(Action.PRUNE, Kind.POD)),
+    ("POST", "/libpod/system/prune?all=true&volumes=true", Held(Action.PRUNE, Kind.SYSTEM)),
+    ("DELETE", "/libpod/images/nginx:1", Held(Action.REMOVE, Kind.IMAGE, "nginx:1")),
+    ("DELETE", "/libpod/volumes/data", Held(Action.REMOVE, Kind.VOLUME, "data")),
+    ("DELETE", "/v5.0.0/libpod/pods/lab?force=true", Held(Action.REMOVE, Kind.POD, "lab")),
+    ("POST", "/libpod/containers/web/stop", Held(Action.STOP, Kind.CONTAINER, "web")),
+    ("DELETE", "/libpod/images/remove?all=true", Held(Action.REMOVE_ALL, Kind.IMAGE)),
+])
+def test_swarm_plugin_and_podman_requests_are_held(method, target, expected):
+    assert held(method, target) == (expected,)
+
+
+def test_podmans_batch_image_removal_holds_each_image():
+    assert held("DELETE", "/libpod/images/remove?images=a&images=b:2") == (
+        Held(Action.REMOVE, Kind.IMAGE, "a"), Held(Action.REMOVE, Kind.IMAGE, "b:2"))
+
+
+@pytest.mark.parametrize(("method", "target"), [
+    ("GET", "/services/web"), ("POST", "/plugins/x/enable"), ("GET", "/libpod/pods/json"),
+    ("POST", "/libpod/pods/create"), ("POST", "/swarm/update"),
+])
+def test_their_reads_and_creations_pass(method, target):
+    assert held(method, target) == ()
+
+
 def test_a_build_holds_each_of_its_tags():
     assert held("POST", "/v1.47/build?t=a%3A1&t=b&q=1") == (
         Held(Action.OVERWRITE, Kind.IMAGE, "a:1"), Held(Action.OVERWRITE, Kind.IMAGE, "b"))

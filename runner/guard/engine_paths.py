@@ -4,9 +4,11 @@ seal (runner/guard/seal.py).
 The rule, symlinks resolved on both sides: a source is refused when it is a unix socket, when
 it is (or holds, at any depth) one of the known engine paths, or when it lies inside one of
 the known engine folders. Known: /run/docker.sock (also as /var/run/docker.sock), /run/docker,
-/run/containerd, /run/podman, /run/user/*/docker.sock and /run/user/*/podman, every labrunner
-sandbox's folders (its state and run folders, /run/labrunner-*, the rootless sandboxes'
-homes, labrunner's state folder) and the per-run guards' socket folders. A sandbox elsewhere
+/run/containerd, /run/podman, /run/user/*/docker.sock and /run/user/*/podman, Docker
+Desktop's and its friends' folders in every home, the sockets of every docker context
+(desktop_paths.py), every labrunner sandbox's folders (its state and run folders,
+/run/labrunner-*, the rootless sandboxes' homes, labrunner's state folder) and the per-run
+guards' socket folders. A sandbox elsewhere
 (LABRUNNER_SANDBOX_DIR) is known by the marks it leaves: a source inside a folder marked as
 a sandbox's, or whose direct subfolder is, is refused too.
 """
@@ -45,8 +47,11 @@ class EnginePaths:
 
     def known(self) -> list[tuple[str, bool]]:
         """(resolved path, is it a folder whose whole content is the engine's), now."""
+        from runner.guard.desktop_paths import desktop_folders, desktop_sockets
+
         found = [(path, False) for pattern in SOCKETS for path in _expand(pattern)]
-        folders = [*FOLDERS, *self.extra, str(_state_home())]
+        found += [(path, False) for path in desktop_sockets()]
+        folders = [*FOLDERS, *self.extra, str(_state_home()), *desktop_folders()]
         for base in {tempfile.gettempdir(), "/tmp"}:
             folders += [os.path.join(base, pattern) for pattern in GUARD_FOLDERS]
         found += [(path, True) for pattern in folders for path in _expand(pattern)]

@@ -414,3 +414,47 @@ def test_read_only_forwards_reads(tmp_path, method):
         response.read()
     assert response.status == 502  # forwarded: the (absent) engine is what failed
     assert guard.records[0]["decision"] == "forwarded"
+
+
+# Docker Desktop's and its friends' sockets, and the docker contexts' (desktop_paths.py)
+
+@pytest.fixture
+def a_home(tmp_path, monkeypatch):
+    """A user's home with Desktop-like folders, a context and a runtime folder (plain files
+    standing for their sockets: the rule is on the paths, not on what they are)."""
+    home = tmp_path / "home"
+    for folder in (".docker/desktop", ".docker/run", ".rd", ".colima/default", ".lima/x"):
+        (home / folder).mkdir(parents=True)
+        (home / folder / "docker.sock").write_text("")
+    meta = home / ".docker/contexts/meta/0123abcd"
+    meta.mkdir(parents=True)
+    (tmp_path / "ctx").mkdir()
+    (meta / "meta.json").write_text(json.dumps({"Name": "far", "Endpoints": {
+        "docker": {"Host": f"unix://{tmp_path}/ctx/engine.sock"}}}))
+    (tmp_path / "xdg").mkdir()
+    (tmp_path / "xdg" / "podman.sock").write_text("")
+    monkeypatch.setattr("runner.guard.desktop_paths.homes", lambda: [str(home)])
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "xdg"))
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    return home
+
+
+@pytest.mark.parametrize("relative", [
+    "home", "home/.docker", "home/.docker/desktop", "home/.docker/run/docker.sock", "home/.rd",
+    "home/.colima/default", "home/.lima/x/docker.sock", "ctx", "ctx/engine.sock", "xdg",
+    "xdg/podman.sock"])
+def test_desktop_folders_context_and_runtime_sockets_are_refused(a_home, tmp_path, relative):
+    assert EnginePaths().touches_engine(str(tmp_path / relative))
+
+
+def test_a_homes_other_folders_pass(a_home, tmp_path):
+    (a_home / "site").mkdir()
+    (a_home / ".docker" / "config").mkdir()
+    assert not EnginePaths().touches_engine(str(a_home / "site"))
+    assert not EnginePaths().touches_engine(str(a_home / ".docker" / "config"))
+
+
+def test_an_absent_desktop_folder_leaves_the_home_mountable(tmp_path, monkeypatch):
+    (tmp_path / "plain").mkdir()
+    monkeypatch.setattr("runner.guard.desktop_paths.homes", lambda: [str(tmp_path / "plain")])
+    assert not EnginePaths().touches_engine(str(tmp_path / "plain"))

@@ -131,7 +131,7 @@ class Connection:
         """A refusal on the request line alone: read-only mode, or the seal's."""
         method, path = exchange.method, exchange.target.path
         refusal = None
-        if self.context.read_only and method not in ("GET", "HEAD"):
+        if self.context.read_only and _writes(exchange):
             refusal = Refusal("guard.read_only", {"request": f"{method} {path}"})
         elif self.context.seal is not None:
             refusal = refuse_target(method, exchange.target)
@@ -266,6 +266,16 @@ class Connection:
             self.engine = await engine.connect(self.context.engine_url)
         return self.engine
 
+
+
+def _writes(exchange: Exchange) -> bool:
+    """Could this request change the engine? Anything but GET and HEAD, and a GET that turns
+    into a stream both ways (an Upgrade: attach/ws writes to a container's stdin)."""
+    if exchange.method not in ("GET", "HEAD"):
+        return True
+    upgrading = "upgrade" in exchange.head.headers or "upgrade" in (
+        exchange.head.header("connection").lower())
+    return upgrading or exchange.target.path.rstrip("/").endswith("/attach/ws")
 
 
 def _note_verdicts(call: Call, verdicts: list[tuple[Decision, Question]]) -> None:

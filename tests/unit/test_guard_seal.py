@@ -405,6 +405,22 @@ def test_read_only_refuses_every_change_naming_it(tmp_path, method, path):
     assert guard.records[0]["decision"] == "refused" and guard.records[0]["status"] == 403
 
 
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/v1.41/containers/web/attach/ws?stdin=1&stream=1", {}),
+    ("/containers/web/attach/ws/", {}),
+    ("/v1.41/containers/web/json", {"Upgrade": "websocket", "Connection": "Upgrade"}),
+    ("/_ping", {"Connection": "keep-alive, Upgrade"}),
+])
+def test_read_only_refuses_an_upgrade_and_attach_ws(tmp_path, path, headers):
+    with Guard(f"unix://{tmp_path}/gone.sock", sandbox=False, read_only=True) as guard:
+        connection = UnixConnection(str(guard.start()))
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        message = json.loads(response.read())["message"]
+    assert response.status == 403 and "read-only" in message
+    assert guard.records[0]["decision"] == "refused"
+
+
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_read_only_forwards_reads(tmp_path, method):
     with Guard(f"unix://{tmp_path}/gone.sock", sandbox=False, read_only=True) as guard:

@@ -27,6 +27,7 @@ from runner.checks.base import CheckBase, CheckContext, CheckOutcome, Problem, o
 from runner.checks.engine_actions import ACTIONS, Route, action_of
 from runner.guard.policy import Kind, normal_reference
 from runner.messages import Message, msg
+from runner.run.status import CheckStatus
 
 ActionName = Literal[tuple(ACTIONS)]  # type: ignore[valid-type]
 SHOWN_CALLS = 6  # enough to see what the shell did instead, short enough for a projector
@@ -52,6 +53,8 @@ def evaluate(check: EngineCallCheck, ctx: CheckContext) -> CheckOutcome:
     summary = _summary(actions, name, check.count)
     expected = _expected(actions, name, check.count)
     if ctx.engine_calls is None:
+        if getattr(check, "skip_without_record", False):  # practice's own evidence
+            return CheckOutcome(CheckStatus.SKIP, summary, note=msg("check.engine_call_unrecorded"))
         return outcome(summary, [unexamined(msg("check.engine_call_unrecorded"), expected, "-")])
     calls = list(ctx.engine_calls)
     if max(times(action, name, calls) for action in actions) >= check.count:

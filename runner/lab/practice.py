@@ -17,7 +17,9 @@ the student types the rest.
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
+from runner.checks.engine_call import EngineCallCheck
 from runner.i18n import t
 from runner.lab.model import Lab, Step, Task
 from runner.lab.types import LocalizedText
@@ -52,6 +54,7 @@ def practice_step(step: Step) -> Step:
         return step
     fields = {name: getattr(step, name) for name in step.model_fields_set}
     fields |= {"run": None, "task": _task(step, step.commands), "hints": [],  # now task.hints
+               "checks": with_evidence(step.checks, step.commands),
                "variants": {key: _variant(step, variant) for key, variant in
                             step.variants.items()}}
     return PracticeStep.model_construct(set(fields) - {"run", "hints"}, **fields)
@@ -139,6 +142,8 @@ def _variant(step: Step, variant):
     commands = [variant.run] if isinstance(variant.run, str) else list(variant.run)
     fields = {name: getattr(variant, name) for name in variant.model_fields_set}
     fields |= {"run": None, "task": _task(step, commands)}
+    if variant.checks is not None:
+        fields["checks"] = with_evidence(variant.checks, commands)
     return type(variant).model_construct(set(fields) - {"run"}, **fields)
 
 
@@ -156,3 +161,54 @@ def _both(key: str, **per_language: object) -> LocalizedText:
         return t(key, language, **params)
 
     return LocalizedText(fr=text("fr"), en=text("en"))
+
+
+# The docker CLI's short forms, as the `engine_call` check names them (runner/checks/
+# engine_actions.py). `docker inspect` is left out: it may be an image or a container.
+SHORT_FORMS = {
+    "pull": "image pull", "push": "image push", "images": "image ls", "rmi": "image rm",
+    "history": "image history", "tag": "image tag", "build": "image build",
+    "save": "image save", "load": "image load", "import": "image import",
+    "run": "container run", "create": "container create", "ps": "container ls",
+    "rm": "container rm", "commit": "container commit", "cp": "container cp",
+    **{verb: f"container {verb}" for verb in (
+        "start", "stop", "restart", "kill", "pause", "unpause", "rename", "exec", "logs",
+        "top", "stats", "diff", "export")}}
+SYNONYMS = {"list": "ls", "remove": "rm", "ps": "ls"}
+
+
+def with_evidence(checks: list, commands: list[str]) -> list:
+    """The step's checks, plus one `engine_call` check for each engine command the student is
+    to type that names one action (`docker history web` -> `image history`): the proof that
+    they did it themselves, since what a preparation leaves proves nothing of theirs. A step
+    with engine_call checks of its own keeps them alone."""
+    if any(check.type == "engine_call" for check in checks):
+        return list(checks)
+    start = _first_engine_command(commands, otherwise=len(commands))
+    actions = dict.fromkeys(a for a in map(engine_action, commands[start:]) if a)
+    return [*checks, *(evidence_check(action) for action in actions)]
+
+
+class PracticeEvidence(EngineCallCheck):
+    """An engine_call check practice adds: where no guard records the calls (an engine
+    reached over TLS or ssh), it is skipped, not failed."""
+
+    skip_without_record: ClassVar[bool] = True
+
+
+def evidence_check(action: str) -> PracticeEvidence:
+    return PracticeEvidence(type="engine_call", action=action)
+
+
+def engine_action(command: str) -> str | None:
+    """The `engine_call` action a docker command line performs, if it names exactly one."""
+    from runner.checks.engine_actions import ACTIONS
+
+    words = [word for word in command_words(command) if not word.startswith("-")]
+    if len(words) < 2 or words[0] not in ENGINE_WORDS:
+        return None
+    if words[1] in ("image", "container", "volume", "network", "system", "builder"):
+        action = f"{words[1]} {SYNONYMS.get(words[2], words[2])}" if len(words) > 2 else ""
+    else:
+        action = SHORT_FORMS.get(words[1], "")
+    return action if action in ACTIONS else None

@@ -301,7 +301,8 @@ class LabRunner:
                            environ=self.shell_environment(), timeout=self.lab.timeout,
                            follow_directory=self.follow_directory,
                            student_environ=self.shell_environment("student"),
-                           engine_records=self._engine_records)
+                           engine_records=self._engine_records,
+                           guarded=self.guard is not None)
 
     def _engine_records(self) -> list[dict]:
         return self.guard.records if self.guard is not None else []

@@ -46,6 +46,7 @@ class StepContext:
     student_environ: Mapping[str, str] | None = None  # the task shell's; None: environ
     # The guard's records so far (runner/guard/record.py), oldest first: sliced per attempt.
     engine_records: Callable[[], Sequence[dict]] = lambda: ()
+    guarded: bool = False  # a guard records the calls; without one, engine_call cannot look
 
 
 class StepRunner:
@@ -135,4 +136,4 @@ class StepRunner:
         context = self.context
         return CheckContext(results, context.profile, context.values, context.docker,
                             cwd=context.shell.cwd, typed=typed, environ=context.environ,
-                            engine_calls=tuple(engine_calls))
+                            engine_calls=tuple(engine_calls) if context.guarded else None)

@@ -17,6 +17,7 @@ import itertools
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,8 +85,8 @@ class TaskFlow:
     def _attempt(self) -> Outcomes | None:
         """One opening of the student's shell, recorded; unattended: the solution runs."""
         context = self.context
+        self._prepare()  # first: what the preparation leaves is not the student's change
         before = self._before()
-        self._prepare()
         context.emit(ev.TaskOpened(self.step, self.runner.attempts))
         opened, mark = time.time(), len(context.engine_records())
         work = self._student_work()
@@ -184,7 +185,21 @@ class TaskFlow:
                      if call.get("shell") == shell)
 
     def _record(self, attempt: Attempt) -> None:
+        if self.prepared:
+            attempt = _prepared_as_preconditions(attempt)
         self.progress.attempts.append(attempt)
+
+
+def _prepared_as_preconditions(attempt: Attempt) -> Attempt:
+    """A practice step's checks that its preparation already made true are preconditions:
+    they must still hold, but only a change of the student's (their engine calls) earns."""
+    done = {id(check) for check, outcome in attempt.before if outcome and outcome.passed}
+
+    def marked(pairs):
+        return tuple((check.model_copy(update={"precondition": True})
+                      if id(check) in done else check, outcome) for check, outcome in pairs)
+
+    return replace(attempt, before=marked(attempt.before), checks=marked(attempt.checks))
 
 
 def _passed(outcomes: Outcomes) -> bool:

@@ -20,6 +20,13 @@ from runner.run.status import Decision
 from runner.shell.student import StudentWork, with_exit_codes
 
 pytestmark = pytest.mark.shell
+
+
+@pytest.fixture(autouse=True)
+def no_engine_evidence(monkeypatch):
+    """The lab's `docker` here is a shell function that never reaches an engine, so the
+    engine_call checks practice adds could never pass: these tests are about the flow."""
+    monkeypatch.setattr("runner.lab.practice.with_evidence", lambda checks, commands: checks)
 PROFILE = EngineProfile("linux", "unix:///unused.sock", "/unused", "overlay2", "test", False)
 
 
@@ -135,3 +142,14 @@ def test_output_checks_read_the_commands_typed_last_one_per_solution_command(tmp
     assert [c["status"] for c in data["steps"][0]["checks"]] == ["pass", "pass"]
     data, _ = run(tmp_path / "short", Student([(["docker tag a b"], [""], [0])]), [TAG])
     assert data["steps"][0]["status"] == "failed"  # the listing was never typed
+
+
+def test_what_the_preparation_leaves_earns_nothing_when_the_student_types_nothing(tmp_path):
+    """A check the preparation already made true is a precondition: it proves nothing of the
+    student's, so a student who types nothing is not credited (reviewer's finding)."""
+    prepared = step("prepared", ["echo ready > prepared.txt", "docker history web"],
+                    [{"type": "path", "path": "prepared.txt"}])
+    student = Student([([], [], [])])
+    data, _ = run(tmp_path, student, [prepared])
+    outcome = result(data, "prepared")
+    assert (outcome["how"], outcome["credited"], outcome["earned"]) == ("student", False, 0)

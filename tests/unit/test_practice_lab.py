@@ -50,7 +50,9 @@ def test_solutions_are_the_original_commands_and_nothing_else_changes(lab_id):
     assert [s.id for s in practice.steps] == [s.id for s in lab.steps]
     for original, converted in zip(lab.steps, practice.steps, strict=True):
         assert converted.commands == original.commands
-        assert converted.checks == original.checks
+        # The original checks, in order, then only the engine evidence practice adds.
+        assert converted.checks[:len(original.checks)] == original.checks
+        assert {c.type for c in converted.checks[len(original.checks):]} <= {"engine_call"}
         for key, variant in original.variants.items():
             if converted.is_task and variant.run is not None:  # a demonstration keeps its own
                 assert converted.variants[key].task.solution == variant.run
@@ -125,3 +127,27 @@ def test_a_variant_stays_a_practice_step_with_its_own_solution():
     variant, key = converted.variant_for(frozenset({"podman"}))
     assert key == "podman" and variant.task.solution == ["pid=1", "podman --url u pull x"]
     assert preparation(variant) == 1
+
+
+@pytest.mark.parametrize(("command", "action"), [
+    ("docker history nginx", "image history"), ("docker image ls", "image ls"),
+    ("docker images", "image ls"), ("docker run -d --name www nginx", "container run"),
+    ("docker system df -v", "system df"), ("podman ps -a", "container ls"),
+    ("docker container list", "container ls"), ("docker image rm a b", "image rm"),
+    ("docker inspect x", None), ("ls -la", None), ("docker", None)])
+def test_each_engine_command_names_the_action_its_evidence_check_asks_for(command, action):
+    from runner.lab.practice import engine_action
+
+    assert engine_action(command) == action
+
+
+def test_a_converted_step_asks_for_engine_evidence_of_what_the_student_types_only():
+    from runner.lab.practice import practice_step
+
+    converted = practice_step(step(run=["mkdir -p x", "docker pull alpine", "docker images"],
+                                   checks=[{"type": "image", "name": "alpine"}]))
+    evidence = [c.action for c in converted.checks if c.type == "engine_call"]
+    assert evidence == ["image pull", "image ls"]
+    own = practice_step(step(run=["docker pull alpine"], checks=[
+        {"type": "engine_call", "action": "image pull", "name": "alpine"}]))
+    assert [c.type for c in own.checks] == ["engine_call"]  # its own evidence, alone

@@ -7,6 +7,7 @@ Nothing here sends traffic to any address but 127.0.0.1: what is bound elsewhere
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -107,6 +108,52 @@ def test_a_sandbox_socket_folder_is_never_mounted(docker, sandbox_engine, tmp_pa
     assert volume.returncode != 0 and ENGINE_MOUNT.format(source=run_dir) in volume.stderr
 
 
+def raw_post(host: str, target: str, body: bytes) -> tuple[int, str]:
+    """POST `body` as sent, bytes and all, to the engine at `host` (a unix:// URL)."""
+    connection = UnixConnection(host.removeprefix("unix://"))
+    connection.request("POST", target, body, {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    return response.status, response.read().decode(errors="replace")
+
+
+@pytest.mark.parametrize("body", [
+    b'{"Image":"busybox","Labels":{"x":"\xff"},"HostConfig":{"NetworkMode":"host"}}',
+    b'{"Image":"busybox","HostConfig":{"NetworkMode":"bridge"}} x',
+    b'{"Image":"busybox","hostconfig":{"networkmode":"host"}}',
+])
+def test_a_body_go_reads_but_python_would_not_never_reaches_the_engine(docker, sandbox_engine,
+                                                                      body):
+    status, answer = raw_post(sandbox_engine.docker_host, "/v1.41/containers/create", body)
+    assert status == 403, answer
+    assert "exactly one JSON object" in answer or "--network host" in answer
+    assert docker("ps", "-aq").stdout == ""
+
+
+def test_a_pre_1_24_start_carrying_a_host_config_is_refused(docker, sandbox_engine):
+    made = docker("create", "busybox", "sleep", "60")
+    assert made.returncode == 0, made.stderr
+    started = b'{"NetworkMode":"host","Binds":["/run/docker.sock:/s"]}'
+    status, answer = raw_post(sandbox_engine.docker_host,
+                              f"/v1.23/containers/{made.stdout.strip()}/start", started)
+    assert status == 403 and "version 1.23" in answer
+    state_now = docker("inspect", "-f", "{{.State.Status}} {{.HostConfig.NetworkMode}}",
+                       made.stdout.strip()).stdout.split()
+    assert state_now[0] == "created" and state_now[1] != "host"
+
+
+@pytest.mark.parametrize("flags", ["rbind", "ro,rbind", None])
+def test_a_local_volume_on_run_is_refused_whatever_its_o(docker, flags):
+    opts = ["--opt", "type=none", "--opt", "device=/run"]
+    opts += ["--opt", f"o={flags}"] if flags else []
+    refused = docker("volume", "create", *opts, "sneaky")
+    assert refused.returncode != 0 and ENGINE_MOUNT.format(source="/run") in refused.stderr
+    inline = docker("run", "--rm", "--mount", "type=volume,target=/x,volume-driver=local,"
+                    "volume-opt=type=none,volume-opt=o=rbind,volume-opt=device=/run",
+                    "busybox", "true")
+    assert inline.returncode != 0 and ENGINE_MOUNT.format(source="/run") in inline.stderr
+    assert "sneaky" not in docker("volume", "ls", "-q").stdout
+
+
 def test_an_ordinary_folder_is_still_mounted(docker, tmp_path):
     (tmp_path / "hello.txt").write_text("hello\n")
     done = docker("run", "--rm", "-v", f"{tmp_path}:/data:ro", "busybox", "cat",
@@ -193,6 +240,22 @@ def test_podmans_own_api_is_sealed_too(flavour_engines):
     refused = subprocess.run(["podman", "--url", host, "run", "--rm", "--network", "host",
                               "busybox", "true"], capture_output=True, text=True, timeout=120)
     assert refused.returncode != 0 and HOST_NETWORK in refused.stderr
+
+
+@pytest.mark.parametrize(("mode", "podman_cli"), [
+    ("slirp4netns:allow_host_loopback=true", True), ("ns:/proc/1/ns/net", True),
+    ("pasta:--map-gw", False)])  # the podman client checks pasta's options itself
+def test_podmans_network_modes_reaching_the_host_are_refused(flavour_engines, mode,
+                                                             podman_cli):
+    host = flavour_engines("podman").docker_host
+    body = {"Image": "busybox", "Cmd": ["true"], "HostConfig": {"NetworkMode": mode}}
+    status, answer = raw_post(host, "/v1.41/containers/create", json.dumps(body).encode())
+    assert status == 403 and f"refuses the network mode {mode}" in answer
+    if not podman_cli:
+        return
+    own = subprocess.run(["podman", "--url", host, "run", "--rm", "--network", mode,
+                          "busybox", "true"], capture_output=True, text=True, timeout=120)
+    assert own.returncode != 0 and "refuses the network mode" in own.stderr
 
 
 def test_the_rootless_flavour_is_sealed(flavour_engines):

@@ -95,13 +95,18 @@ def _run_bash(script: Path, env: dict[str, str], cwd: str, timeout: float) -> bo
 
 def _kill_all(process: subprocess.Popen, token: str) -> None:
     """The bash, whatever it left in its session (a `sleep &`, an attached container) and
-    what left the session (`setsid`): found while the bash is not yet reaped, so its pid
-    cannot name another process."""
-    kill_leftovers(token, process.pid)
+    what left the session (`setsid`): by the token, and by parent chain while the bash is
+    not yet reaped (after that, its pid may name another process). A bash still running is
+    stopped first: it records no exit code for a command killed under it (unknown, not 137)."""
+    running = process.returncode is None
+    if running:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(process.pid, signal.SIGSTOP)
+    kill_leftovers(token, process.pid if running else None)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    kill_leftovers(token)  # forked while the session was killed; the pid is free again now
+    kill_leftovers(token)  # forked while the session was killed
 
 
 def _ends(status: Path) -> dict[int, tuple[int, float]]:

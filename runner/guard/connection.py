@@ -205,12 +205,27 @@ class Connection:
             raw, head = body, with_length(exchange.head, len(body))
         kept_out = await kept_out_of(self.context.engine_url, creation, exchange.target,
                                     verdicts, data)
+        resendable = raw is not None or request_framing(exchange.head) is Framing.NONE
+        reused = self.engine is not None
+        await self._send(exchange, head, raw)
+        try:
+            return await self._answer(exchange, creation, kept_out)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            # The engine had closed this kept-alive connection before reading the request
+            # (nothing answered yet): sent again on a new one, as HTTP clients do. A request
+            # whose body was streamed cannot be sent twice.
+            if not (reused and resendable and exchange.call.status == 0):
+                raise
+            self.engine = None
+            await self._send(exchange, head, raw)
+            return await self._answer(exchange, creation, kept_out)
+
+    async def _send(self, exchange: Exchange, head: bytes, raw: bytes | None) -> None:
         engine_side = await self._engine()
         engine_side[1].write(head + (raw or b""))
         if raw is None:
             framing = request_framing(exchange.head)
             await copy_body(framing, exchange.head.length, self.client[0], engine_side[1])
-        return await self._answer(exchange, creation, kept_out)
 
     def _labels(self, creation: Creation | None) -> bool:
         """Does the run's label go on what this request creates (a user's engine only)?"""
@@ -236,8 +251,7 @@ class Connection:
     async def _answer(self, exchange: Exchange, creation: Creation | None,
                       kept_out: frozenset[str]) -> bool:
         """Relay the engine's answer; learn what it created; False if the connection ends."""
-        response, framing = await self._relay_head(exchange.method)
-        exchange.call.status = int(response.start[1])
+        response, framing = await self._relay_head(exchange)
         if framing is Framing.RAW:
             await pipe_both_ways(self.client, await self._engine())
             return False
@@ -250,14 +264,18 @@ class Connection:
                                                               kept_out)
         return not (exchange.head.closes or response.closes)
 
-    async def _relay_head(self, method: str) -> tuple[Head, Framing]:
-        """The engine's response head, passed on; 1xx interim answers are passed on too."""
+    async def _relay_head(self, exchange: Exchange) -> tuple[Head, Framing]:
+        """The engine's response head, passed on; 1xx interim answers are passed on too.
+        The call's status is recorded BEFORE the client has the head: a CLI that ends on it
+        (`docker stop`: 204, no body) must not let a check read the record first."""
         reader = (await self._engine())[0]
         while True:
             response = parse_head(await reader.readuntil(b"\r\n\r\n"))
+            framing = response_framing(exchange.method, response)
+            if framing is not Framing.INTERIM:
+                exchange.call.status = int(response.start[1])
             self.client[1].write(response.raw)
             await self.client[1].drain()
-            framing = response_framing(method, response)
             if framing is not Framing.INTERIM:
                 return response, framing
 

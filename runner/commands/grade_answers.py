@@ -47,10 +47,9 @@ def add_parser(subparsers, language: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read and check everything first (exit 2 before any engine starts), then grade."""
     from runner.answers.file import read_answers
-    from runner.commands.run import check_paths, say
+    from runner.commands.run import check_paths, run_to_the_end, said_internal_error
     from runner.errors import UsageError
     from runner.lab.loader import load_lab, resolve_lab
-    from runner.run.signals import ending_signals_as_interrupts
 
     path = resolve_lab(args.lab)
     lab = load_lab(path, notice_printer(args.language), cached=True)
@@ -59,11 +58,8 @@ def run(args: argparse.Namespace) -> int:
     answers = read_answers(args.answers, lab)
     check_paths(args.report, None)
     check_paths(args.junit, None)
-    with ending_signals_as_interrupts() as signals:
-        finished, report = _grade(args, lab, path, answers)
-    if finished.error:
-        say(t("cli.internal_error_during_run", args.language, error=finished.error,
-               log=finished.error_log or "-"))
+    (finished, report), signals = run_to_the_end(lambda: _grade(args, lab, path, answers))
+    if said_internal_error(finished, args.language):
         return EXIT_INTERNAL_ERROR
     _write_junit(args, report)
     return _exit_status(finished, signals)

@@ -59,23 +59,21 @@ def _positive(option: str, language: str):
 
 def run(args: argparse.Namespace) -> int:
     """Present the lab; SIGTERM and SIGHUP end it like Ctrl-C (the cleanup runs)."""
-    from runner.commands.run import EXIT_BY_STATUS, EXIT_INTERNAL_ERROR, check_paths, say
+    from runner.commands.run import (
+        EXIT_BY_STATUS,
+        EXIT_INTERNAL_ERROR,
+        check_paths,
+        run_to_the_end,
+        said_internal_error,
+    )
     from runner.errors import UsageError
-    from runner.run.signals import ending_signals_as_interrupts
     from runner.run.status import LabStatus
-    from runner.run.terminal_modes import restore_terminal_modes
 
     check_paths(None, args.workdir)
     if args.pace is None and not sys.stdin.isatty():
         raise UsageError("present.needs_terminal")
-    try:
-        with ending_signals_as_interrupts() as signals:
-            finished, pacer = _present(args)
-    finally:
-        restore_terminal_modes(sys.stdout)
-    if finished.error:
-        say(t("cli.internal_error_during_run", args.language, error=finished.error,
-               log=finished.error_log or "-"))
+    (finished, pacer), signals = run_to_the_end(lambda: _present(args))
+    if said_internal_error(finished, args.language):
         return EXIT_INTERNAL_ERROR
     if pacer.quit_chosen and finished.status not in (LabStatus.FAILED, LabStatus.ABORTED):
         return 0  # the trainer ended the demo with q: a normal end (the cleanup ran)

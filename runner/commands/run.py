@@ -45,22 +45,37 @@ def add_parser(subparsers, language: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the arguments, then run the lab with SIGTERM and SIGHUP ending it like Ctrl-C."""
-    from runner.run.signals import ending_signals_as_interrupts
-    from runner.run.terminal_modes import restore_terminal_modes
-
     check_paths(args.report, args.workdir)
-    try:
-        with ending_signals_as_interrupts() as signals:
-            finished = _run_lab(args)
-    finally:
-        restore_terminal_modes(sys.stdout)
-    if finished.error:
-        say(t("cli.internal_error_during_run", args.language, error=finished.error,
-               log=finished.error_log or "-"))
+    finished, signals = run_to_the_end(lambda: _run_lab(args))
+    if said_internal_error(finished, args.language):
         return EXIT_INTERNAL_ERROR
     if finished.status == LabStatus.INTERRUPTED:
         return signals.exit_code(EXIT_BY_STATUS[finished.status])
     return EXIT_BY_STATUS[finished.status]
+
+
+def run_to_the_end(start):
+    """`start()` with SIGTERM and SIGHUP ending it like Ctrl-C, the terminal's modes restored
+    however it ends: (what it returned, the signals it met). `run`, `present` and
+    `grade-answers` end their runs this one way."""
+    from runner.run.signals import ending_signals_as_interrupts
+    from runner.run.terminal_modes import restore_terminal_modes
+
+    try:
+        with ending_signals_as_interrupts() as signals:
+            result = start()
+    finally:
+        restore_terminal_modes(sys.stdout)
+    return result, signals
+
+
+def said_internal_error(finished, language: str) -> bool:
+    """Did labrunner itself fail during the run? Then one line says so and names the log."""
+    if not finished.error:
+        return False
+    say(t("cli.internal_error_during_run", language, error=finished.error,
+          log=finished.error_log or "-"))
+    return True
 
 
 def say(line: str) -> None:

@@ -34,6 +34,25 @@ STATUS_STYLE = {StepStatus.PASSED: "green", StepStatus.FAILED: "bold red",
                 StepStatus.SKIPPED: "yellow", StepStatus.NOT_RUN: "dim"}
 
 
+class LiveOutput:
+    """A command's output on a rich console, as it comes (the run's and the presenter's)."""
+
+    console: Console
+
+    def on_command_output(self, event: ev.CommandOutput) -> None:
+        # Docker's own progress display is written as it comes, escape codes included.
+        self.console.file.write(event.chunk)
+        self.console.file.flush()
+
+    def on_command_finished(self, event: ev.CommandFinished) -> None:
+        result = event.result
+        if result.output and not result.output.endswith("\n"):
+            self.console.file.write("\n")
+        if result.timed_out:
+            self.console.print(Text(self.t("report.timed_out", seconds=f"{result.duration:.0f}"),
+                                    style="bold red"))
+
+
 class RichReporter(ScreenReporter):
     def __init__(self, stream: TextIO, language: str, console: Console | None = None) -> None:
         super().__init__(language)
@@ -98,18 +117,8 @@ class RichReporter(ScreenReporter):
         self.console.print(Panel(Text("\n".join(lines)), title=self.t("changes.title"),
                                  title_align="left", border_style="cyan"))
 
-    def on_command_output(self, event: ev.CommandOutput) -> None:
-        # Docker's own progress display is written as it comes, escape codes included.
-        self.console.file.write(event.chunk)
-        self.console.file.flush()
-
-    def on_command_finished(self, event: ev.CommandFinished) -> None:
-        result = event.result
-        if result.output and not result.output.endswith("\n"):
-            self.console.file.write("\n")
-        if result.timed_out:
-            self.console.print(Text(self.t("report.timed_out", seconds=f"{result.duration:.0f}"),
-                                    style="bold red"))
+    on_command_output = LiveOutput.on_command_output
+    on_command_finished = LiveOutput.on_command_finished
 
     def on_check_evaluated(self, event: ev.CheckEvaluated) -> None:
         outcome = event.outcome

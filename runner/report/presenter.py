@@ -21,6 +21,7 @@ from rich.text import Text
 from runner.present.layout import INDENT, PROMPT, command_lines
 from runner.present.legend import PathLegend
 from runner.report.base import ScreenReporter
+from runner.report.console import LiveOutput
 from runner.report.presenter_parts import changes_lines, final_lines
 from runner.report.text import check_lines, destructive_lines, engine_line, retried_line
 from runner.run import events as ev
@@ -162,16 +163,8 @@ class PresenterReporter(ScreenReporter):
             self.write_typed(f"\n{INDENT}".join(lines))
         self.console.print()
 
-    def on_command_output(self, event: ev.CommandOutput) -> None:
-        self.console.file.write(event.chunk)
-        self.console.file.flush()
-
-    def on_command_finished(self, event: ev.CommandFinished) -> None:
-        result = event.result
-        if result.output and not result.output.endswith("\n"):
-            self.console.file.write("\n")
-        if result.timed_out:
-            self.say(self.t("report.timed_out", seconds=f"{result.duration:.0f}"), "bold red")
+    on_command_output = LiveOutput.on_command_output
+    on_command_finished = LiveOutput.on_command_finished
 
     def on_check_evaluated(self, event: ev.CheckEvaluated) -> None:
         self.checks += 1

@@ -73,8 +73,9 @@ def _check(args, lab, path: Path, url: str, remote: bool, stack: contextlib.Exit
     from runner.engines.reader import ReaderClient
     from runner.guard.guard import Guard
     from runner.messages import msg
+    from runner.run.lab_runner import lab_values
     from runner.teacher.check_report import check_report
-    from runner.teacher.end_state import lab_values, read_end_state
+    from runner.teacher.end_state import read_end_state
 
     started = time.time()
     profile = profile_at(url, msg("engine.source_option"))
@@ -85,8 +86,8 @@ def _check(args, lab, path: Path, url: str, remote: bool, stack: contextlib.Exit
     reading = f"unix://{guard.start('teacher')}"
     environ = dict(os.environ, DOCKER_HOST=reading)
     client = ReaderClient(reading)
-    states = read_end_state(lab, lab_values(lab, profile, path, args.language), profile,
-                            lambda: client, environ)
+    values = lab_values(lab, profile, path, "", args.language)  # no work folder of theirs
+    states = read_end_state(lab, values, profile, lambda: client, environ)
     student = args.student or profile.name or profile.engine_id
     report = check_report(lab, str(path), profile, states, args.language, student, started,
                           guard.records)

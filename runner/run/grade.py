@@ -30,8 +30,15 @@ class Grade:
 def grade_of(steps: Sequence[Any], pass_mark: int, status: str) -> Grade:
     """The points earned over the points of every task that applies (steps: StepSummary)."""
     results = [step.result for step in steps if step.applies and step.result is not None]
-    earned = sum(result.earned for result in results)
-    total = sum(result.points for result in results)
+    return grade_of_points([(result.earned, result.points) for result in results], pass_mark,
+                           status)
+
+
+def grade_of_points(points: Sequence[tuple[int, int]], pass_mark: int, status: str) -> Grade:
+    """The grade of tasks given as (earned, worth): `grade_of` for a run, and for a teacher's
+    `labrunner check`, whose results are plain data."""
+    earned = sum(got for got, _ in points)
+    total = sum(worth for _, worth in points)
     if not total:
         return Grade(earned, total, None, pass_mark, status == LabStatus.PASSED)
     exact = 100 * earned / total

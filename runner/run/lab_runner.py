@@ -69,8 +69,9 @@ class LabRunner:
     def __init__(self, run: LabRun) -> None:
         self.run_ = run
         self.lab = run.lab
-        builtins = builtin_values(run)  # once: on a helper each storage question is an exec
-        self.values = builtins | _lab_values(run.lab, builtins)
+        # once: on a helper each storage question is an exec
+        self.values = lab_values(run.lab, run.profile, run.lab_path, str(run.work_dir),
+                                 run.language)
         self.outcomes = StepOutcomes(run.language)
         self.navigation = Navigation(self)  # back, again, jumps: quiet replays and rewinds
         self.shell: ShellSession | None = None
@@ -444,16 +445,20 @@ class LabRunner:
         self.run_.listener.on_event(event)
 
 
-def builtin_values(run: LabRun) -> dict[str, str]:
-    """Variables every lab may use: where the engine keeps its data, where the lab lives…"""
-    return {
-        "docker_root": run.profile.docker_root,
-        "docker_host": run.profile.endpoint,
-        "engine_kind": run.profile.kind,
-        "lab_dir": str(run.lab_path.resolve().parent),
-        "work_dir": str(run.work_dir),
-        "lang": run.language,
-    } | _storage_values(run.profile)
+def lab_values(lab: Lab, profile: EngineProfile, lab_path: Path, work_dir: str,
+               language: str) -> dict[str, str]:
+    """The variables a lab's commands and checks see: the built-ins every lab may use (where
+    the engine keeps its data, where the lab lives…), then the lab's own, built from them.
+    A teacher's `labrunner check` passes no work folder: the student's files are not its."""
+    builtins = {
+        "docker_root": profile.docker_root,
+        "docker_host": profile.endpoint,
+        "engine_kind": profile.kind,
+        "lab_dir": str(lab_path.resolve().parent),
+        "work_dir": work_dir,
+        "lang": language,
+    } | _storage_values(profile)
+    return builtins | _lab_values(lab, builtins)
 
 
 def _storage_values(profile: EngineProfile) -> dict[str, str]:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import socket
 import time
-from types import SimpleNamespace
 from typing import Any
 
 from runner import __version__
 from runner.messages import msg
 from runner.report.digest import report_digest
 from runner.report.report_parts import check_dict, engine_dict, iso, lab_dict
-from runner.run.grade import Grade, grade_of
+from runner.run.grade import Grade, grade_of_points
 from runner.run.status import LabStatus, StepStatus
 from runner.teacher.end_state import StepEndState
 
@@ -75,6 +74,4 @@ def _result_of(how: str, credited: bool, points: int, earned: int, reason, langu
 
 def _grade(results: list[dict], pass_mark: int, status: str) -> Grade:
     """The run's own rule (runner/run/grade.py), on the results as written."""
-    summaries = [SimpleNamespace(applies=True, result=SimpleNamespace(**result))
-                 for result in results]
-    return grade_of(summaries, pass_mark, status)
+    return grade_of_points([(r["earned"], r["points"]) for r in results], pass_mark, status)

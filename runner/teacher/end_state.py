@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from runner.checks import evaluate
 from runner.checks.base import CheckContext, CheckOutcome
 from runner.engines.tags import engine_tags
 from runner.lab.model import Lab, Step
-from runner.lab.variables import substitute
 from runner.run.status import CheckStatus
 
 
@@ -65,19 +63,6 @@ def read_end_state(lab: Lab, values: Mapping[str, str], profile: Any,
             for check in step.checks if check.end_state and applies)
         states.append(StepEndState(step, applies, verdicts))
     return states
-
-
-def lab_values(lab: Lab, profile: Any, lab_path: Path, language: str) -> dict[str, str]:
-    """The variables a check may use, as a run would set them, without a work folder: the
-    student's files are not the teacher's to read."""
-    from runner.storage.host_files import files_or_nowhere
-    from runner.storage.variables import storage_values
-
-    builtins = {"docker_root": profile.docker_root, "docker_host": profile.endpoint,
-                "engine_kind": profile.kind, "lab_dir": str(lab_path.resolve().parent),
-                "work_dir": "", "lang": language} | storage_values(profile,
-                                                                 files_or_nowhere(profile))
-    return builtins | {name: substitute(value, builtins) for name, value in lab.variables.items()}
 
 
 def _context(values: Mapping[str, str], profile: Any, docker_factory: Callable[[], Any],

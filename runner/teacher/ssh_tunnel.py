@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 import time
@@ -74,7 +75,7 @@ class SshTunnel:
                 self._process.kill()
                 self._process.wait()
         self.local_socket.unlink(missing_ok=True)
-        self._folder.rmdir() if self._folder.exists() else None
+        shutil.rmtree(self._folder, ignore_errors=True)
 
     def _stderr(self) -> str:
         if self._process is None or self._process.poll() is None:
